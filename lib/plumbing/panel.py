@@ -1,0 +1,223 @@
+"""``load()``: catalog series in common units, aligned on one DatetimeIndex.
+
+Alignment never looks ahead. A value is used on a target date only if it was *observed*
+on or before that date (publication lags are not modelled: alignment is by observation
+date). Monthly and quarterly series, which are averages over their period, are dated at the
+*end* of the period they measure before alignment (FRED dates them at the start). Gaps are
+carried forward only within a stated limit (:data:`FFILL_LIMIT_BDAYS`); beyond it a value is
+missing, never invented. The limits used are recorded in ``frame.attrs["ffill_limit_bdays"]``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .cache import SeriesCache
+from .catalog import Catalog, SeriesSpec, load_catalog
+from .sources.snapshot import SnapshotSource
+
+#: how far (business days) an observation may be carried forward onto later target dates,
+#: by the series' native frequency: long enough to bridge holidays and the days between
+#: weekly or monthly releases, short enough that an outage shows as missing.
+FFILL_LIMIT_BDAYS: dict[str, int] = {
+    "daily": 2,
+    "business": 2,
+    "weekly": 5,
+    "weekly_average": 5,
+    "monthly": 23,
+    "quarterly": 66,
+}
+
+FREQ_ALIASES: dict[str, str] = {
+    "B": "B", "D": "B", "business": "B", "daily": "B",
+    "W": "W-WED", "W-WED": "W-WED", "weekly": "W-WED",
+    "M": "ME", "ME": "ME", "monthly": "ME",
+    "Q": "QE", "QE": "QE", "quarterly": "QE",
+}
+HOW_CHOICES = ("last", "mean")
+
+
+class CoverageWarning(UserWarning):
+    """A requested window reaches beyond the dates a series covers."""
+
+
+class DataUnavailable(RuntimeError):
+    """A series could not be read from the cache nor imported from the snapshot."""
+
+
+def _timestamp(value: object, name: str) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        return pd.Timestamp(value).normalize()
+    except (ValueError, TypeError):
+        raise ValueError(f"{name}={value!r} is not a date; use an ISO date such as '2025-10-31'") from None
+
+
+def _period_end_dated(series: pd.Series, spec: SeriesSpec) -> pd.Series:
+    """Re-date monthly/quarterly averages at the end of the period they measure."""
+    if spec.frequency == "monthly":
+        series = series.copy()
+        series.index = series.index + pd.offsets.MonthEnd(0)
+    elif spec.frequency == "quarterly":
+        series = series.copy()
+        series.index = series.index + pd.offsets.QuarterEnd(0)
+    return series
+
+
+def align_asof(series: pd.Series, target: pd.DatetimeIndex, limit_bdays: int) -> pd.Series:
+    """The last observation on or before each target date, if at most ``limit_bdays`` old.
+
+    Age is counted in business days (Mon-Fri). Older or absent observations give NaN.
+    """
+    series = series.dropna()
+    if series.empty:
+        return pd.Series(np.nan, index=target, name=series.name)
+    positions = series.index.searchsorted(target, side="right") - 1
+    has_obs = positions >= 0
+    safe = np.where(has_obs, positions, 0)
+    observed_on = series.index.values[safe].astype("datetime64[D]")
+    age = np.busday_count(observed_on, target.values.astype("datetime64[D]"))
+    # an observation on a weekend counts as the next business day's for ageing purposes
+    age = np.maximum(age, 0)
+    values = np.where(has_obs & (age <= limit_bdays), series.to_numpy()[safe], np.nan)
+    return pd.Series(values, index=target, name=series.name)
+
+
+def _target_index(freq: str, first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
+    if freq == "B":
+        return pd.bdate_range(first, last, name="date")
+    return pd.date_range(first, last + pd.tseries.frequencies.to_offset(freq), freq=freq, name="date")
+
+
+def _resample_mean(series: pd.Series, freq: str) -> pd.Series:
+    if freq == "W-WED":
+        return series.resample("W-WED", label="right", closed="right").mean()
+    return series.resample(freq).mean()
+
+
+class Loader:
+    """Reads series from the cache (importing from the snapshot on a miss) and aligns them."""
+
+    def __init__(self, catalog: Catalog | None = None, cache: SeriesCache | None = None,
+                 snapshot: SnapshotSource | None = None) -> None:
+        self.catalog = catalog or load_catalog()
+        self.cache = cache or SeriesCache()
+        self.snapshot = snapshot or SnapshotSource()
+
+    def native(self, key: str) -> pd.Series:
+        """The cached series in its native unit; imported from the snapshot if not cached."""
+        spec = self.catalog.get(key)
+        series = self.cache.read(key)
+        if series is None:
+            from .sync import sync
+
+            outcome = sync([key], offline=True, catalog=self.catalog, cache=self.cache,
+                           snapshot=self.snapshot, progress=False)[0]
+            series = self.cache.read(key)
+            if series is None:
+                raise DataUnavailable(f"{key} ({spec.title}) is not cached and could not be imported: {outcome.detail}")
+        return series
+
+    def common(self, key: str) -> pd.Series:
+        """The series in the common unit (USD bn, percent, bp, ...), at its own dates."""
+        spec = self.catalog.get(key)
+        return spec.to_common(self.native(key))
+
+    def load(self, keys: str | Iterable[str], start: object = None, end: object = None,
+             freq: str | None = None, how: str = "last") -> pd.DataFrame:
+        """See :func:`plumbing.load`."""
+        key_list = [keys] if isinstance(keys, str) else list(keys)
+        if not key_list:
+            raise ValueError("load() needs at least one series key")
+        specs = [self.catalog.get(k) for k in key_list]  # unknown keys fail here, with close matches
+        start_ts, end_ts = _timestamp(start, "start"), _timestamp(end, "end")
+        if start_ts is not None and end_ts is not None and end_ts < start_ts:
+            raise ValueError(f"end {end_ts.date()} is before start {start_ts.date()}")
+        if how not in HOW_CHOICES:
+            raise ValueError(f"how={how!r}; valid: {', '.join(HOW_CHOICES)}")
+        target_freq = None
+        if freq is not None:
+            if freq not in FREQ_ALIASES:
+                raise ValueError(f"freq={freq!r}; valid: None (native dates) or {', '.join(FREQ_ALIASES)}")
+            target_freq = FREQ_ALIASES[freq]
+
+        columns: dict[str, pd.Series] = {}
+        coverage: dict[str, tuple[str, str]] = {}
+        for spec in specs:
+            series = self.common(spec.key)
+            first, last = series.index.min(), series.index.max()
+            coverage[spec.key] = (first.date().isoformat(), last.date().isoformat())
+            if (start_ts is not None and start_ts < first) or (end_ts is not None and end_ts > last):
+                window = f"{start_ts.date() if start_ts is not None else '...'}..{end_ts.date() if end_ts is not None else '...'}"
+                warnings.warn(
+                    f"{spec.key} covers {coverage[spec.key][0]}..{coverage[spec.key][1]} only; the window "
+                    f"{window} reaches beyond it, and dates outside are missing (not filled)",
+                    CoverageWarning, stacklevel=3,
+                )
+            if target_freq is not None:
+                series = _period_end_dated(series, spec)
+            columns[spec.key] = series
+
+        limits: dict[str, int] = {}
+        if target_freq is None:
+            frame = pd.concat(columns, axis=1).sort_index()
+        else:
+            all_first = min(s.index.min() for s in columns.values())
+            all_last = max(s.index.max() for s in columns.values())
+            lo = start_ts if start_ts is not None else all_first
+            hi = end_ts if end_ts is not None else all_last
+            target = _target_index(target_freq, min(lo, all_first), max(hi, all_last))
+            aligned = {}
+            for spec in specs:
+                series = columns[spec.key]
+                if how == "mean" and target_freq != "B" and FFILL_LIMIT_BDAYS[spec.frequency] < _period_bdays(target_freq):
+                    aligned[spec.key] = _resample_mean(series, target_freq).reindex(target)
+                    limits[spec.key] = 0
+                else:
+                    limits[spec.key] = FFILL_LIMIT_BDAYS[spec.frequency]
+                    aligned[spec.key] = align_asof(series, target, limits[spec.key])
+            frame = pd.DataFrame(aligned, index=target)
+        frame.index = pd.DatetimeIndex(frame.index, name="date")
+        frame = frame.loc[start_ts:end_ts] if (start_ts is not None or end_ts is not None) else frame
+        frame = frame[key_list]
+        frame.attrs = {
+            "units": {s.key: s.unit for s in specs},
+            "titles": {s.key: s.title for s in specs},
+            "frequency": target_freq or "native",
+            "how": how,
+            "ffill_limit_bdays": limits,
+            "coverage": coverage,
+            "sources": {k: (m.source if (m := self.cache.metadata(k)) else "unknown") for k in key_list},
+        }
+        return frame
+
+
+def _period_bdays(freq: str) -> int:
+    return {"W-WED": 5, "ME": 23, "QE": 66}.get(freq, 1)
+
+
+def load(keys: str | Iterable[str], start: object = None, end: object = None,
+         freq: str | None = None, how: str = "last") -> pd.DataFrame:
+    """Catalog series in common units as one DataFrame with a DatetimeIndex named ``date``.
+
+    Parameters
+    ----------
+    keys: one catalog key or several (``"fed_assets"``, ``["sofr", "iorb"]``).
+    start, end: optional window (inclusive; ISO strings or timestamps).
+    freq: ``None`` keeps each series' own observation dates (outer-joined, no filling);
+        ``"B"`` business days, ``"W"`` Wednesdays, ``"M"`` month ends, ``"Q"`` quarter ends.
+    how: ``"last"`` takes the last observation on or before each target date (Wednesday
+        levels, month-end levels); ``"mean"`` averages the observations of each target
+        period (week ending Wednesday, month, quarter) for series observed more often.
+
+    Units: balances in USD bn, rates in percent, spreads in bp (``frame.attrs["units"]``).
+    An unknown key raises :class:`~plumbing.catalog.UnknownSeriesError` naming the closest
+    keys; ``end`` before ``start`` raises ``ValueError``; a window beyond a series' coverage
+    warns (:class:`CoverageWarning`) with the series and its coverage.
+    """
+    return Loader().load(keys, start=start, end=end, freq=freq, how=how)
