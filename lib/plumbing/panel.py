@@ -165,7 +165,7 @@ class Loader:
 
         limits: dict[str, int] = {}
         if target_freq is None:
-            frame = pd.concat(columns, axis=1).sort_index()
+            frame = pd.concat(columns, axis=1, sort=True)
         else:
             all_first = min(s.index.min() for s in columns.values())
             all_last = max(s.index.max() for s in columns.values())

@@ -10,31 +10,36 @@ Nothing else in the project scales a series.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import pandas as pd
 
 
 @dataclass(frozen=True)
 class Conversion:
-    """How one native unit maps to a common unit: ``common = native * factor``."""
+    """How one native unit maps to a common unit: ``common = native * factor``.
+
+    The factor is an exact fraction, applied as ``native * numerator / denominator`` so that
+    e.g. USD millions -> billions is a correctly rounded division by 1000.
+    """
 
     native: str
     common: str
-    factor: float
+    factor: Fraction
     description: str
 
 
 CONVERSIONS: dict[str, Conversion] = {
     c.native: c
     for c in (
-        Conversion("usd_millions", "usd_bn", 1e-3, "millions of US dollars -> billions"),
-        Conversion("usd_billions", "usd_bn", 1.0, "billions of US dollars (already common)"),
-        Conversion("usd_billions_saar", "usd_bn_saar", 1.0, "billions of US dollars, seasonally adjusted annual rate"),
-        Conversion("percent", "percent", 1.0, "percent per annum"),
-        Conversion("percent_spread", "bp", 100.0, "a spread quoted in percent -> basis points"),
-        Conversion("index", "index", 1.0, "index points"),
-        Conversion("usd_price", "usd", 1.0, "price in US dollars"),
-        Conversion("jpy_per_usd", "jpy_per_usd", 1.0, "Japanese yen per US dollar"),
+        Conversion("usd_millions", "usd_bn", Fraction(1, 1000), "millions of US dollars -> billions"),
+        Conversion("usd_billions", "usd_bn", Fraction(1), "billions of US dollars (already common)"),
+        Conversion("usd_billions_saar", "usd_bn_saar", Fraction(1), "billions of US dollars, seasonally adjusted annual rate"),
+        Conversion("percent", "percent", Fraction(1), "percent per annum"),
+        Conversion("percent_spread", "bp", Fraction(100), "a spread quoted in percent -> basis points"),
+        Conversion("index", "index", Fraction(1), "index points"),
+        Conversion("usd_price", "usd", Fraction(1), "price in US dollars"),
+        Conversion("jpy_per_usd", "jpy_per_usd", Fraction(1), "Japanese yen per US dollar"),
     )
 }
 
@@ -50,7 +55,10 @@ def conversion_for(native_unit: str) -> Conversion:
 
 def to_common(values: pd.Series, native_unit: str) -> pd.Series:
     """Return ``values`` (in ``native_unit``) expressed in the common unit."""
-    conversion = conversion_for(native_unit)
-    if conversion.factor == 1.0:
-        return values.astype("float64")
-    return values.astype("float64") * conversion.factor
+    factor = conversion_for(native_unit).factor
+    converted = values.astype("float64")
+    if factor.numerator != 1:
+        converted = converted * factor.numerator
+    if factor.denominator != 1:
+        converted = converted / factor.denominator
+    return converted

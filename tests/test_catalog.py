@@ -1,0 +1,96 @@
+"""The catalog covers the snapshot, names its units, and rejects bad entries clearly."""
+
+import csv
+
+import pytest
+import yaml
+
+from plumbing.catalog import CatalogError, UnknownSeriesError, parse_catalog
+from plumbing.units import CONVERSIONS
+
+REQUIRED_KEYS = {
+    "fed_assets", "tga_weekly", "tga_daily", "on_rrp", "reserves", "sofr", "sofr_p99", "iorb",
+    "ioer", "effr", "fed_target_upper", "repo_take_up", "hy_oas", "move", "usdjpy", "us2y",
+    "jp2y", "spx", "nasdaq", "gold", "silver", "btc", "eth",
+}
+
+
+def test_every_snapshot_file_has_a_catalog_entry(catalog, snapshot):
+    listed_in_manifests = set(snapshot.manifest()["file"])
+    assert snapshot.files() == listed_in_manifests
+    assert catalog.snapshot_files() == listed_in_manifests
+
+
+def test_the_keys_the_notebooks_use_exist(catalog):
+    assert REQUIRED_KEYS <= set(catalog.keys())
+
+
+def test_every_entry_has_a_known_unit_and_a_source(catalog):
+    for spec in catalog:
+        assert spec.native_unit in CONVERSIONS, spec.key
+        assert spec.live or spec.snapshot, spec.key
+        assert spec.title and spec.publisher, spec.key
+
+
+@pytest.mark.parametrize("key, fred_id, unit", [
+    ("fed_assets", "WALCL", "usd_millions"),
+    ("on_rrp", "RRPONTSYD", "usd_billions"),
+    ("tga_weekly", "WTREGEN", "usd_millions"),
+    ("reserves", "WRESBAL", "usd_millions"),
+])
+def test_native_units_match_the_snapshot_manifest(catalog, snapshot, key, fred_id, unit):
+    spec = catalog[key]
+    assert spec.live.id == fred_id
+    with open(snapshot.path("MANIFEST.csv"), newline="", encoding="utf-8") as handle:
+        manifest_unit = next(r["units"] for r in csv.DictReader(handle) if r["series_id"] == fred_id)
+    assert manifest_unit.lower().startswith(unit.replace("usd_", "").lower() + " of usd") or \
+        manifest_unit.lower().startswith(unit.replace("usd_", "").lower()), manifest_unit
+
+
+def test_coverage_notes_state_the_known_breaks(catalog):
+    assert "2021-07-28" in catalog["ioer"].coverage and "2021-07-29" in catalog["iorb"].coverage
+    assert "3-year" in catalog["hy_oas"].coverage
+
+
+def test_snapshot_reader_matches_the_manifest(catalog, snapshot):
+    manifest = snapshot.manifest().set_index("file")
+    for spec in catalog:
+        series = snapshot.read(spec.snapshot.file, spec.snapshot.column)
+        row = manifest.loc[spec.snapshot.file]
+        with open(snapshot.path(spec.snapshot.file), newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            column = spec.snapshot.column or reader.fieldnames[1]
+            non_empty = sum(1 for r in reader if r[column] not in ("", "."))
+        assert len(series) == non_empty, spec.key
+        assert str(series.index[-1].date()) == row["last_date"], spec.key
+        if spec.snapshot.column is None or spec.snapshot.column == "Close":
+            assert str(series.index[0].date()) == row["first_date"], spec.key
+            assert non_empty <= row["rows"]
+
+
+def test_unknown_key_names_close_matches(catalog):
+    with pytest.raises(UnknownSeriesError, match="did you mean.*fed_assets"):
+        catalog.get("fed_asset")
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"title": "t", "publisher": "p", "group": "g", "native_unit": "furlongs", "frequency": "daily",
+      "snapshot": {"file": "x.csv"}}, "native_unit.*furlongs"),
+    ({"title": "t", "publisher": "p", "group": "g", "native_unit": "percent", "frequency": "hourly",
+      "snapshot": {"file": "x.csv"}}, "frequency.*hourly"),
+    ({"title": "t", "publisher": "p", "group": "g", "native_unit": "percent", "frequency": "daily"},
+     "neither"),
+    ({"title": "t", "publisher": "p", "group": "g", "native_unit": "percent", "frequency": "daily",
+      "live": {"source": "bloomberg", "id": "X"}}, "live"),
+])
+def test_bad_entries_name_the_entry_and_field(tmp_path, entry, message):
+    with pytest.raises(CatalogError, match=message) as info:
+        parse_catalog({"series": {"bad_entry": entry}}, tmp_path / "catalog.yaml")
+    assert "bad_entry" in str(info.value)
+
+
+def test_catalog_file_is_plain_yaml(catalog):
+    from plumbing import config
+
+    raw = yaml.safe_load(config.CATALOG_PATH.read_text(encoding="utf-8"))
+    assert set(raw["series"]) == set(catalog.keys())

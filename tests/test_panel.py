@@ -1,0 +1,86 @@
+"""load(): common units, alignment without look-ahead, clear errors."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from plumbing.catalog import UnknownSeriesError
+from plumbing.panel import FFILL_LIMIT_BDAYS, CoverageWarning, align_asof
+
+
+def test_unknown_key_fails_with_close_matches(loader):
+    with pytest.raises(UnknownSeriesError, match="'tga_dayly'.*tga_daily"):
+        loader.load(["sofr", "tga_dayly"])
+
+
+def test_end_before_start_fails(loader):
+    with pytest.raises(ValueError, match="end 2025-01-01 is before start 2025-02-01"):
+        loader.load("sofr", start="2025-02-01", end="2025-01-01")
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"freq": "hourly"}, "freq='hourly'"),
+    ({"how": "median"}, "how='median'"),
+    ({"start": "not a date"}, "start='not a date' is not a date"),
+])
+def test_bad_arguments_name_the_value_and_the_choices(loader, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        loader.load("sofr", **kwargs)
+
+
+def test_window_beyond_coverage_warns_with_the_coverage(loader):
+    with pytest.warns(CoverageWarning, match=r"tga_daily covers 2022-04-18\.\.2026-09-22"):
+        frame = loader.load("tga_daily", start="2021-01-01", end="2022-12-31")
+    assert frame.index.min() >= pd.Timestamp("2022-04-18")  # nothing invented before coverage
+
+
+def test_native_frequency_outer_join_leaves_gaps_missing(loader):
+    frame = loader.load(["fed_assets", "sofr"], "2025-10-27", "2025-10-31")
+    assert frame["fed_assets"].notna().sum() == 1  # only the Wednesday
+    assert frame.loc["2025-10-29", "fed_assets"] == pytest.approx(6587.034)
+
+
+def test_weekly_levels_take_the_wednesday_value_of_daily_series(loader):
+    daily = loader.load("tga_daily", "2025-09-01", "2025-12-31")["tga_daily"]
+    weekly = loader.load(["tga_daily", "tga_wednesday"], "2025-09-01", "2025-12-31", freq="W")
+    assert (weekly.index.day_of_week == 2).all()
+    for wednesday, value in weekly["tga_daily"].items():
+        assert value == daily.loc[:wednesday].iloc[-1]  # last observation on or before, never after
+    # Treasury's Wednesday closing balance is the Fed's Wednesday TGA level
+    assert np.allclose(weekly["tga_daily"], weekly["tga_wednesday"])
+
+
+def test_weekly_mean_averages_the_week_ending_wednesday(loader):
+    daily = loader.load("sofr", "2025-10-23", "2025-10-29")["sofr"]  # Thu..Wed
+    weekly = loader.load("sofr", "2025-10-01", "2025-11-05", freq="W", how="mean")
+    assert weekly.loc["2025-10-29", "sofr"] == pytest.approx(daily.mean())
+
+
+def test_business_daily_carries_weekly_levels_within_the_stated_limit(loader):
+    frame = loader.load(["fed_assets", "sofr"], "2025-10-29", "2025-11-07", freq="B")
+    assert frame.attrs["ffill_limit_bdays"]["fed_assets"] == FFILL_LIMIT_BDAYS["weekly"]
+    assert (frame.loc["2025-10-29":"2025-11-04", "fed_assets"] == 6587.034).all()
+    assert frame.loc["2025-11-05", "fed_assets"] == pytest.approx(6572.732)
+
+
+def test_quarterly_gdp_is_dated_at_quarter_end_not_start(loader):
+    frame = loader.load("gdp", "2025-06-01", "2025-10-31", freq="M")
+    # the Q3 2025 figure (FRED date 2025-07-01) must not appear before the quarter ends
+    q2, q3 = frame.loc["2025-06-30", "gdp"], frame.loc["2025-09-30", "gdp"]
+    assert frame.loc["2025-07-31", "gdp"] == q2 and frame.loc["2025-08-31", "gdp"] == q2
+    assert q3 != q2
+
+
+def test_align_asof_stops_at_the_limit():
+    obs = pd.Series([1.0, 2.0], index=pd.to_datetime(["2025-01-06", "2025-01-20"]))  # Mondays
+    target = pd.bdate_range("2025-01-06", "2025-01-20")
+    aligned = align_asof(obs, target, limit_bdays=2)
+    assert aligned.loc["2025-01-08"] == 1.0 and np.isnan(aligned.loc["2025-01-09"])
+    assert aligned.loc["2025-01-20"] == 2.0
+
+
+def test_attrs_describe_units_sources_and_coverage(loader):
+    frame = loader.load(["fed_assets", "hy_oas"], "2025-01-01", "2025-03-31", freq="W")
+    assert frame.attrs["units"] == {"fed_assets": "usd_bn", "hy_oas": "bp"}
+    assert frame.attrs["sources"] == {"fed_assets": "snapshot", "hy_oas": "snapshot"}
+    assert frame.attrs["coverage"]["hy_oas"][0] == "1996-12-31"
