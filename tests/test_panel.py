@@ -84,3 +84,9 @@ def test_attrs_describe_units_sources_and_coverage(loader):
     assert frame.attrs["units"] == {"fed_assets": "usd_bn", "hy_oas": "bp"}
     assert frame.attrs["sources"] == {"fed_assets": "snapshot", "hy_oas": "snapshot"}
     assert frame.attrs["coverage"]["hy_oas"][0] == "1996-12-31"
+
+
+def test_daily_series_are_not_carried_past_their_last_observation(loader):
+    frame = loader.load(["wilshire5000", "fed_assets"], "2023-02-01", "2023-02-28", freq="B")
+    assert frame["wilshire5000"].last_valid_index() == pd.Timestamp("2023-02-08")
+    assert frame["fed_assets"].notna().all()  # weekly levels still carried between releases

@@ -5,7 +5,7 @@ on or before that date (publication lags are not modelled: alignment is by obser
 date). Monthly and quarterly series, which are averages over their period, are dated at the
 *end* of the period they measure before alignment (FRED dates them at the start). Gaps are
 carried forward only within a stated limit (:data:`FFILL_LIMIT_BDAYS`); beyond it a value is
-missing, never invented. The limits used are recorded in ``frame.attrs["ffill_limit_bdays"]``.
+missing, never invented. Daily series are never carried past their last observation. The limits used are recorded in ``frame.attrs["ffill_limit_bdays"]``.
 """
 
 from __future__ import annotations
@@ -69,10 +69,13 @@ def _period_end_dated(series: pd.Series, spec: SeriesSpec) -> pd.Series:
     return series
 
 
-def align_asof(series: pd.Series, target: pd.DatetimeIndex, limit_bdays: int) -> pd.Series:
+def align_asof(series: pd.Series, target: pd.DatetimeIndex, limit_bdays: int,
+               carry_past_end: bool = True) -> pd.Series:
     """The last observation on or before each target date, if at most ``limit_bdays`` old.
 
-    Age is counted in business days (Mon-Fri). Older or absent observations give NaN.
+    Age is counted in business days (Mon-Fri). Older or absent observations give NaN. With
+    ``carry_past_end=False`` nothing is carried beyond the series' last observation (used for
+    daily series, whose gaps are holidays *between* observations, not the unknown future).
     """
     series = series.dropna()
     if series.empty:
@@ -84,7 +87,10 @@ def align_asof(series: pd.Series, target: pd.DatetimeIndex, limit_bdays: int) ->
     age = np.busday_count(observed_on, target.values.astype("datetime64[D]"))
     # an observation on a weekend counts as the next business day's for ageing purposes
     age = np.maximum(age, 0)
-    values = np.where(has_obs & (age <= limit_bdays), series.to_numpy()[safe], np.nan)
+    keep = has_obs & (age <= limit_bdays)
+    if not carry_past_end:
+        keep &= target <= series.index[-1]
+    values = np.where(keep, series.to_numpy()[safe], np.nan)
     return pd.Series(values, index=target, name=series.name)
 
 
@@ -180,7 +186,8 @@ class Loader:
                     limits[spec.key] = 0
                 else:
                     limits[spec.key] = FFILL_LIMIT_BDAYS[spec.frequency]
-                    aligned[spec.key] = align_asof(series, target, limits[spec.key])
+                    aligned[spec.key] = align_asof(series, target, limits[spec.key],
+                                                   carry_past_end=spec.frequency not in ("daily", "business"))
             frame = pd.DataFrame(aligned, index=target)
         frame.index = pd.DatetimeIndex(frame.index, name="date")
         frame = frame.loc[start_ts:end_ts] if (start_ts is not None or end_ts is not None) else frame

@@ -1,0 +1,276 @@
+"""Indicators: pure functions on frames returned by :func:`plumbing.load`.
+
+Every function takes data already in common units (balances in USD bn, rates in percent,
+spreads in bp) and returns a Series or DataFrame on the same DatetimeIndex. Nothing here
+reads files or downloads; missing inputs give missing outputs, never filled values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+#: IOER was replaced by IORB on this date (first IORB observation)
+IORB_START = pd.Timestamp("2021-07-29")
+#: article 004's "red line" for bank reserves, USD bn
+RESERVES_RED_LINE_BN = 3000.0
+
+
+def _require(frame: pd.DataFrame, *columns: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise KeyError(f"the frame lacks column(s) {', '.join(missing)}; load them first, e.g. "
+                       f"plumbing.load({list(columns)!r}, ...)")
+
+
+# --- settlement cash -------------------------------------------------------------------
+
+def net_liquidity(frame: pd.DataFrame, tga: str = "tga_weekly") -> pd.Series:
+    """Net liquidity = Fed total assets - TGA - ON RRP, USD bn.
+
+    Weekly: pass ``load(["fed_assets", "tga_weekly", "on_rrp"], freq="W")`` (Wednesday
+    levels of WALCL and RRP, the TGA average of the week ending Wednesday, as in the common
+    formula (WALCL - WTREGEN)/1000 - RRPONTSYD). ``tga="tga_wednesday"`` uses the TGA
+    Wednesday level instead. Daily: pass a business-day frame with ``tga="tga_daily"``
+    (Fed assets carried between Wednesdays within the load() limit; daily TGA from 2022-04-18).
+    A date lacking any component is missing.
+    """
+    _require(frame, "fed_assets", tga, "on_rrp")
+    result = frame["fed_assets"] - frame[tga] - frame["on_rrp"]
+    result.name = "net_liquidity"
+    return result
+
+
+def decompose_net_liquidity_change(frame: pd.DataFrame, start: object, end: object,
+                                   tga: str = "tga_weekly") -> pd.Series:
+    """Split the change in net liquidity between two dates into its sources, USD bn.
+
+    Returns fed (change in Fed assets), tga (minus the change in the TGA: a TGA build-up
+    drains), rrp (minus the change in ON RRP) and total (their sum = change in net
+    liquidity). Dates are taken as the last row on or before each of ``start`` and ``end``.
+    """
+    _require(frame, "fed_assets", tga, "on_rrp")
+    rows = frame[["fed_assets", tga, "on_rrp"]].dropna()
+    first = rows.loc[:pd.Timestamp(start)].iloc[-1]
+    last = rows.loc[:pd.Timestamp(end)].iloc[-1]
+    parts = pd.Series({
+        "fed": last["fed_assets"] - first["fed_assets"],
+        "tga": -(last[tga] - first[tga]),
+        "rrp": -(last["on_rrp"] - first["on_rrp"]),
+    })
+    parts["total"] = parts.sum()
+    parts.attrs = {"from": rows.loc[:pd.Timestamp(start)].index[-1], "to": rows.loc[:pd.Timestamp(end)].index[-1]}
+    return parts
+
+
+# --- the price of overnight cash --------------------------------------------------------
+
+def reserve_rate(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rate paid on reserves, spliced explicitly: IOER before 2021-07-29, IORB from then.
+
+    Returns ``rate`` (percent) and ``rate_name`` ("IOER" or "IORB") per date, so every use
+    of the splice shows which series it came from.
+    """
+    _require(frame, "iorb", "ioer")
+    before = frame.index < IORB_START
+    rate = pd.Series(np.where(before, frame["ioer"], frame["iorb"]), index=frame.index)
+    name = pd.Series(np.where(before, "IOER", "IORB"), index=frame.index)
+    return pd.DataFrame({"rate": rate, "rate_name": name.where(rate.notna())})
+
+
+def spread_bp(rate: pd.Series, reference: pd.Series, name: str) -> pd.Series:
+    """``rate - reference`` in basis points (both in percent), rounded to 1e-6 bp."""
+    result = ((rate - reference) * 100).round(6)
+    result.name = name
+    return result
+
+
+def sofr_minus_reserve_rate_bp(frame: pd.DataFrame) -> pd.Series:
+    """SOFR minus IORB (IOER before 2021-07-29), bp. Needs sofr, iorb, ioer."""
+    _require(frame, "sofr")
+    return spread_bp(frame["sofr"], reserve_rate(frame)["rate"], "sofr_iorb_bp")
+
+
+def effr_minus_reserve_rate_bp(frame: pd.DataFrame) -> pd.Series:
+    """EFFR minus IORB (IOER before 2021-07-29), bp. Needs effr, iorb, ioer."""
+    _require(frame, "effr")
+    return spread_bp(frame["effr"], reserve_rate(frame)["rate"], "effr_iorb_bp")
+
+
+def tgcr_minus_reserve_rate_bp(frame: pd.DataFrame) -> pd.Series:
+    """TGCR minus IORB (IOER before 2021-07-29), bp. Needs tgcr, iorb, ioer."""
+    _require(frame, "tgcr")
+    return spread_bp(frame["tgcr"], reserve_rate(frame)["rate"], "tgcr_iorb_bp")
+
+
+def sofr_minus_target_upper_bp(frame: pd.DataFrame) -> pd.Series:
+    """SOFR minus the top of the fed funds target range, bp (positive = above the range)."""
+    _require(frame, "sofr", "fed_target_upper")
+    return spread_bp(frame["sofr"], frame["fed_target_upper"], "sofr_target_upper_bp")
+
+
+def effr_minus_target_upper_bp(frame: pd.DataFrame) -> pd.Series:
+    """EFFR minus the top of the target range, bp (positive = EFFR printed above the range)."""
+    _require(frame, "effr", "fed_target_upper")
+    return spread_bp(frame["effr"], frame["fed_target_upper"], "effr_target_upper_bp")
+
+
+def sofr_percentile_dispersion_bp(frame: pd.DataFrame) -> pd.Series:
+    """SOFR 99th minus 1st percentile of transactions, bp: how dispersed repo rates were."""
+    _require(frame, "sofr_p99", "sofr_p1")
+    return spread_bp(frame["sofr_p99"], frame["sofr_p1"], "sofr_p99_p1_bp")
+
+
+# --- reserves ---------------------------------------------------------------------------
+
+def reserves_to_gdp_pct(frame: pd.DataFrame) -> pd.Series:
+    """Reserves as a percent of nominal GDP (SAAR).
+
+    Pass a weekly frame from ``load(["reserves", "gdp"], freq="W")``: load() dates each
+    quarter's GDP at the quarter's end and carries it to the following weeks until the next
+    quarter (at most 66 business days), so a week uses the latest *completed* quarter
+    (publication lag is not modelled).
+    """
+    _require(frame, "reserves", "gdp")
+    result = frame["reserves"] / frame["gdp"] * 100
+    result.name = "reserves_to_gdp"
+    return result
+
+
+def distance_to_red_line_bn(frame: pd.DataFrame, line_bn: float = RESERVES_RED_LINE_BN) -> pd.Series:
+    """Reserves minus the "$3 trillion red line", USD bn (negative = below the line)."""
+    _require(frame, "reserves")
+    result = frame["reserves"] - line_bn
+    result.name = "reserves_minus_red_line"
+    return result
+
+
+# --- carry, credit, volatility ------------------------------------------------------------
+
+def us_japan_2y_spread_bp(frame: pd.DataFrame) -> pd.Series:
+    """US 2-year Treasury minus Japan 2-year JGB yield, bp (business-day frame)."""
+    _require(frame, "us2y", "jp2y")
+    return spread_bp(frame["us2y"], frame["jp2y"], "us2y_jp2y_bp")
+
+
+def pct_change_over(series: pd.Series, periods: int) -> pd.Series:
+    """Percent change over ``periods`` rows (e.g. 21 business days ~ one month)."""
+    return (series / series.shift(periods) - 1) * 100
+
+
+# --- valuation ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BuffettIndicator:
+    """Market cap / GDP, with how it was measured and where the data stop."""
+
+    series: pd.Series  # percent
+    method: str
+    available_until: pd.Timestamp | None
+
+
+def buffett_indicator(frame: pd.DataFrame) -> BuffettIndicator:
+    """US equity market value / nominal GDP, percent, where a market-cap series exists.
+
+    The only market-cap measure in the data is the Wilshire 5000 Full Cap price index, whose
+    points approximate total US market capitalisation in USD bn (1 point ~ USD 1bn; it
+    understates the Fed's Z.1 equity valuation). The series ends 2023-02-08, when its FRED
+    copy stops; after that the indicator is missing, not extended. Pass
+    ``load(["wilshire5000", "gdp"], freq="B")``.
+    """
+    _require(frame, "wilshire5000", "gdp")
+    series = (frame["wilshire5000"] / frame["gdp"] * 100).rename("buffett_indicator")
+    last = series.last_valid_index()
+    return BuffettIndicator(
+        series=series,
+        method="Wilshire 5000 Full Cap index points (~USD bn of US market cap) / nominal GDP (SAAR) x 100",
+        available_until=last,
+    )
+
+
+# --- stress composite -------------------------------------------------------------------
+
+#: the five groups of article 000's watch list: (component, sign, description)
+STRESS_COMPONENTS: tuple[tuple[str, int, str], ...] = (
+    ("net_liquidity_change", -1, "21-business-day change in daily net liquidity, USD bn (a drain is stress)"),
+    ("sofr_iorb_bp", +1, "SOFR minus IORB/IOER, bp (dearer overnight cash is stress)"),
+    ("move", +1, "MOVE index (rate volatility)"),
+    ("us2y_jp2y_change", -1, "21-business-day change in US2Y-JP2Y, bp (a narrowing spread = yen carry unwind)"),
+    ("hy_oas", +1, "high-yield OAS, bp (wider credit spreads are stress)"),
+)
+
+
+def rolling_zscore(series: pd.Series, window: int, min_periods: int | None = None) -> pd.Series:
+    """(x - trailing mean) / trailing std over the previous ``window`` rows, this row included.
+
+    Uses only data up to each date (no look-ahead).
+    """
+    min_periods = min_periods or window // 2
+    mean = series.rolling(window, min_periods=min_periods).mean()
+    std = series.rolling(window, min_periods=min_periods).std()
+    return (series - mean) / std
+
+
+def stress_composite(frame: pd.DataFrame, window: int = 252) -> pd.DataFrame:
+    """Liquidity stress composite from article 000's five watch-list groups.
+
+    ``frame`` is business-daily with columns net_liquidity, sofr_iorb_bp, move, us2y_jp2y_bp
+    and hy_oas. Each component is turned into a trailing z-score over ``window`` business
+    days (default 252, one year) and signed so that positive means stress
+    (:data:`STRESS_COMPONENTS`). The composite is the mean of the components available on a
+    date and is returned *with* its components and the count used (``n_components``).
+    """
+    _require(frame, "net_liquidity", "sofr_iorb_bp", "move", "us2y_jp2y_bp", "hy_oas")
+    raw = pd.DataFrame({
+        "net_liquidity_change": frame["net_liquidity"] - frame["net_liquidity"].shift(21),
+        "sofr_iorb_bp": frame["sofr_iorb_bp"],
+        "move": frame["move"],
+        "us2y_jp2y_change": frame["us2y_jp2y_bp"] - frame["us2y_jp2y_bp"].shift(21),
+        "hy_oas": frame["hy_oas"],
+    }, index=frame.index)
+    scores = pd.DataFrame({name: sign * rolling_zscore(raw[name], window) for name, sign, _ in STRESS_COMPONENTS})
+    scores["n_components"] = scores.notna().sum(axis=1)
+    scores["composite"] = scores[[c for c, _, _ in STRESS_COMPONENTS]].mean(axis=1)
+    scores.attrs = {"window_bdays": window, "components": {c: d for c, _, d in STRESS_COMPONENTS}}
+    return scores
+
+
+# --- regimes (article 004) ----------------------------------------------------------------
+
+REGIME_LABELS = {
+    (True, True): "easing + weak dollar",
+    (True, False): "easing + strong dollar",
+    (False, True): "tight + weak dollar",
+    (False, False): "tight + strong dollar",
+}
+
+
+def liquidity_dollar_regimes(monthly: pd.DataFrame, liquidity: str = "fed_assets",
+                             dollar: str = "dollar_broad", months: int = 3,
+                             liquidity_threshold_bn: float = 0.0,
+                             dollar_threshold_pct: float = 0.0) -> pd.DataFrame:
+    """Article 004's 2x2 of regimes per month: Fed liquidity x the US dollar.
+
+    ``monthly`` holds month-end levels (``load([...], freq="M")``). Fed liquidity is
+    *easing* when ``liquidity`` (default the Fed's total assets, USD bn; ``net_liquidity``
+    also works) rose by more than ``liquidity_threshold_bn`` over the last ``months`` months;
+    the dollar is *weakening* when ``dollar`` (default the Fed's broad dollar index) fell by
+    more than ``dollar_threshold_pct`` percent over the same months. Months lacking either
+    input are missing, not classified.
+    """
+    _require(monthly, liquidity, dollar)
+    liquidity_change = monthly[liquidity] - monthly[liquidity].shift(months)
+    dollar_change = pct_change_over(monthly[dollar], months)
+    easing = liquidity_change > liquidity_threshold_bn
+    weakening = dollar_change < -dollar_threshold_pct
+    known = liquidity_change.notna() & dollar_change.notna()
+    labels = [REGIME_LABELS[(e, w)] if k else None for e, w, k in zip(easing, weakening, known)]
+    return pd.DataFrame({
+        "liquidity_change_bn": liquidity_change,
+        "dollar_change_pct": dollar_change,
+        "easing": easing.where(known),
+        "dollar_weakening": weakening.where(known),
+        "regime": labels,
+    }, index=monthly.index)

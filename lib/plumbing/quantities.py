@@ -1,0 +1,104 @@
+"""Named quantities: a catalog series or an indicator, loaded and computed by name.
+
+Claims, episodes and notebooks refer to what they measure by name (``"sofr"``,
+``"net_liquidity"``, ``"sofr_iorb_bp"``). :func:`quantity` resolves a name to a Series in
+common units: catalog keys come straight from :func:`plumbing.load`; indicator names load
+their inputs at the stated frequency and apply the pure function from
+:mod:`plumbing.indicators`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import indicators as ind
+from .catalog import unknown_key_message
+from .panel import Loader
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """An indicator computed from catalog series."""
+
+    name: str
+    title: str
+    unit: str
+    inputs: tuple[str, ...]
+    freq: str | None  # load() frequency of the inputs (None: native dates, outer-joined)
+    compute: Callable[[pd.DataFrame], pd.Series]
+    note: str = ""
+
+
+QUANTITIES: dict[str, Quantity] = {q.name: q for q in (
+    Quantity("net_liquidity", "Net liquidity (Fed assets - TGA week avg - ON RRP), weekly", "usd_bn",
+             ("fed_assets", "tga_weekly", "on_rrp"), "W", ind.net_liquidity,
+             "Wednesday levels of WALCL and ON RRP, TGA average of the week ending Wednesday"),
+    Quantity("net_liquidity_daily", "Net liquidity with the daily TGA, business days", "usd_bn",
+             ("fed_assets", "tga_daily", "on_rrp"), "B", lambda f: ind.net_liquidity(f, tga="tga_daily"),
+             "Fed assets carried from Wednesday up to 5 business days; daily TGA from 2022-04-18"),
+    Quantity("sofr_iorb_bp", "SOFR - IORB (IOER before 2021-07-29)", "bp",
+             ("sofr", "iorb", "ioer"), None, ind.sofr_minus_reserve_rate_bp),
+    Quantity("effr_iorb_bp", "EFFR - IORB (IOER before 2021-07-29)", "bp",
+             ("effr", "iorb", "ioer"), None, ind.effr_minus_reserve_rate_bp),
+    Quantity("tgcr_iorb_bp", "TGCR - IORB (IOER before 2021-07-29)", "bp",
+             ("tgcr", "iorb", "ioer"), None, ind.tgcr_minus_reserve_rate_bp),
+    Quantity("sofr_target_upper_bp", "SOFR - top of the fed funds target range", "bp",
+             ("sofr", "fed_target_upper"), None, ind.sofr_minus_target_upper_bp),
+    Quantity("effr_target_upper_bp", "EFFR - top of the fed funds target range", "bp",
+             ("effr", "fed_target_upper"), None, ind.effr_minus_target_upper_bp),
+    Quantity("sofr_p99_p1_bp", "SOFR 99th - 1st percentile", "bp",
+             ("sofr_p99", "sofr_p1"), None, ind.sofr_percentile_dispersion_bp),
+    Quantity("us2y_jp2y_bp", "US 2Y - Japan 2Y yield", "bp",
+             ("us2y", "jp2y"), "B", ind.us_japan_2y_spread_bp,
+             "business days; a holiday in one market carries that market's last yield up to 2 days"),
+    Quantity("reserves_to_gdp", "Reserves / nominal GDP", "percent",
+             ("reserves", "gdp"), "W", ind.reserves_to_gdp_pct,
+             "GDP of the latest completed quarter carried to each week"),
+    Quantity("reserves_minus_red_line", "Reserves - USD 3tn", "usd_bn",
+             ("reserves",), None, ind.distance_to_red_line_bn),
+    Quantity("buffett_indicator", "Market cap (Wilshire 5000 points) / GDP", "percent",
+             ("wilshire5000", "gdp"), "B", lambda f: ind.buffett_indicator(f).series,
+             "Wilshire 5000 ends 2023-02-08; no market-cap series after that"),
+)}
+
+
+def quantity_unit(name: str, loader: Loader | None = None) -> str:
+    """The common unit of a quantity or catalog key."""
+    if name in QUANTITIES:
+        return QUANTITIES[name].unit
+    loader = loader or Loader()
+    return loader.catalog.get(name).unit
+
+
+def known_names(loader: Loader | None = None) -> list[str]:
+    """Every name :func:`quantity` accepts."""
+    loader = loader or Loader()
+    return sorted(set(QUANTITIES) | set(loader.catalog.keys()))
+
+
+def quantity(name: str, start: object = None, end: object = None, *, loader: Loader | None = None) -> pd.Series:
+    """The quantity ``name`` between ``start`` and ``end`` (inclusive), in common units.
+
+    Inputs are loaded over the whole history and the result is cut to the window, so
+    windowed changes and z-scores never lose their first rows.
+    """
+    loader = loader or Loader()
+    if name in QUANTITIES:
+        spec = QUANTITIES[name]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # coverage of the inputs is reported by the caller
+            frame = loader.load(list(spec.inputs), freq=spec.freq)
+        series = spec.compute(frame)
+    elif name in loader.catalog:
+        series = loader.load(name)[name]
+    else:
+        raise KeyError(unknown_key_message(name, known_names(loader), "quantity"))
+    series = series.dropna()
+    series.name = name
+    lo = pd.Timestamp(start) if start is not None else None
+    hi = pd.Timestamp(end) if end is not None else None
+    return series.loc[lo:hi]

@@ -1,0 +1,145 @@
+"""Indicators against values computed by hand from the raw snapshot files."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from plumbing import indicators as ind
+from plumbing.quantities import QUANTITIES, quantity
+
+
+@pytest.fixture(scope="module")
+def q(loader):
+    return lambda name, start=None, end=None: quantity(name, start, end, loader=loader)
+
+
+def test_weekly_net_liquidity_by_hand_from_the_raw_files(q, snapshot, raw):
+    for wednesday in ("2019-09-18", "2025-10-29", "2026-01-28"):
+        by_hand = ((raw(snapshot, "fred/WALCL.csv", wednesday) - raw(snapshot, "fred/WTREGEN.csv", wednesday)) / 1000
+                   - raw(snapshot, "fred/RRPONTSYD.csv", wednesday))
+        assert q("net_liquidity", wednesday, wednesday).iloc[0] == pytest.approx(by_hand, abs=1e-9)
+
+
+def test_daily_net_liquidity_uses_the_daily_tga_and_the_last_wednesday_fed_assets(q, snapshot, raw):
+    friday = "2025-10-31"
+    by_hand = (raw(snapshot, "fred/WALCL.csv", "2025-10-29") / 1000
+               - raw(snapshot, "treasury/TGA_CLOSING_BALANCE.csv", friday) / 1000
+               - raw(snapshot, "fred/RRPONTSYD.csv", friday))
+    assert q("net_liquidity_daily", friday, friday).iloc[0] == pytest.approx(by_hand, abs=1e-9)
+
+
+def test_decomposition_adds_up_to_the_change(loader):
+    frame = loader.load(["fed_assets", "tga_weekly", "on_rrp"], freq="W")
+    parts = ind.decompose_net_liquidity_change(frame, "2025-09-24", "2025-10-29")
+    net = ind.net_liquidity(frame)
+    assert parts["total"] == pytest.approx(net.loc["2025-10-29"] - net.loc["2025-09-24"])
+    assert parts[["fed", "tga", "rrp"]].sum() == pytest.approx(parts["total"])
+    assert parts["tga"] < 0  # the TGA rose over the shutdown: a drain
+
+
+def test_ioer_iorb_splice_switches_on_2021_07_29(loader, snapshot, raw):
+    frame = loader.load(["sofr", "iorb", "ioer"]).loc["2021-07-26":"2021-08-03"]
+    rate = ind.reserve_rate(frame)
+    assert rate.loc["2021-07-28", "rate_name"] == "IOER" and rate.loc["2021-07-29", "rate_name"] == "IORB"
+    assert rate.loc["2021-07-28", "rate"] == raw(snapshot, "fred/IOER.csv", "2021-07-28")
+    assert rate.loc["2021-07-29", "rate"] == raw(snapshot, "fred/IORB.csv", "2021-07-29")
+    spread = ind.sofr_minus_reserve_rate_bp(frame)
+    assert spread.loc["2021-07-29"] == pytest.approx(
+        (raw(snapshot, "fred/SOFR.csv", "2021-07-29") - raw(snapshot, "fred/IORB.csv", "2021-07-29")) * 100)
+
+
+@pytest.mark.parametrize("name, date, expected", [
+    ("sofr_iorb_bp", "2025-10-31", 32.0),          # 4.22 - 3.90
+    ("sofr_iorb_bp", "2019-09-17", 315.0),         # 5.25 - IOER 2.10
+    ("effr_target_upper_bp", "2019-09-17", 5.0),   # EFFR 2.30 above the 2.25 top of the range
+    ("sofr_target_upper_bp", "2019-09-17", 300.0),
+])
+def test_spreads_on_the_article_dates(q, name, date, expected):
+    assert q(name, date, date).iloc[0] == pytest.approx(expected, abs=1e-6)
+
+
+def test_other_spreads_by_hand(q, snapshot, raw):
+    day = "2025-10-31"
+    assert q("tgcr_iorb_bp", day, day).iloc[0] == pytest.approx(
+        (raw(snapshot, "fred/TGCRRATE.csv", day) - raw(snapshot, "fred/IORB.csv", day)) * 100)
+    assert q("sofr_p99_p1_bp", day, day).iloc[0] == pytest.approx(
+        (raw(snapshot, "fred/SOFR99.csv", day) - raw(snapshot, "fred/SOFR1.csv", day)) * 100)
+    assert q("us2y_jp2y_bp", "2025-11-04", "2025-11-04").iloc[0] == pytest.approx(
+        (raw(snapshot, "fred/DGS2.csv", "2025-11-04") - raw(snapshot, "japan/jgb_yields.csv", "2025-11-04", "2Y")) * 100)
+
+
+@pytest.mark.parametrize("wednesday", ["2022-09-28", "2023-01-04", "2025-10-01", "2025-10-29"])
+def test_reserves_below_the_3tn_line_on_the_dates_the_articles_name(q, snapshot, raw, wednesday):
+    distance = q("reserves_minus_red_line", wednesday, wednesday).iloc[0]
+    assert distance == pytest.approx(raw(snapshot, "fred/WRESBAL.csv", wednesday) / 1000 - 3000)
+    assert distance < 0
+
+
+def test_reserves_to_gdp_uses_the_last_completed_quarter(q, snapshot, raw):
+    value = q("reserves_to_gdp", "2025-10-29", "2025-10-29").iloc[0]
+    gdp_q3 = raw(snapshot, "fred/GDP.csv", "2025-07-01")  # Q3 2025, complete on 2025-09-30
+    assert value == pytest.approx(raw(snapshot, "fred/WRESBAL.csv", "2025-10-29") / 1000 / gdp_q3 * 100)
+
+
+def test_buffett_indicator_says_where_its_data_stop(loader, snapshot, raw):
+    result = ind.buffett_indicator(loader.load(["wilshire5000", "gdp"], freq="B"))
+    assert result.available_until == pd.Timestamp("2023-02-08")
+    assert "Wilshire" in result.method
+    assert result.series.loc["2019-12-30"] == pytest.approx(
+        raw(snapshot, "fred/WILL5000PRFC.csv", "2019-12-30") / raw(snapshot, "fred/GDP.csv", "2019-07-01") * 100)
+    assert result.series.loc["2024-01-02":].isna().all()
+
+
+def test_missing_inputs_fail_with_the_load_call_to_make():
+    with pytest.raises(KeyError, match="lacks column.*on_rrp"):
+        ind.net_liquidity(pd.DataFrame({"fed_assets": [1.0], "tga_weekly": [1.0]}))
+
+
+def test_stress_composite_is_the_mean_of_signed_trailing_zscores():
+    index = pd.bdate_range("2020-01-01", periods=400)
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({c: rng.normal(size=400).cumsum() for c in
+                          ("net_liquidity", "sofr_iorb_bp", "move", "us2y_jp2y_bp", "hy_oas")}, index=index)
+    scores = ind.stress_composite(frame, window=60)
+    day = index[300]
+    hy = frame["hy_oas"].iloc[241:301]
+    assert scores.loc[day, "hy_oas"] == pytest.approx((hy.iloc[-1] - hy.mean()) / hy.std())
+    nl_change = frame["net_liquidity"] - frame["net_liquidity"].shift(21)
+    window = nl_change.iloc[241:301]
+    assert scores.loc[day, "net_liquidity_change"] == pytest.approx(-(window.iloc[-1] - window.mean()) / window.std())
+    assert scores.loc[day, "composite"] == pytest.approx(scores.loc[day, [c for c, _, _ in ind.STRESS_COMPONENTS]].mean())
+    assert scores.loc[day, "n_components"] == 5
+
+
+def test_stress_composite_on_real_data_peaks_in_march_2020(loader):
+    from plumbing.quantities import quantity as qq
+
+    parts = {n: qq(n, loader=loader) for n in ("net_liquidity_daily", "sofr_iorb_bp", "move", "us2y_jp2y_bp", "hy_oas")}
+    frame = pd.DataFrame(parts).rename(columns={"net_liquidity_daily": "net_liquidity"})
+    frame = frame.reindex(pd.bdate_range("2018-01-01", "2026-06-30"))
+    weekly_nl = qq("net_liquidity", loader=loader)  # daily TGA only from 2022: use weekly before
+    frame["net_liquidity"] = frame["net_liquidity"].fillna(weekly_nl.reindex(frame.index, method="ffill", limit=4))
+    scores = ind.stress_composite(frame)
+    assert scores["composite"].loc["2020-03-09":"2020-03-31"].max() > 1.0
+    assert scores["composite"].loc["2020-03-09":"2020-03-31"].max() > scores["composite"].loc["2019-01-01":"2019-12-31"].quantile(0.9)
+
+
+def test_regimes_on_a_constructed_frame():
+    months = pd.date_range("2024-01-31", periods=5, freq="ME")
+    monthly = pd.DataFrame({"fed_assets": [100, 100, 100, 130, 90], "dollar_broad": [100, 100, 100, 95, 110]}, index=months)
+    regimes = ind.liquidity_dollar_regimes(monthly, months=3)
+    assert regimes["regime"].iloc[:3].isna().all()
+    assert regimes["regime"].iloc[3] == "easing + weak dollar"
+    assert regimes["regime"].iloc[4] == "tight + strong dollar"
+
+
+def test_regimes_on_real_data_label_every_month_with_inputs(loader):
+    monthly = loader.load(["fed_assets", "dollar_broad"], "2021-01-01", "2026-06-30", freq="M")
+    regimes = ind.liquidity_dollar_regimes(monthly)
+    assert set(regimes["regime"].dropna()) <= set(ind.REGIME_LABELS.values())
+    assert regimes["regime"].loc["2022-10-31"] == "tight + strong dollar"  # QT and a dollar at its high
+
+
+def test_every_named_quantity_computes_on_the_snapshot(q):
+    for name in QUANTITIES:
+        assert q(name).notna().sum() > 50, name
