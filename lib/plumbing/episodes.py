@@ -1,0 +1,251 @@
+"""Episodes and dated events, and event-time alignment of any series on any episodes.
+
+Episodes live in ``data/episodes.yaml`` (one entry each: id, title, anchor date ``t0``,
+window ``before``/``after`` in business days, summary, series of interest, events). Events
+come from ``data/events/fomc.csv`` and ``data/events/policy.csv`` (each row with its source)
+and from the snapshot's CME margin table, read at run time. A bad entry fails with a
+message naming the entry and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from . import config
+from .catalog import Catalog, load_catalog, unknown_key_message
+from .panel import Loader
+from .quantities import QUANTITIES, quantity
+from .sources.snapshot import SnapshotSource
+
+EPISODES_PATH: Path = config.DATA_DIR / "episodes.yaml"
+EVENTS_DIR: Path = config.DATA_DIR / "events"
+EVENT_TABLES = ("fomc.csv", "policy.csv")
+CME_MARGINS = "cme_metals_margins"
+EVENT_TIME_MODES = ("level", "change", "pct_change")
+
+
+class EpisodeError(ValueError):
+    """An episode entry is invalid; the message names the entry and the field."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated marker on a chart."""
+
+    date: pd.Timestamp
+    label: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One market episode, anchored at ``t0`` with a window in business days."""
+
+    id: str
+    title: str
+    t0: pd.Timestamp
+    before: int
+    after: int
+    summary: str
+    series: tuple[str, ...]
+    events: tuple[Event, ...] = field(default_factory=tuple)
+
+    @property
+    def start(self) -> pd.Timestamp:
+        return self.t0 - pd.offsets.BDay(self.before)
+
+    @property
+    def end(self) -> pd.Timestamp:
+        return self.t0 + pd.offsets.BDay(self.after)
+
+
+def _date(value: object, where: str) -> pd.Timestamp:
+    if isinstance(value, (dt.date, str)):
+        try:
+            return pd.Timestamp(value).normalize()
+        except ValueError:
+            pass
+    raise EpisodeError(f"{where}: {value!r} is not a date (use YYYY-MM-DD)")
+
+
+def _parse_episode(raw: dict, position: int, names: set[str], path: Path) -> Episode:
+    ident = raw.get("id") if isinstance(raw, dict) else None
+    where = f"{path.name}: episode {ident!r}" if ident else f"{path.name}: episode #{position + 1}"
+    if not isinstance(raw, dict):
+        raise EpisodeError(f"{where}: expected a mapping")
+    for name in ("id", "title", "t0", "summary", "series"):
+        if raw.get(name) in (None, ""):
+            raise EpisodeError(f"{where}: field {name!r} is missing")
+    t0 = _date(raw["t0"], f"{where} field 't0'")
+    if t0.day_of_week >= 5:
+        raise EpisodeError(f"{where} field 't0': {t0.date()} is a weekend; anchor on a business day")
+    if "start" in raw or "end" in raw:
+        start = _date(raw.get("start", t0), f"{where} field 'start'")
+        end = _date(raw.get("end", t0), f"{where} field 'end'")
+        if not start <= t0 <= end:
+            raise EpisodeError(f"{where} field 't0': {t0.date()} is outside its window {start.date()}..{end.date()}")
+        before = len(pd.bdate_range(start, t0)) - 1
+        after = len(pd.bdate_range(t0, end)) - 1
+    else:
+        before, after = raw.get("before", 60), raw.get("after", 60)
+        for name, value in (("before", before), ("after", after)):
+            if not isinstance(value, int) or value < 0:
+                raise EpisodeError(f"{where} field {name!r}: {value!r} must be a whole number of business days >= 0 "
+                                   "(t0 must lie inside its window)")
+    series = raw["series"]
+    if not isinstance(series, list):
+        raise EpisodeError(f"{where} field 'series': expected a list of catalog keys")
+    for key in series:
+        if key not in names:
+            raise EpisodeError(f"{where} field 'series': {unknown_key_message(key, names)}")
+    events = []
+    for number, event in enumerate(raw.get("events") or []):
+        if not isinstance(event, dict) or "date" not in event or "label" not in event:
+            raise EpisodeError(f"{where} field 'events' item {number + 1}: needs date and label")
+        events.append(Event(_date(event["date"], f"{where} field 'events' item {number + 1}"),
+                            str(event["label"]), str(event.get("source", ""))))
+    return Episode(id=str(raw["id"]), title=str(raw["title"]), t0=t0, before=before, after=after,
+                   summary=str(raw["summary"]).strip(), series=tuple(series), events=tuple(events))
+
+
+def parse_episodes(document: object, path: Path, catalog: Catalog | None = None) -> dict[str, Episode]:
+    """Validate an episodes document; returns episodes by id, in file order."""
+    if not isinstance(document, dict) or not isinstance(document.get("episodes"), list):
+        raise EpisodeError(f"{path.name}: expected a top-level list 'episodes:'")
+    names = set((catalog or load_catalog()).keys()) | set(QUANTITIES)
+    episodes: dict[str, Episode] = {}
+    for position, raw in enumerate(document["episodes"]):
+        episode = _parse_episode(raw, position, names, path)
+        if episode.id in episodes:
+            raise EpisodeError(f"{path.name}: episode {episode.id!r} field 'id': duplicate id (ids must be unique)")
+        episodes[episode.id] = episode
+    return episodes
+
+
+def load_episodes(path: Path | None = None, catalog: Catalog | None = None) -> dict[str, Episode]:
+    """All episodes from ``data/episodes.yaml`` (or ``path``)."""
+    target = Path(path) if path else EPISODES_PATH
+    with open(target, encoding="utf-8") as handle:
+        return parse_episodes(yaml.safe_load(handle), target, catalog)
+
+
+def get_episode(episode_id: str, episodes: dict[str, Episode] | None = None) -> Episode:
+    """One episode by id; an unknown id names the closest ids."""
+    episodes = episodes if episodes is not None else load_episodes()
+    if episode_id not in episodes:
+        raise KeyError(unknown_key_message(episode_id, episodes, "episode id"))
+    return episodes[episode_id]
+
+
+# --- events --------------------------------------------------------------------------------
+
+def load_events(start: object = None, end: object = None, snapshot: SnapshotSource | None = None) -> pd.DataFrame:
+    """Every dated event (FOMC decisions, policy events, CME margin changes), tidy.
+
+    Columns: date, kind, label, source, source_url, table. CME rows come from the snapshot
+    at run time (``kind`` = ``cme_margin``), labelled with the contract and the new initial
+    margin as published (USD per contract, or percent of notional from 2026-01-13).
+    """
+    frames = []
+    fomc = pd.read_csv(EVENTS_DIR / "fomc.csv", parse_dates=["date"])
+    fomc["label"] = [
+        f"FOMC {'hold' if c == 0 else ('+' if c > 0 else '') + f'{c:g}bp'} {lo:.2f}-{hi:.2f}%"
+        for c, lo, hi in zip(fomc["change_bp"], fomc["lower"], fomc["upper"])
+    ]
+    fomc["table"] = "fomc.csv"
+    frames.append(fomc[["date", "kind", "label", "source", "source_url", "table"]])
+    policy = pd.read_csv(EVENTS_DIR / "policy.csv", parse_dates=["date"]).rename(columns={"title": "label"})
+    policy["table"] = "policy.csv"
+    frames.append(policy[["date", "kind", "label", "source", "source_url", "table"]])
+    frames.append(cme_margin_events(snapshot))
+    events = pd.concat(frames, ignore_index=True).sort_values("date", kind="stable")
+    lo = pd.Timestamp(start) if start is not None else None
+    hi = pd.Timestamp(end) if end is not None else None
+    mask = pd.Series(True, index=events.index)
+    if lo is not None:
+        mask &= events["date"] >= lo
+    if hi is not None:
+        mask &= events["date"] <= hi
+    return events[mask].reset_index(drop=True)
+
+
+def cme_margins(snapshot: SnapshotSource | None = None) -> pd.DataFrame:
+    """The snapshot's CME COMEX gold/silver margin table, as published (one row per change)."""
+    snapshot = snapshot or SnapshotSource()
+    spec = load_catalog().event_files[CME_MARGINS]
+    table = snapshot.read_table(spec.snapshot.file)
+    table["effective_date"] = pd.to_datetime(table["effective_date"])
+    table["metal"] = table["contract"].str.contains("Gold").map({True: "gold", False: "silver"})
+    return table
+
+
+def cme_margin_events(snapshot: SnapshotSource | None = None) -> pd.DataFrame:
+    """CME margin changes as events (date = effective date)."""
+    table = cme_margins(snapshot)
+
+    def label(row: pd.Series) -> str:
+        unit = "% of notional" if "percent" in str(row["unit"]) and pd.notna(row["new_initial"]) and row["new_initial"] < 100 else " USD"
+        if pd.notna(row["new_initial"]):
+            return f"CME {row['metal']} initial margin -> {row['new_initial']:g}{unit}"
+        if pd.notna(row["change_pct"]):
+            return f"CME {row['metal']} margin {row['change_pct']:+g}%"
+        return f"CME {row['metal']} margin change (level not published)"
+
+    return pd.DataFrame({
+        "date": table["effective_date"],
+        "kind": "cme_margin",
+        "label": table.apply(label, axis=1),
+        "source": table["source"],
+        "source_url": table["source_url"],
+        "table": CME_MARGINS,
+    })
+
+
+def episode_events(episode: Episode) -> pd.DataFrame:
+    """The episode's own events (date, label, source) inside its window."""
+    rows = [{"date": e.date, "label": e.label, "source": e.source} for e in episode.events]
+    frame = pd.DataFrame(rows, columns=["date", "label", "source"])
+    return frame[(frame["date"] >= episode.start) & (frame["date"] <= episode.end)].reset_index(drop=True)
+
+
+# --- event time ----------------------------------------------------------------------------
+
+def event_time(names: list[str] | str, episode_ids: list[str] | str, mode: str = "level", *,
+               loader: Loader | None = None, episodes: dict[str, Episode] | None = None) -> pd.DataFrame:
+    """Series on episodes, indexed by business days from each episode's t0.
+
+    Returns a tidy frame with columns episode, quantity, day (business days from t0, 0 at
+    t0), date and value. ``mode``: ``level`` (the quantity in its unit), ``change`` (value
+    minus the value at t0, same unit) or ``pct_change`` (percent change since t0, for
+    prices). Each quantity is sampled on business days; a date without an observation is
+    missing. If the quantity has no value at t0, changes are measured from the last value
+    before t0 within 5 business days, else they are missing.
+    """
+    if mode not in EVENT_TIME_MODES:
+        raise ValueError(f"mode={mode!r}; valid: {', '.join(EVENT_TIME_MODES)}")
+    names = [names] if isinstance(names, str) else list(names)
+    episode_ids = [episode_ids] if isinstance(episode_ids, str) else list(episode_ids)
+    loader = loader or Loader()
+    episodes = episodes if episodes is not None else load_episodes(catalog=loader.catalog)
+    chosen = [get_episode(e, episodes) for e in episode_ids]
+    rows = []
+    for name in names:
+        series = quantity(name, loader=loader)
+        for episode in chosen:
+            dates = pd.bdate_range(episode.start, episode.end)
+            values = series.reindex(dates)
+            before_t0 = series.loc[:episode.t0]
+            base = before_t0.iloc[-1] if len(before_t0) and len(pd.bdate_range(before_t0.index[-1], episode.t0)) <= 6 else float("nan")
+            if mode == "change":
+                values = values - base
+            elif mode == "pct_change":
+                values = (values / base - 1) * 100
+            day = pd.Series(range(len(dates)), index=dates) - dates.get_loc(episode.t0)
+            rows.append(pd.DataFrame({"episode": episode.id, "quantity": name, "day": day.to_numpy(),
+                                      "date": dates, "value": values.to_numpy()}))
+    return pd.concat(rows, ignore_index=True)
