@@ -78,3 +78,19 @@ def test_garbage_metadata_is_reported_not_crashed_on(fresh_cache):
     fresh_cache.meta_path("x").write_text("{not json", encoding="utf-8")
     with pytest.warns(CacheWarning, match="unreadable"):
         assert fresh_cache.read("x") is None
+
+
+def test_a_cache_file_from_an_older_format_is_reimported(fresh_cache, snapshot, catalog):
+    import json
+
+    loader = Loader(catalog=catalog, cache=fresh_cache, snapshot=snapshot)
+    loader.load("fed_assets")
+    meta_path = fresh_cache.meta_path("fed_assets")
+    meta = json.loads(meta_path.read_text())
+    meta["format"] = 1  # e.g. a cache written when values were stored in native units
+    meta_path.write_text(json.dumps(meta))
+    with pytest.warns(CacheWarning, match="cache format 1"):
+        assert fresh_cache.read("fed_assets") is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CacheWarning)
+        assert loader.load("fed_assets").loc["2025-10-29", "fed_assets"] == 6587.034

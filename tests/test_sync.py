@@ -47,7 +47,7 @@ def test_live_source_serves_and_merges_over_the_snapshot_seed(fresh_cache, snaps
     assert outcome.served_by == "fred" and fred.calls == ["BAMLH0A0HYM2"]
     cached = fresh_cache.read("hy_oas")
     assert cached.index.min() == pd.Timestamp("1996-12-31")
-    assert cached.loc["2020-03-23"] == 10.87
+    assert cached.loc["2020-03-23"] == 1087.0  # cached in common units (bp)
     assert fresh_cache.metadata("hy_oas").source == "fred"
 
 
@@ -98,3 +98,14 @@ def test_the_fred_key_never_reaches_logs_outcomes_or_files(fresh_cache, snapshot
     assert key not in outcome.detail and key not in caplog.text
     for path in fresh_cache.root.rglob("*"):
         assert key.encode() not in path.read_bytes(), path
+
+
+def test_a_live_source_in_another_unit_is_converted_before_it_meets_the_snapshot(fresh_cache, snapshot, catalog):
+    # the NY Fed Markets API reports repo take-up in US dollars; the snapshot file in billions
+    dollars = pd.Series([50_350_000_000.0, 22_000_000_000.0], index=pd.to_datetime(["2025-10-31", "2025-11-03"]))
+    nyfed = FakeLive("nyfed", {"repo_accepted": dollars})
+    outcome = run(["repo_take_up"], fresh_cache, snapshot, catalog, live={"nyfed": nyfed})["repo_take_up"]
+    assert outcome.served_by == "nyfed" and outcome.revised == 0  # same values as the snapshot, once converted
+    cached = fresh_cache.read("repo_take_up")
+    assert cached.loc["2025-10-31"] == pytest.approx(50.35)
+    assert cached.index.min() == pd.Timestamp("2002-01-02")  # snapshot history kept

@@ -1,7 +1,7 @@
 """The series cache: one parquet file per series plus a JSON metadata file beside it.
 
-Values are stored in the publisher's native unit, exactly as a source delivered them
-(conversion to common units happens at load time, in the catalog). Every write is atomic
+Values are stored in the project's common units (USD bn, percent, bp; converted once by
+the catalog on the way in), so observations from different sources merge like for like. Every write is atomic
 (temp file in the same folder, then ``os.replace``), so an interrupted run never leaves a
 half-written file. Refreshes *merge*: new observations are added, revised values replace old
 ones and are counted, and nothing cached is ever dropped because a refresh returned less.
@@ -28,6 +28,9 @@ from . import config
 
 log = logging.getLogger(__name__)
 
+#: bumped whenever what the cache stores changes meaning; older files are re-imported
+CACHE_FORMAT = 2  # 2: values in common units
+
 
 class CacheWarning(UserWarning):
     """Something in the cache needs attention but nothing was lost."""
@@ -49,6 +52,7 @@ class SeriesMetadata:
     added_last_refresh: int = 0
     revised_last_refresh: int = 0
     history: list[dict] = field(default_factory=list)  # one line per refresh, newest last
+    format: int = 1
 
 
 @dataclass(frozen=True)
@@ -123,14 +127,16 @@ class SeriesCache:
             return None
 
     def read(self, key: str) -> pd.Series | None:
-        """The cached native-unit series, or None when absent or corrupted (with a warning)."""
+        """The cached series (common units), or None when absent or corrupted (with a warning)."""
         meta = self.metadata(key)
         path = self.data_path(key)
         if meta is None or not path.is_file():
             return None
         payload = path.read_bytes()
         problem = None
-        if hashlib.sha256(payload).hexdigest() != meta.checksum:
+        if meta.format != CACHE_FORMAT:
+            problem = f"it was written in cache format {meta.format}, this version reads format {CACHE_FORMAT}"
+        elif hashlib.sha256(payload).hexdigest() != meta.checksum:
             problem = "its checksum does not match the metadata"
         else:
             try:
@@ -215,6 +221,7 @@ class SeriesCache:
             added_last_refresh=added,
             revised_last_refresh=revised,
             history=history,
+            format=CACHE_FORMAT,
         )
         # data first, metadata second: a crash in between leaves a checksum mismatch,
         # which read() reports as corrupted and the next sync repairs.

@@ -1,8 +1,9 @@
 """The series catalog: what each series is, where it comes from, and its units.
 
-The catalog lives in ``data/catalog.yaml``; this module reads and validates it and is the
-only place that turns a series from its native unit into the common unit
-(see :mod:`plumbing.units`).
+The catalog lives in ``data/catalog.yaml``; this module reads and validates it. Each entry
+names its native unit (and, where a source publishes in another unit, that source's unit);
+:meth:`SeriesSpec.to_common` is the one place where a source's values become common units
+(see :mod:`plumbing.units`). Sync applies it once, on the way into the cache.
 """
 
 from __future__ import annotations
@@ -55,18 +56,20 @@ class UnknownSeriesError(KeyError):
 
 @dataclass(frozen=True)
 class SnapshotRef:
-    """A file (and column) in the offline snapshot."""
+    """A file (and column) in the offline snapshot; ``unit`` if not the entry's native unit."""
 
     file: str
     column: str | None = None
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
 class LiveRef:
-    """A series id at a live publisher."""
+    """A series id at a live publisher; ``unit`` if it differs from the entry's native unit."""
 
     source: str
     id: str
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,9 +91,14 @@ class SeriesSpec:
         """The common unit this series is expressed in after :meth:`to_common`."""
         return conversion_for(self.native_unit).common
 
-    def to_common(self, native_values: pd.Series) -> pd.Series:
-        """Convert observations in the native unit to the common unit."""
-        converted = to_common(native_values, self.native_unit)
+    def source_unit(self, source: str) -> str:
+        """The unit ``source`` ("snapshot" or the live source name) publishes this series in."""
+        ref = self.snapshot if source == "snapshot" else self.live
+        return (ref.unit if ref is not None and ref.unit else None) or self.native_unit
+
+    def to_common(self, values: pd.Series, source: str = "snapshot") -> pd.Series:
+        """Convert observations as published by ``source`` to the common unit."""
+        converted = to_common(values, self.source_unit(source))
         converted.name = self.key
         return converted
 
@@ -161,7 +169,7 @@ def _snapshot_ref(raw: object, key: str, path: Path) -> SnapshotRef | None:
         return None
     if not isinstance(raw, dict) or "file" not in raw:
         raise CatalogError(f"{path}: entry {key!r} field 'snapshot' must be a mapping with 'file'")
-    return SnapshotRef(file=str(raw["file"]), column=raw.get("column"))
+    return SnapshotRef(file=str(raw["file"]), column=raw.get("column"), unit=raw.get("unit"))
 
 
 def _parse_series(key: str, entry: dict, path: Path) -> SeriesSpec:
@@ -184,8 +192,18 @@ def _parse_series(key: str, entry: dict, path: Path) -> SeriesSpec:
             raise CatalogError(
                 f"{path}: entry {key!r} field 'live' must be {{source: one of {', '.join(LIVE_SOURCE_NAMES)}, id: ...}}"
             )
-        live_ref = LiveRef(source=str(live["source"]), id=str(live["id"]))
+        live_ref = LiveRef(source=str(live["source"]), id=str(live["id"]), unit=live.get("unit"))
     snapshot = _snapshot_ref(entry.get("snapshot"), key, path)
+    common = conversion_for(native_unit).common
+    for name, ref in (("live", live_ref), ("snapshot", snapshot)):
+        if ref is not None and ref.unit:
+            try:
+                other = conversion_for(ref.unit).common
+            except ValueError as err:
+                raise CatalogError(f"{path}: entry {key!r} field '{name}.unit': {err}") from None
+            if other != common:
+                raise CatalogError(f"{path}: entry {key!r} field '{name}.unit': {ref.unit!r} converts to "
+                                   f"{other}, but the entry's native unit converts to {common}")
     if live_ref is None and snapshot is None:
         raise CatalogError(f"{path}: entry {key!r} has neither a 'live' nor a 'snapshot' source")
     return SeriesSpec(

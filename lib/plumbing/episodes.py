@@ -249,3 +249,20 @@ def event_time(names: list[str] | str, episode_ids: list[str] | str, mode: str =
             rows.append(pd.DataFrame({"episode": episode.id, "quantity": name, "day": day.to_numpy(),
                                       "date": dates, "value": values.to_numpy()}))
     return pd.concat(rows, ignore_index=True)
+
+
+def cme_initial_margin_pct(metal: str, snapshot: SnapshotSource | None = None) -> pd.Series:
+    """CME non-HRP initial margin of the gold or silver futures in percent of notional.
+
+    One value per effective date, from 2026-01-13 (when CME switched from USD per contract
+    to percent of notional). Rows whose new level was not published are left out, not
+    guessed; earlier USD-per-contract levels are not converted.
+    """
+    if metal not in ("gold", "silver"):
+        raise ValueError(f"metal={metal!r}; valid: gold, silver")
+    table = cme_margins(snapshot)
+    rows = table[(table["metal"] == metal) & table["unit"].str.contains("percent") & table["new_initial"].notna()]
+    rows = rows[rows["new_initial"] < 100]
+    series = pd.Series(rows["new_initial"].to_numpy(dtype=float), index=pd.DatetimeIndex(rows["effective_date"], name="date"),
+                       name=f"cme_{metal}_initial_margin")
+    return series[~series.index.duplicated(keep="last")].sort_index()

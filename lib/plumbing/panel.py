@@ -115,8 +115,11 @@ class Loader:
         self.cache = cache or SeriesCache()
         self.snapshot = snapshot or SnapshotSource()
 
-    def native(self, key: str) -> pd.Series:
-        """The cached series in its native unit; imported from the snapshot if not cached."""
+    def common(self, key: str) -> pd.Series:
+        """The series in the common unit (USD bn, percent, bp, ...), at its own dates.
+
+        Read from the cache; imported from the snapshot first if not cached.
+        """
         spec = self.catalog.get(key)
         series = self.cache.read(key)
         if series is None:
@@ -128,11 +131,6 @@ class Loader:
             if series is None:
                 raise DataUnavailable(f"{key} ({spec.title}) is not cached and could not be imported: {outcome.detail}")
         return series
-
-    def common(self, key: str) -> pd.Series:
-        """The series in the common unit (USD bn, percent, bp, ...), at its own dates."""
-        spec = self.catalog.get(key)
-        return spec.to_common(self.native(key))
 
     def load(self, keys: str | Iterable[str], start: object = None, end: object = None,
              freq: str | None = None, how: str = "last") -> pd.DataFrame:

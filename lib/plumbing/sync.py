@@ -4,8 +4,9 @@ For each catalog series :func:`sync_series` tries its live source (unless offlin
 back to the snapshot when the publisher cannot be reached or fails, and merges what it got
 into the cache (see :mod:`plumbing.cache` for the merge rules). A series the cache lacks is
 first seeded from the snapshot, so a live source with a short window (FRED's 3-year ICE
-BofA history) never leaves the cache shorter than the snapshot. The outcome of each series
-says which source served it.
+BofA history) never leaves the cache shorter than the snapshot. Values are converted to
+common units (USD bn, percent, bp) on the way in, from the unit each source publishes in.
+The outcome of each series says which source served it.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def _import_snapshot(spec: SeriesSpec, cache: SeriesCache, snapshot: SnapshotSou
         return SyncOutcome(spec.key, "snapshot", meta.rows, 0, 0, "snapshot file unchanged")
     if seed_only and meta is not None and cache.read(spec.key) is not None:
         return SyncOutcome(spec.key, meta.source, meta.rows, 0, 0, "already cached")
-    values = snapshot.read(spec.snapshot.file, spec.snapshot.column)
+    values = spec.to_common(snapshot.read(spec.snapshot.file, spec.snapshot.column), "snapshot")
     result = cache.merge(spec.key, values, source="snapshot", source_id=spec.snapshot.file, origin_checksum=checksum)
     return SyncOutcome(spec.key, "snapshot", result.rows_after, result.added, result.revised, _describe(result))
 
@@ -111,7 +112,7 @@ def sync_series(
                 meta = cache.metadata(spec.key)
                 if meta is None or cache.read(spec.key) is None:
                     _import_snapshot(spec, cache, snapshot, seed_only=True)
-                values = live.fetch(spec.live.id)  # type: ignore[attr-defined]
+                values = spec.to_common(live.fetch(spec.live.id), spec.live.source)  # type: ignore[attr-defined]
             except SourceError as err:
                 fallback_reason = f"{spec.live.source} failed: {err}"
                 log.warning("%s: %s; using the snapshot", spec.key, fallback_reason)

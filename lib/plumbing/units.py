@@ -32,6 +32,7 @@ class Conversion:
 CONVERSIONS: dict[str, Conversion] = {
     c.native: c
     for c in (
+        Conversion("usd_amount", "usd_bn", Fraction(1, 10**9), "US dollars -> billions"),
         Conversion("usd_millions", "usd_bn", Fraction(1, 1000), "millions of US dollars -> billions"),
         Conversion("usd_billions", "usd_bn", Fraction(1), "billions of US dollars (already common)"),
         Conversion("usd_billions_saar", "usd_bn_saar", Fraction(1), "billions of US dollars, seasonally adjusted annual rate"),
