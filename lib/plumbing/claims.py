@@ -8,6 +8,7 @@ gives a verdict: ``supported``, ``contradicted``, ``partly`` (saying how) or
 Check kinds
 -----------
 value        the quantity on ``date`` is ``claimed`` within ``tolerance``
+direction    the quantity moved ``expected`` (up/down) from ``start`` to ``end``
 change       ``value(end) - value(start)`` is ``claimed`` within ``tolerance``
 pct_change   ``(value(end) / value(start) - 1) * 100`` is ``claimed`` within ``tolerance``
 extreme      the value on ``date`` is the ``max``/``min`` since ``since`` (or of the whole
@@ -16,6 +17,10 @@ threshold    the quantity crosses ``level`` (``direction`` below/above) inside `
              (``first: true``: for the first time); or, with ``share``, at least that share
              of the window's observations lies on the ``direction`` side of ``level``
 not_checkable  the data needed do not exist here; ``missing`` says what they would be
+
+Options: ``bound: lower`` (or ``upper``) makes value/change checks one-sided, for "more than"
+and "at least" claims; ``transform: diff`` makes an extreme check look at day-to-day changes
+("the largest one-day rise in a year").
 
 A value within the tolerance is ``supported``; within three tolerances ``partly`` (the
 detail gives the gap); beyond that ``contradicted``. A value "on a date" is the last
@@ -43,12 +48,13 @@ from .panel import Loader
 from .quantities import QUANTITIES, quantity, quantity_unit
 
 CLAIMS_PATH: Path = config.DATA_DIR / "claims.yaml"
-CHECK_KINDS = ("value", "change", "pct_change", "extreme", "threshold", "not_checkable")
+CHECK_KINDS = ("value", "change", "pct_change", "direction", "extreme", "threshold", "not_checkable")
 VERDICTS = ("supported", "partly", "contradicted", "not_checkable")
 ASOF_DAYS = 7
 PARTLY_FACTOR = 3.0
 
-#: quantities that are event tables rather than catalog series
+#: quantities that are event tables rather than catalog series: step functions whose last
+#: value stays in force until the next change (no as-of limit)
 EXTRA_QUANTITIES: dict[str, tuple[str, Callable[[], pd.Series]]] = {
     "cme_silver_initial_margin": ("percent", lambda: cme_initial_margin_pct("silver")),
     "cme_gold_initial_margin": ("percent", lambda: cme_initial_margin_pct("gold")),
@@ -58,6 +64,7 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "value": ("date", "claimed", "tolerance"),
     "change": ("start", "end", "claimed", "tolerance"),
     "pct_change": ("start", "end", "claimed", "tolerance"),
+    "direction": ("start", "end", "expected"),
     "extreme": ("date", "extreme"),
     "threshold": ("level", "direction", "window"),
     "not_checkable": ("missing",),
@@ -178,10 +185,12 @@ class ClaimChecker:
         return quantity_unit(name, self.loader)
 
     def value_on(self, name: str, date: object) -> tuple[float, pd.Timestamp]:
+        """The last value of ``name`` on or before ``date`` (within the as-of limit) and its date."""
         series = self.series(name)
         day = pd.Timestamp(date)
         before = series.loc[:day]
-        if before.empty or (day - before.index[-1]).days > ASOF_DAYS:
+        limit = float("inf") if name in EXTRA_QUANTITIES else ASOF_DAYS
+        if before.empty or (day - before.index[-1]).days > limit:
             coverage = f"{series.index.min().date()}..{series.index.max().date()}" if len(series) else "no data"
             raise _NotCheckable(f"{name} has no observation within {ASOF_DAYS} days up to {day.date()} (covers {coverage})")
         return float(before.iloc[-1]), before.index[-1]
@@ -190,7 +199,7 @@ class ClaimChecker:
         if claim.check == "not_checkable":
             return Verdict(claim, "not_checkable", None, f"missing: {claim.get('missing')}")
         try:
-            if claim.unit and claim.check not in ("pct_change",):
+            if claim.unit and claim.check not in ("pct_change", "direction") and not claim.get("transform"):
                 actual_unit = self.unit(claim.quantity)
                 if not _units_compatible(claim.unit, actual_unit):
                     raise ClaimError(f"claim {claim.id!r} field 'unit': {claim.unit!r} but {claim.quantity} is in {actual_unit}")
@@ -202,6 +211,12 @@ class ClaimChecker:
 
     def _grade(self, claim: Claim, actual: float, claimed: float, tolerance: float, how: str, data_date: str) -> Verdict:
         gap = actual - claimed
+        bound = claim.get("bound")
+        if bound not in (None, "lower", "upper"):
+            raise ClaimError(f"claim {claim.id!r} field 'bound': {bound!r}; valid: lower, upper")
+        if (bound == "lower" and gap > 0) or (bound == "upper" and gap < 0):
+            side = "at least" if bound == "lower" else "at most"
+            return Verdict(claim, "supported", round(actual, 6), f"{how} {_fmt(actual)}: {side} the claimed {_fmt(claimed)}", data_date)
         if abs(gap) <= tolerance:
             verdict, text = "supported", f"{how} {_fmt(actual)} vs claimed {_fmt(claimed)} (within ±{_fmt(tolerance)})"
         elif abs(gap) <= PARTLY_FACTOR * tolerance and (claimed == 0 or math.copysign(1, actual) == math.copysign(1, claimed)):
@@ -232,9 +247,29 @@ class ClaimChecker:
         how = f"{claim.quantity} {d0.date()}->{d1.date()}: {_fmt(first)}->{_fmt(last)}, % change"
         return self._grade(claim, (last / first - 1) * 100, float(claim.get("claimed")), float(claim.get("tolerance")), how, f"{d0.date()}..{d1.date()}")
 
+    def _check_direction(self, claim: Claim) -> Verdict:
+        expected = claim.get("expected")
+        if expected not in ("up", "down"):
+            raise ClaimError(f"claim {claim.id!r} field 'expected': {expected!r}; valid: up, down")
+        first, d0, last, d1 = self._two_points(claim)
+        change = last - first
+        pct = f" ({(last / first - 1) * 100:+.2f}%)" if first else ""
+        text = f"{claim.quantity} {d0.date()}->{d1.date()}: {_fmt(first)}->{_fmt(last)}, change {_fmt(change)}{pct}"
+        moved = "up" if change > 0 else ("down" if change < 0 else "flat")
+        verdict = "supported" if moved == expected else "contradicted"
+        return Verdict(claim, verdict, round(change, 6), f"{text}: moved {moved}, claimed {expected}", f"{d0.date()}..{d1.date()}")
+
     def _check_extreme(self, claim: Claim) -> Verdict:
-        series = self.series(claim.quantity)
-        value, used = self.value_on(claim.quantity, claim.get("date"))
+        transform = claim.get("transform")
+        if transform not in (None, "diff"):
+            raise ClaimError(f"claim {claim.id!r} field 'transform': {transform!r}; valid: diff")
+        name = claim.quantity
+        if transform == "diff":
+            name = f"{claim.quantity} daily change"
+            if name not in self._series:
+                self._series[name] = self.series(claim.quantity).diff().dropna()
+        series = self.series(name)
+        value, used = self.value_on(name, claim.get("date"))
         direction = claim.get("extreme")
         if direction not in ("max", "min"):
             raise ClaimError(f"claim {claim.id!r} field 'extreme': {direction!r}; valid: max, min")
@@ -255,7 +290,7 @@ class ClaimChecker:
         later_better = later[beats(later)]
         after = (f"; exceeded later on {later_better.index[0].date()} ({_fmt(later_better.iloc[0])})"
                  if len(later_better) else "; not exceeded since")
-        text = f"{claim.quantity} on {used.date()} = {_fmt(value)}: {found}; rank {actual_rank} {scope}{after}"
+        text = f"{name} on {used.date()} = {_fmt(value)}: {found}; rank {actual_rank} {scope}{after}"
         if actual_rank <= rank:
             verdict = "supported"
         elif actual_rank <= rank + 2:
@@ -287,7 +322,9 @@ class ClaimChecker:
             verdict = "supported" if share >= wanted else ("partly" if share >= wanted - 0.15 else "contradicted")
             return Verdict(claim, verdict, round(share, 6), text, f"{lo.date()}..{hi.date()}")
         since = pd.Timestamp(claim.get("since")) if claim.get("since") else series.index.min()
-        crossings = side.loc[since:]
+        # a crossing is an observation on the claimed side whose predecessor was not
+        crossed = side & ~side.shift(1, fill_value=True)
+        crossings = crossed.loc[since:]
         crossings = crossings[crossings]
         first_any = crossings.index[0] if len(crossings) else None
         in_window = side.loc[lo:hi]
@@ -295,9 +332,9 @@ class ClaimChecker:
         extreme = inside.min() if direction == "below" else inside.max()
         if claim.get("first"):
             if first_any is None:
-                return Verdict(claim, "contradicted", None, f"{claim.quantity} never went {direction} {_fmt(level)} since {since.date()}")
+                return Verdict(claim, "contradicted", None, f"{claim.quantity} never crossed {direction} {_fmt(level)} since {since.date()}")
             value = float(series.loc[first_any])
-            text = f"first {direction} {_fmt(level)} on {first_any.date()} ({_fmt(value)}) counting from {since.date()}"
+            text = f"first crossed {direction} {_fmt(level)} on {first_any.date()} ({_fmt(value)}) counting from {since.date()}"
             if lo <= first_any <= hi:
                 return Verdict(claim, "supported", round(value, 6), text, str(first_any.date()))
             if first_in_window is not None:

@@ -255,14 +255,18 @@ def cme_initial_margin_pct(metal: str, snapshot: SnapshotSource | None = None) -
     """CME non-HRP initial margin of the gold or silver futures in percent of notional.
 
     One value per effective date, from 2026-01-13 (when CME switched from USD per contract
-    to percent of notional). Rows whose new level was not published are left out, not
-    guessed; earlier USD-per-contract levels are not converted.
+    to percent of notional). Where a row's new level is blank but the next change of the same
+    metal states the level it replaced (its ``old_initial``), that stated level is used for
+    the blank row: it is read from the table, not estimated. Rows with no level either way
+    are left out; earlier USD-per-contract levels are not converted.
     """
     if metal not in ("gold", "silver"):
         raise ValueError(f"metal={metal!r}; valid: gold, silver")
     table = cme_margins(snapshot)
-    rows = table[(table["metal"] == metal) & table["unit"].str.contains("percent") & table["new_initial"].notna()]
-    rows = rows[rows["new_initial"] < 100]
+    rows = table[(table["metal"] == metal) & table["unit"].str.contains("percent")].sort_values("effective_date")
+    stated_by_next = rows["old_initial"].shift(-1)
+    rows = rows.assign(new_initial=rows["new_initial"].fillna(stated_by_next))
+    rows = rows[rows["new_initial"].notna() & (rows["new_initial"] < 100)]
     series = pd.Series(rows["new_initial"].to_numpy(dtype=float), index=pd.DatetimeIndex(rows["effective_date"], name="date"),
                        name=f"cme_{metal}_initial_margin")
     return series[~series.index.duplicated(keep="last")].sort_index()

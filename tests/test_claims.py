@@ -1,0 +1,172 @@
+"""Claims: every kind of check, every verdict, computed from data and never from the YAML."""
+
+import dataclasses
+
+import pandas as pd
+import pytest
+import yaml
+
+from plumbing.claims import (CHECK_KINDS, CLAIMS_PATH, VERDICTS, Claim, ClaimChecker, ClaimError,
+                             check_claims, load_claims, parse_claims, verdict_counts)
+
+
+@pytest.fixture(scope="module")
+def checker(loader):
+    return ClaimChecker(loader)
+
+
+@pytest.fixture(scope="module")
+def table(loader):
+    return check_claims(loader=loader)
+
+
+def claim(check, quantity, unit="", **params):
+    return Claim(id=f"t_{check}", article="test", claim="test claim", quantity=quantity, check=check, unit=unit, params=params)
+
+
+def test_at_least_thirty_claims_each_with_a_value_or_a_reason(table):
+    assert len(table) >= 30
+    assert set(table["verdict"]) <= set(VERDICTS)
+    checkable = table[table["verdict"] != "not_checkable"]
+    assert len(checkable) >= 30
+    assert checkable["computed"].notna().all()
+    assert (table["detail"].str.len() > 10).all()
+    assert table.loc[table["verdict"] == "not_checkable", "detail"].str.contains("missing|no observation|no data").all()
+
+
+def test_the_yaml_holds_no_verdicts_or_data_values():
+    raw = yaml.safe_load(CLAIMS_PATH.read_text(encoding="utf-8"))
+    for entry in raw["claims"]:
+        assert not {"verdict", "computed", "actual", "data_value"} & set(entry), entry["id"]
+
+
+def test_the_claims_the_issue_names_are_present(table):
+    ids = set(table["id"])
+    for expected in ("a001_rrp_lowest_since_2021", "a002_sofr_4_31", "a001_srf_1031_record", "a001_tga_300_to_1000_from_july",
+                     "a002_reserves_2_8tn", "a001_sofr_iorb_normally_within_5bp", "a004_reserves_first_below_3tn",
+                     "a000_tga_early_feb_893", "a002_nasdaq_1104", "a000_silver_margin_11_to_18"):
+        assert expected in ids
+
+
+@pytest.mark.parametrize("claim_id, verdict", [
+    ("a001_sofr_iorb_1031_32bp", "supported"),        # 4.22 - 3.90
+    ("a000_tga_early_feb_893", "supported"),          # DTS 2026-01-30 = 893,245 million
+    ("a001_rrp_lowest_since_2021", "contradicted"),   # RRP was lower on the days just before
+    ("a002_sofr_4_31", "contradicted"),               # SOFR was 4.00 on 2025-11-04
+    ("a002_nasdaq_1104", "contradicted"),             # the Nasdaq fell 2.04%, not 1.6%
+    ("a001_srf_early_week_14_75bn", "contradicted"),  # 22bn on Monday 2025-11-03
+])
+def test_verdicts_on_claims_the_articles_make(table, claim_id, verdict):
+    row = table.set_index("id").loc[claim_id]
+    assert row["verdict"] == verdict, row["detail"]
+
+
+def test_record_srf_use_was_a_record_then_but_not_still(table):
+    detail = table.set_index("id").loc["a001_srf_1031_record", "detail"]
+    assert "exceeded later on 2025-12-31" in detail
+
+
+def test_every_check_kind_is_used_and_every_verdict_occurs(table):
+    assert set(table["check"]) == set(CHECK_KINDS)
+    assert (verdict_counts(table) > 0).all()
+
+
+def test_value_check_grades_supported_partly_contradicted(checker):
+    base = dict(date="2025-10-31", tolerance=0.01)
+    assert checker.check(claim("value", "sofr", "percent", claimed=4.22, **base)).verdict == "supported"
+    assert checker.check(claim("value", "sofr", "percent", claimed=4.24, **base)).verdict == "partly"
+    assert checker.check(claim("value", "sofr", "percent", claimed=4.31, **base)).verdict == "contradicted"
+
+
+def test_verdicts_follow_the_data_not_the_claimed_number(checker):
+    supported = claim("value", "on_rrp", "usd_bn", date="2025-10-31", claimed=51.8, tolerance=1)
+    moved = dataclasses.replace(supported, params={**supported.params, "claimed": 80})
+    assert checker.check(supported).computed == checker.check(moved).computed == pytest.approx(51.802)
+    assert (checker.check(supported).verdict, checker.check(moved).verdict) == ("supported", "contradicted")
+
+
+def test_change_and_pct_change(checker, loader):
+    change = checker.check(claim("change", "sofr", "percent", start="2025-10-30", end="2025-10-31", claimed=0.18, tolerance=0.005))
+    assert change.verdict == "supported" and change.computed == pytest.approx(0.18)
+    spx = loader.load("spx", "2025-11-03", "2025-11-04")["spx"]
+    pct = checker.check(claim("pct_change", "spx", start="2025-11-03", end="2025-11-04", claimed=-1.2, tolerance=0.1))
+    assert pct.computed == pytest.approx((spx.iloc[-1] / spx.iloc[0] - 1) * 100)
+    assert pct.verdict == "supported"
+
+
+def test_one_sided_bounds(checker):
+    more_than = claim("change", "fed_assets", "usd_bn", start="2023-03-01", end="2023-03-29", claimed=300, tolerance=10, bound="lower")
+    assert checker.check(more_than).verdict == "supported"
+    at_most = dataclasses.replace(more_than, params={**more_than.params, "bound": "upper"})
+    assert checker.check(at_most).verdict == "contradicted"
+
+
+def test_direction(checker):
+    up = checker.check(claim("direction", "tga_daily", start="2025-09-30", end="2025-10-30", expected="up"))
+    down = checker.check(claim("direction", "tga_daily", start="2025-09-30", end="2025-10-30", expected="down"))
+    assert (up.verdict, down.verdict) == ("supported", "contradicted")
+    assert up.computed > 0
+
+
+def test_extreme_finds_the_last_more_extreme_date(checker):
+    widest = checker.check(claim("extreme", "sofr_iorb_bp", "bp", date="2025-10-31", extreme="max", since="2020-04-01"))
+    assert widest.verdict == "supported" and "highest since 2020-03-17" in widest.detail
+    too_long = checker.check(claim("extreme", "sofr_iorb_bp", "bp", date="2025-10-31", extreme="max", since="2020-01-01"))
+    assert too_long.verdict == "partly" and "rank 2 since 2020-01-01" in too_long.detail
+    second = checker.check(claim("extreme", "repo_take_up", "usd_bn", date="2025-11-03", extreme="max", since="2021-07-29", rank=2))
+    assert second.verdict == "supported"
+    jump = checker.check(claim("extreme", "sofr", "percent", date="2025-10-31", extreme="max", since="2024-10-31", transform="diff"))
+    assert jump.computed == pytest.approx(0.18)
+
+
+def test_threshold_crossing_and_share(checker):
+    first = claim("threshold", "reserves", "usd_bn", level=3000, direction="below", window=["2022-09-01", "2022-12-31"],
+                  first=True, since="2021-01-01")
+    result = checker.check(first)
+    assert result.verdict == "supported" and "first crossed below 3,000.0 on 2022-09-28" in result.detail
+    never = checker.check(claim("threshold", "reserves", "usd_bn", level=3000, direction="below", window=["2025-04-01", "2025-06-30"]))
+    assert never.verdict == "contradicted"
+    share = checker.check(claim("threshold", "sofr_iorb_bp", "bp", level=5, direction="below", window=["2022-01-01", "2022-12-31"], share=0.9))
+    assert share.verdict == "supported" and 0.9 <= share.computed <= 1
+
+
+def test_not_checkable_says_what_is_missing(checker):
+    missing = checker.check(Claim(id="t", article="a", claim="c", quantity="", check="not_checkable", unit="",
+                                  params={"missing": "S&P 500 forward P/E history"}))
+    assert missing.verdict == "not_checkable" and "forward P/E" in missing.detail
+    beyond = checker.check(claim("value", "buffett_indicator", "percent", date="2026-02-06", claimed=230, tolerance=20))
+    assert beyond.verdict == "not_checkable" and "2023-02-08" in beyond.detail
+    unknown = checker.check(claim("value", "forward_pe", "", date="2026-02-06", claimed=22, tolerance=1))
+    assert unknown.verdict == "not_checkable" and "forward_pe" in unknown.detail
+
+
+def test_bad_entries_name_the_claim_and_the_field(tmp_path):
+    good = {"id": "x1", "article": "a", "claim": "c", "quantity": "sofr", "check": "value", "unit": "percent",
+            "date": "2025-10-31", "claimed": 4.2, "tolerance": 0.1}
+    for broken, message in (({**good, "check": "vibes"}, "'x1' field 'check': 'vibes'"),
+                            ({k: v for k, v in good.items() if k != "tolerance"}, "'x1' field 'tolerance' is required"),
+                            ({**good, "quantity": None}, "'x1' field 'quantity' is missing")):
+        with pytest.raises(ClaimError, match=message):
+            parse_claims({"claims": [broken]}, tmp_path / "claims.yaml")
+    with pytest.raises(ClaimError, match="'x1' field 'id': duplicate"):
+        parse_claims({"claims": [good, good]}, tmp_path / "claims.yaml")
+
+
+def test_unit_mismatch_is_an_error_naming_the_claim(checker):
+    with pytest.raises(ClaimError, match="'t_value' field 'unit': 'bp' but sofr is in percent"):
+        checker.check(claim("value", "sofr", "bp", date="2025-10-31", claimed=422, tolerance=1))
+
+
+def test_the_command_prints_counts_and_the_table(capsys, warm_cache, monkeypatch):
+    from plumbing.claims import main
+
+    monkeypatch.setenv("PLUMBING_CACHE", str(warm_cache.root))
+    assert main(["--article", "001"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("supported: ")
+    assert "== 001_dfe810cc30992348.txt ==" in out and "a001_sofr_iorb_1031_32bp" in out
+    assert "== 000_" not in out
+
+
+def test_all_claims_load():
+    assert len(load_claims()) == len(yaml.safe_load(CLAIMS_PATH.read_text(encoding="utf-8"))["claims"])
