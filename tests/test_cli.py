@@ -45,3 +45,11 @@ def test_status_gap_threshold_changes_the_count(tmp_path):
     index = pd.to_datetime(["2025-01-06", "2025-01-07", "2025-01-20"])
     assert len(gaps(pd.DatetimeIndex(index), "business", 5)) == 1
     assert len(gaps(pd.DatetimeIndex(index), "business", 10)) == 0
+
+
+def test_claims_subcommand_prints_the_verdict_table(warm_cache, monkeypatch, capsys):
+    monkeypatch.setenv("PLUMBING_CACHE", str(warm_cache.root))
+    assert main(["claims", "--verdict", "contradicted"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("supported: 0 partly: 0 contradicted: ")
+    assert "a002_sofr_4_31" in out

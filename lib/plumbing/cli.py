@@ -2,6 +2,7 @@
 
     plumbing data sync [--offline] [--only KEY ...]   refresh the cache (live, else snapshot)
     plumbing data status [--gap-days N]                what the cache holds, its age and gaps
+    plumbing claims [--article 001] [--verdict ...]    the articles' claims and the data's verdicts
 """
 
 from __future__ import annotations
@@ -75,10 +76,17 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--gap-days", type=int, default=5, metavar="N",
                         help="report gaps longer than the nominal spacing plus N business days (default 5)")
     status.set_defaults(func=cmd_data_status)
+    commands.add_parser("claims", help="check the articles' claims against data (see plumbing claims --help)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["claims"]:
+        from .claims import main as claims_main
+
+        _setup_logging(False)
+        return claims_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)

@@ -1,0 +1,166 @@
+"""One house style for figures: titles, units on axes, event markers, captions.
+
+Plot functions draw what they are given; they never compute a statistic. Every figure has a
+title, its unit on the y axis, optional event markers (vertical lines with short labels) and
+a caption under the axes saying what to look at.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Mapping
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+UNIT_LABELS: dict[str, str] = {
+    "usd_bn": "USD bn",
+    "usd_bn_saar": "USD bn (SAAR)",
+    "percent": "percent",
+    "bp": "basis points",
+    "index": "index points",
+    "usd": "USD",
+    "jpy_per_usd": "JPY per USD",
+    "pct_change": "% change",
+    "z": "z-score",
+}
+
+
+def unit_label(unit: str) -> str:
+    """Axis label for a common unit name."""
+    return UNIT_LABELS.get(unit, unit)
+
+
+def use_house_style() -> None:
+    """Seaborn whitegrid, readable sizes, PNG output sized for an HTML report."""
+    sns.set_theme(style="whitegrid", context="notebook", palette="deep")
+    plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "figure.figsize": (10, 4.2),
+                         "axes.titleweight": "bold", "axes.titlesize": 12, "legend.fontsize": 9})
+
+
+def add_caption(fig: plt.Figure, caption: str | None) -> None:
+    """A wrapped caption under the axes (what the reader should see)."""
+    if caption:
+        fig.text(0.01, -0.02, textwrap.fill(caption, 150), ha="left", va="top", fontsize=9, style="italic")
+
+
+def mark_events(ax: plt.Axes, events: pd.DataFrame | None, *, max_labels: int = 12, label_column: str = "label") -> None:
+    """Vertical dashed lines at event dates inside the axis range, labelled at the top."""
+    if events is None or len(events) == 0:
+        return
+    lo, hi = [mdates.num2date(x).replace(tzinfo=None) for x in ax.get_xlim()]
+    inside = events[(events["date"] >= pd.Timestamp(lo)) & (events["date"] <= pd.Timestamp(hi))]
+    for number, (_, row) in enumerate(inside.iterrows()):
+        ax.axvline(row["date"], color="0.35", linestyle="--", linewidth=0.8, alpha=0.7, zorder=0)
+        if number < max_labels:
+            ax.annotate(textwrap.shorten(str(row[label_column]), 38), xy=(row["date"], 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(2, -4), textcoords="offset points", rotation=90, va="top", ha="left", fontsize=7, color="0.25")
+
+
+def line_chart(frame: pd.DataFrame | pd.Series, *, title: str, unit: str, caption: str | None = None,
+               events: pd.DataFrame | None = None, hline: float | None = None, hline_label: str | None = None,
+               labels: Mapping[str, str] | None = None, ax: plt.Axes | None = None) -> plt.Figure:
+    """Lines over time (one per column), with the unit on the y axis and events marked."""
+    frame = frame.to_frame() if isinstance(frame, pd.Series) else frame
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots()
+    for column in frame.columns:
+        data = frame[column].dropna()
+        ax.plot(data.index, data.to_numpy(), label=(labels or {}).get(column, column), linewidth=1.4)
+    if hline is not None:
+        ax.axhline(hline, color="firebrick", linewidth=1, linestyle=":", label=hline_label)
+    ax.set_title(title)
+    ax.set_ylabel(unit_label(unit))
+    ax.set_xlabel("")
+    if frame.shape[1] > 1 or hline_label:
+        ax.legend(loc="best")
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    mark_events(ax, events)
+    add_caption(fig, caption)
+    return fig
+
+
+def small_multiples(frame: pd.DataFrame, *, units: Mapping[str, str], titles: Mapping[str, str] | None = None,
+                    title: str, caption: str | None = None, events: pd.DataFrame | None = None,
+                    ncols: int = 3) -> plt.Figure:
+    """One small panel per column, each with its own unit, sharing the time axis."""
+    columns = list(frame.columns)
+    nrows = -(-len(columns) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.6 * nrows), sharex=True, squeeze=False)
+    for ax, column in zip(axes.flat, columns):
+        data = frame[column].dropna()
+        ax.plot(data.index, data.to_numpy(), linewidth=1.2)
+        ax.set_title((titles or {}).get(column, column), fontsize=10)
+        ax.set_ylabel(unit_label(units.get(column, "")), fontsize=8)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+        if events is not None:
+            for date in events["date"]:
+                if data.index.min() <= date <= data.index.max():
+                    ax.axvline(date, color="0.5", linestyle="--", linewidth=0.6)
+        if data.empty:
+            ax.text(0.5, 0.5, "no data in window", transform=ax.transAxes, ha="center", color="firebrick")
+    for ax in list(axes.flat)[len(columns):]:
+        ax.set_visible(False)
+    fig.suptitle(title, fontweight="bold")
+    fig.tight_layout()
+    add_caption(fig, caption)
+    return fig
+
+
+def event_time_chart(tidy: pd.DataFrame, *, quantity: str, unit: str, title: str, caption: str | None = None,
+                     ax: plt.Axes | None = None) -> plt.Figure:
+    """Episodes overlaid in event time: x = business days from t0, one line per episode."""
+    data = tidy[tidy["quantity"] == quantity]
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots()
+    sns.lineplot(data=data, x="day", y="value", hue="episode", ax=ax, linewidth=1.3)
+    ax.axvline(0, color="0.2", linewidth=1)
+    ax.set_title(title)
+    ax.set_xlabel("business days from t0")
+    ax.set_ylabel(unit_label(unit))
+    add_caption(fig, caption)
+    return fig
+
+
+def bar_chart(values: pd.Series, *, title: str, unit: str, caption: str | None = None) -> plt.Figure:
+    """Horizontal bars (e.g. a decomposition or returns by regime), labelled with their values."""
+    fig, ax = plt.subplots(figsize=(8, 0.5 + 0.45 * len(values)))
+    colors = ["seagreen" if v >= 0 else "firebrick" for v in values.to_numpy()]
+    ax.barh([str(i) for i in values.index], values.to_numpy(), color=colors)
+    for y, v in enumerate(values.to_numpy()):
+        ax.annotate(f"{v:,.1f}", xy=(v, y), xytext=(3 if v >= 0 else -3, 0), textcoords="offset points",
+                    ha="left" if v >= 0 else "right", va="center", fontsize=9)
+    ax.axvline(0, color="0.2", linewidth=0.8)
+    ax.set_title(title)
+    ax.set_xlabel(unit_label(unit))
+    ax.invert_yaxis()
+    add_caption(fig, caption)
+    return fig
+
+
+def dual_axis_chart(left: pd.Series, right: pd.Series, *, title: str, left_unit: str, right_unit: str,
+                    left_label: str, right_label: str, caption: str | None = None,
+                    events: pd.DataFrame | None = None) -> plt.Figure:
+    """Two series with different units on two y axes (left and right), events marked."""
+    fig, ax = plt.subplots()
+    ax.plot(left.dropna().index, left.dropna().to_numpy(), color="tab:blue", label=left_label)
+    ax.set_ylabel(f"{left_label} ({unit_label(left_unit)})", color="tab:blue")
+    other = ax.twinx()
+    other.plot(right.dropna().index, right.dropna().to_numpy(), color="tab:red", label=right_label)
+    other.set_ylabel(f"{right_label} ({unit_label(right_unit)})", color="tab:red")
+    other.grid(False)
+    ax.set_title(title)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    mark_events(ax, events)
+    add_caption(fig, caption)
+    return fig
+
+
+def shown(figures: Iterable[plt.Figure]) -> None:
+    """Show and close figures (keeps memory flat when a notebook draws many)."""
+    for fig in figures:
+        plt.show()
+        plt.close(fig)
