@@ -155,7 +155,10 @@ def unknown_key_message(key: str, known: object, what: str = "series key") -> st
     names = sorted(known)  # type: ignore[arg-type]
     close = difflib.get_close_matches(str(key), names, n=5, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
-    return f"unknown {what} {key!r}{hint} (see data/catalog.yaml for all {len(names)} keys)"
+    if what == "series key":
+        return f"unknown {what} {key!r}{hint} (see data/catalog.yaml for all {len(names)} keys)"
+    shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+    return f"unknown {what} {key!r}{hint} (valid: {shown})"
 
 
 def _require(entry: dict, field: str, key: str, path: Path) -> object:

@@ -3,6 +3,7 @@
     plumbing data sync [--offline] [--only KEY ...]   refresh the cache (live, else snapshot)
     plumbing data status [--gap-days N]                what the cache holds, its age and gaps
     plumbing claims [--article 001] [--verdict ...]    the articles' claims and the data's verdicts
+    plumbing reports [NAME ...] [-p key=value] [--episode ID | --all-episodes] [--force] [--jobs N] [--show-code]
 """
 
 from __future__ import annotations
@@ -61,6 +62,30 @@ def cmd_data_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reports(args: argparse.Namespace) -> int:
+    from .reports.params import ParameterError, parse_assignment
+    from .reports.runner import plan_jobs, reports_dir, run_reports
+
+    try:
+        given = dict(parse_assignment(p) for p in args.param or [])
+        jobs = plan_jobs(args.names or None, given, args.episode, args.all_episodes)
+    except ParameterError as err:
+        print(f"plumbing reports: error: {err}", file=sys.stderr)
+        return 2
+    summary = run_reports(jobs, force=args.force, jobs_in_parallel=args.jobs, show_code=args.show_code,
+                          progress=not args.no_progress)
+    for output in summary.rendered:
+        print(f"rendered   {reports_dir() / output}")
+    if summary.up_to_date and not summary.rendered and not summary.failed:
+        print(f"nothing to render: all {len(summary.up_to_date)} reports are up to date (use --force to render anyway)")
+    elif summary.up_to_date:
+        print(f"up to date {len(summary.up_to_date)} reports (not rendered again)")
+    for output, error in summary.failed.items():
+        print(f"FAILED     {output}: {error} (the previous good HTML, if any, is kept)", file=sys.stderr)
+    print(f"index      {reports_dir() / 'index.html'}")
+    return 0 if summary.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plumbing", description="Dollar-liquidity research notebooks: data and reports.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
@@ -77,6 +102,16 @@ def build_parser() -> argparse.ArgumentParser:
                         help="report gaps longer than the nominal spacing plus N business days (default 5)")
     status.set_defaults(func=cmd_data_status)
     commands.add_parser("claims", help="check the articles' claims against data (see plumbing claims --help)")
+    reports = commands.add_parser("reports", help="render the notebooks to HTML reports (incremental, parallel)")
+    reports.add_argument("names", nargs="*", metavar="NAME", help="themed notebooks by number or name (default: all)")
+    reports.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="set a notebook parameter (JSON value)")
+    reports.add_argument("--episode", action="append", metavar="ID", help="render the episode template for this episode id")
+    reports.add_argument("--all-episodes", action="store_true", help="render the episode template for every episode")
+    reports.add_argument("--force", action="store_true", help="render even reports that are up to date")
+    reports.add_argument("--jobs", type=int, default=None, metavar="N", help="parallel notebooks (default: number of cores)")
+    reports.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
+    reports.add_argument("--no-progress", action="store_true", help="no progress bar")
+    reports.set_defaults(func=cmd_reports)
     return parser
 
 

@@ -10,6 +10,7 @@ missing, never invented. Daily series are never carried past their last observat
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Iterable
 
@@ -118,8 +119,12 @@ class Loader:
     def common(self, key: str) -> pd.Series:
         """The series in the common unit (USD bn, percent, bp, ...), at its own dates.
 
-        Read from the cache; imported from the snapshot first if not cached.
+        Read from the cache; imported from the snapshot first if not cached. When
+        ``$PLUMBING_READ_LOG`` names a file, the key is appended to it (the report runner uses
+        this to know which series a notebook read, for its data as-of and for incremental
+        re-rendering).
         """
+        _record_read(key)
         spec = self.catalog.get(key)
         series = self.cache.read(key)
         if series is None:
@@ -200,6 +205,13 @@ class Loader:
             "sources": {k: (m.source if (m := self.cache.metadata(k)) else "unknown") for k in key_list},
         }
         return frame
+
+
+def _record_read(key: str) -> None:
+    log_path = os.environ.get("PLUMBING_READ_LOG")
+    if log_path:
+        with open(log_path, "a", encoding="utf-8") as handle:
+            handle.write(key + "\n")
 
 
 def _period_bdays(freq: str) -> int:

@@ -102,3 +102,40 @@ def quantity(name: str, start: object = None, end: object = None, *, loader: Loa
     lo = pd.Timestamp(start) if start is not None else None
     hi = pd.Timestamp(end) if end is not None else None
     return series.loc[lo:hi]
+
+
+def quantity_frame(names: list[str], start: object = None, end: object = None, *,
+                   loader: Loader | None = None) -> pd.DataFrame:
+    """Several quantities side by side at their own dates (outer join, nothing filled)."""
+    loader = loader or Loader()
+    columns = {name: quantity(name, start, end, loader=loader) for name in names}
+    frame = pd.concat(columns, axis=1, sort=True)
+    frame.index.name = "date"
+    frame.attrs["units"] = {name: quantity_unit(name, loader) for name in names}
+    return frame
+
+
+def liquidity_stress(start: object = None, end: object = None, *, window: int = 252,
+                     loader: Loader | None = None) -> pd.DataFrame:
+    """The stress composite of :func:`plumbing.indicators.stress_composite` on real data.
+
+    Inputs on business days: daily net liquidity where the daily TGA exists (from
+    2022-04-18) and the weekly figure carried up to 4 business days before that (stated in
+    ``attrs["net_liquidity_source"]``); SOFR - IORB/IOER, MOVE, US2Y - JP2Y and HY OAS at
+    their own dates (holidays leave a component missing on that day, not filled).
+    Returns the components (z-scores), their count and the composite.
+    """
+    loader = loader or Loader()
+    days = pd.bdate_range(pd.Timestamp(start or "2018-04-02") - pd.DateOffset(years=2), end or pd.Timestamp.today())
+    daily_nl = quantity("net_liquidity_daily", loader=loader).reindex(days)
+    weekly_nl = quantity("net_liquidity", loader=loader)
+    carried = weekly_nl.reindex(days.union(weekly_nl.index)).ffill(limit=4).reindex(days)
+    frame = pd.DataFrame({
+        "net_liquidity": daily_nl.fillna(carried.where(days < pd.Timestamp("2022-04-18"))),
+        **{name: quantity(name, loader=loader).reindex(days) for name in ("sofr_iorb_bp", "move", "us2y_jp2y_bp", "hy_oas")},
+    }, index=days)
+    scores = ind.stress_composite(frame, window=window)
+    scores.attrs["net_liquidity_source"] = "daily TGA from 2022-04-18; weekly (WTREGEN) carried up to 4 business days before"
+    lo = pd.Timestamp(start) if start is not None else None
+    hi = pd.Timestamp(end) if end is not None else None
+    return scores.loc[lo:hi]

@@ -1,0 +1,108 @@
+"""Shared pieces of the estimation modules: the result object and parameter checks.
+
+Every estimator returns a :class:`ModelResult` (or a subclass): a table (a pandas
+DataFrame with estimates and standard errors), the sample it was estimated on (dates and
+n, as plain text) and the specification (plain text), so the three can be printed side by
+side. Extra frames needed for plots are attributes of the subclasses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class ModelResult:
+    """A table of estimates with the sample and the specification that produced it.
+
+    ``table``: estimates with standard errors (and p-values / intervals where relevant).
+    ``sample``: plain text, the dates, frequency and n the estimate used, and what was dropped.
+    ``spec``: plain text, the model and every parameter that defines it.
+    ``n``, ``start``, ``end``: the sample size and first/last date used.
+    """
+
+    name: str
+    table: pd.DataFrame
+    sample: str
+    spec: str
+    n: int = 0
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def report(self) -> str:
+        """The name, specification, sample, table and notes as one plain-text block."""
+        lines = [self.name, f"Specification: {self.spec}", f"Sample: {self.sample}", "",
+                 self.table.to_string()]
+        if self.notes:
+            lines += ["", "Notes:"] + [f"- {note}" for note in self.notes]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:  # print(result) shows everything needed to read the table
+        return self.report()
+
+
+def newey_west_lags(n: int) -> int:
+    """The Newey-West (1994) rule of thumb for HAC lags: floor(4 (n/100)^(2/9))."""
+    return int(np.floor(4 * (max(n, 1) / 100.0) ** (2.0 / 9.0)))
+
+
+def check_choice(name: str, value: object, valid: Iterable[object]) -> None:
+    """Raise ValueError naming the bad value and the valid ones."""
+    valid = list(valid)
+    if value not in valid:
+        raise ValueError(f"{name}={value!r} is not valid; valid: {', '.join(map(repr, valid))}")
+
+
+def check_positive_int(name: str, value: object, minimum: int = 1) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name}={value!r} is not valid; it must be a whole number >= {minimum}")
+
+
+def check_fraction(name: str, value: object, low: float = 0.0, high: float = 1.0) -> None:
+    if not isinstance(value, (int, float, np.floating)) or not low < float(value) < high:
+        raise ValueError(f"{name}={value!r} is not valid; it must be a number strictly between {low} and {high}")
+
+
+def check_window(name: str, window: object, *, allow_negative: bool = True) -> tuple[int, int]:
+    """A (first, last) pair of whole numbers with first <= last."""
+    if (not isinstance(window, (tuple, list)) or len(window) != 2
+            or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in window)
+            or window[0] > window[1]):
+        raise ValueError(f"{name}={window!r} is not valid; give (first, last) whole numbers with first <= last, "
+                         "e.g. (-120, -11)")
+    if not allow_negative and window[0] < 0:
+        raise ValueError(f"{name}={window!r} is not valid; it must not start before 0")
+    return int(window[0]), int(window[1])
+
+
+def as_timestamp(name: str, value: object) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        return pd.Timestamp(value).normalize()
+    except (ValueError, TypeError):
+        raise ValueError(f"{name}={value!r} is not a date; use an ISO date such as '2022-11-01'") from None
+
+
+def as_series(name: str, values: object) -> pd.Series:
+    """A float Series on a sorted DatetimeIndex (raises a clear error otherwise)."""
+    if not isinstance(values, pd.Series):
+        raise TypeError(f"{name} must be a pandas Series with a DatetimeIndex, got {type(values).__name__}")
+    if not isinstance(values.index, pd.DatetimeIndex):
+        raise TypeError(f"{name} must have a DatetimeIndex, got {type(values.index).__name__}")
+    series = values.astype(float).sort_index()
+    if series.index.has_duplicates:
+        raise ValueError(f"{name} has duplicate dates (e.g. {series.index[series.index.duplicated()][0].date()})")
+    return series
+
+
+def date_span(index: pd.Index) -> str:
+    if len(index) == 0:
+        return "empty"
+    return f"{pd.Timestamp(index[0]).date()}..{pd.Timestamp(index[-1]).date()}"
+
