@@ -10,13 +10,10 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Mapping
 
-import matplotlib
-
-matplotlib.use("Agg", force=False)
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
 
 UNIT_LABELS: dict[str, str] = {
     "usd_bn": "USD bn",
@@ -46,7 +43,7 @@ def use_house_style() -> None:
 def add_caption(fig: plt.Figure, caption: str | None) -> None:
     """A wrapped caption under the axes (what the reader should see)."""
     if caption:
-        fig.text(0.01, -0.02, textwrap.fill(caption, 150), ha="left", va="top", fontsize=9, style="italic")
+        fig.text(0.01, -0.06, textwrap.fill(caption, 140), ha="left", va="top", fontsize=9, style="italic")
 
 
 def mark_events(ax: plt.Axes, events: pd.DataFrame | None, *, max_labels: int = 12, label_column: str = "label") -> None:
@@ -90,11 +87,11 @@ def small_multiples(frame: pd.DataFrame, *, units: Mapping[str, str], titles: Ma
     """One small panel per column, each with its own unit, sharing the time axis."""
     columns = list(frame.columns)
     nrows = -(-len(columns) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.6 * nrows), sharex=True, squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(max(4.2 * ncols, 10), 2.8 * nrows), sharex=True, squeeze=False)
     for ax, column in zip(axes.flat, columns):
         data = frame[column].dropna()
         ax.plot(data.index, data.to_numpy(), linewidth=1.2)
-        ax.set_title((titles or {}).get(column, column), fontsize=10)
+        ax.set_title(textwrap.fill((titles or {}).get(column, column), 48), fontsize=9)
         ax.set_ylabel(unit_label(units.get(column, "")), fontsize=8)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
         if events is not None:
@@ -160,7 +157,13 @@ def dual_axis_chart(left: pd.Series, right: pd.Series, *, title: str, left_unit:
 
 
 def shown(figures: Iterable[plt.Figure]) -> None:
-    """Show and close figures (keeps memory flat when a notebook draws many)."""
+    """Display figures in the notebook (embedded PNG in reports) and close them.
+
+    Works whatever matplotlib backend is active; closing keeps memory flat when a notebook
+    draws many figures.
+    """
+    from IPython.display import display
+
     for fig in figures:
-        plt.show()
+        display(fig)
         plt.close(fig)

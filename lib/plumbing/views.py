@@ -117,3 +117,58 @@ def styled(table: pd.DataFrame, columns: Iterable[str] = ("claim", "claimed", "u
                      "computed": lambda v: "" if v is None or pd.isna(v) else f"{v:,.4g}"})
             .hide(axis="index")
             .set_properties(**{"text-align": "left", "font-size": "0.85em"}))
+
+
+def day_moves(names: Iterable[str], date: object, *, loader: Loader | None = None) -> pd.DataFrame:
+    """Each quantity's move on ``date`` against its own previous observation.
+
+    Percent change for prices and indexes; change in the unit for rates, spreads and
+    balances. A quantity with no observation on ``date`` itself is reported as missing.
+    """
+    loader = loader or Loader()
+    day = pd.Timestamp(date)
+    rows = []
+    for name in names:
+        series = quantity(name, end=day, loader=loader).dropna()
+        unit = quantity_unit(name, loader)
+        if series.empty or series.index[-1] != day or len(series) < 2:
+            rows.append({"quantity": name, "title": title_of(name, loader), "previous_date": None, "previous": None,
+                         "value": None, "move": None, "move_unit": None})
+            continue
+        previous, value = series.iloc[-2], series.iloc[-1]
+        relative = unit in ("index", "usd", "jpy_per_usd")
+        rows.append({"quantity": name, "title": title_of(name, loader), "previous_date": series.index[-2].date(),
+                     "previous": previous, "value": value,
+                     "move": (value / previous - 1) * 100 if relative else value - previous,
+                     "move_unit": "%" if relative else unit})
+    return pd.DataFrame(rows).set_index("quantity")
+
+
+def changes_between(names: Iterable[str], start: object, end: object, *, loader: Loader | None = None) -> pd.DataFrame:
+    """Each quantity at the last observation on or before ``start`` and ``end``, and the change."""
+    loader = loader or Loader()
+    rows = []
+    for name in names:
+        series = quantity(name, end=end, loader=loader).dropna()
+        first = series.loc[:pd.Timestamp(start)]
+        if series.empty or first.empty:
+            rows.append({"quantity": name, "unit": quantity_unit(name, loader)})
+            continue
+        rows.append({"quantity": name, "unit": quantity_unit(name, loader),
+                     "from_date": first.index[-1].date(), "from": first.iloc[-1],
+                     "to_date": series.index[-1].date(), "to": series.iloc[-1],
+                     "change": series.iloc[-1] - first.iloc[-1]})
+    return pd.DataFrame(rows).set_index("quantity")
+
+
+def event_window_summary(tidy: pd.DataFrame, days: tuple[int, int] = (-10, 10)) -> pd.DataFrame:
+    """From an event-time frame: per episode and quantity, the value at t0 and the max and
+    min inside ``days`` business days around t0 (with the day each occurred)."""
+    window = tidy[(tidy["day"] >= days[0]) & (tidy["day"] <= days[1])].dropna(subset=["value"])
+    rows = []
+    for (episode, name), group in window.groupby(["episode", "quantity"], sort=False):
+        at_t0 = group.loc[group["day"] == 0, "value"]
+        high, low = group.loc[group["value"].idxmax()], group.loc[group["value"].idxmin()]
+        rows.append({"episode": episode, "quantity": name, "at_t0": at_t0.iloc[0] if len(at_t0) else None,
+                     "max": high["value"], "max_day": int(high["day"]), "min": low["value"], "min_day": int(low["day"])})
+    return pd.DataFrame(rows)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 
 
 @dataclass
@@ -106,3 +107,66 @@ def date_span(index: pd.Index) -> str:
         return "empty"
     return f"{pd.Timestamp(index[0]).date()}..{pd.Timestamp(index[-1]).date()}"
 
+
+def rolling_slope(x: pd.Series, y: pd.Series, window: int = 104, min_obs: int | None = None,
+                  hac_lags: int = 4) -> pd.DataFrame:
+    """Trailing-window OLS slope of ``y`` on ``x`` with Newey-West standard errors.
+
+    For each date, uses the last ``window`` rows (of the aligned, complete observations) up
+    to and including that date: ``y = c + slope * x + e``. With weekly data the default
+    window is 104 weeks (two years). Returns ``slope`` (units of y per unit of x), ``se``
+    (HAC, ``hac_lags`` lags), ``n`` and ``window_start``; dates with fewer than ``min_obs``
+    (default: the full window) complete rows, or with no variation in x, are absent.
+    """
+    check_positive_int("window", window, 3)
+    min_obs = window if min_obs is None else min_obs
+    check_positive_int("min_obs", min_obs, 3)
+    if min_obs > window:
+        raise ValueError(f"min_obs={min_obs} is larger than window={window}")
+    check_positive_int("hac_lags", hac_lags, 0)
+    both = pd.concat({"x": as_series("x", x), "y": as_series("y", y)}, axis=1, sort=True).dropna()
+    rows = []
+    xv, yv = both["x"].to_numpy(), both["y"].to_numpy()
+    for end in range(min_obs, len(both) + 1):
+        lo = max(0, end - window)
+        xs, ys = xv[lo:end], yv[lo:end]
+        if np.ptp(xs) == 0:
+            continue
+        fit = sm.OLS(ys, sm.add_constant(xs)).fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags})
+        rows.append((both.index[end - 1], fit.params[1], fit.bse[1], end - lo, both.index[lo]))
+    out = pd.DataFrame(rows, columns=["date", "slope", "se", "n", "window_start"]).set_index("date")
+    out.attrs = {"window": window, "min_obs": min_obs, "hac_lags": hac_lags}
+    return out
+
+
+def hac_mean(values: pd.Series | np.ndarray, hac_lags: int) -> tuple[float, float, int]:
+    """Mean of ``values`` (NaN dropped) with its Newey-West standard error, and n."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if len(v) < 2:
+        return (float(v.mean()) if len(v) else float("nan"), float("nan"), len(v))
+    fit = sm.OLS(v, np.ones(len(v))).fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags})
+    return float(fit.params[0]), float(fit.bse[0]), len(v)
+
+
+def last_contiguous_block(frame: pd.DataFrame, freq: str) -> tuple[pd.DataFrame, int]:
+    """The last run of complete rows on a regular calendar (``freq``, e.g. ``"W-WED"``).
+
+    Rows are reindexed on the regular calendar between the first and last date; a missing
+    date or a row with any missing value breaks the run. Returns the block and how many
+    complete rows before it were left out (so gaps are dropped and reported, never filled).
+    """
+    if frame.empty:
+        return frame, 0
+    regular = frame.reindex(pd.date_range(frame.index[0], frame.index[-1], freq=freq))
+    complete = regular.notna().all(axis=1).to_numpy()
+    if not complete.any():
+        return frame.iloc[0:0], 0
+    last = len(complete) - 1 - int(np.argmax(complete[::-1]))
+    first = last
+    while first > 0 and complete[first - 1]:
+        first -= 1
+    block = regular.iloc[first:last + 1]
+    block.index.name = frame.index.name
+    left_out = int(complete[:first].sum())
+    return block, left_out
