@@ -18,8 +18,8 @@ import yaml
 
 from . import config
 from .catalog import Catalog, load_catalog, unknown_key_message
-from .panel import Loader
-from .quantities import QUANTITIES, quantity
+from .panel import FFILL_LIMIT_BDAYS, Loader, align_asof
+from .quantities import QUANTITIES, quantity, quantity_frequency
 from .sources.snapshot import SnapshotSource
 
 EPISODES_PATH: Path = config.DATA_DIR / "episodes.yaml"
@@ -222,9 +222,10 @@ def event_time(names: list[str] | str, episode_ids: list[str] | str, mode: str =
     Returns a tidy frame with columns episode, quantity, day (business days from t0, 0 at
     t0), date and value. ``mode``: ``level`` (the quantity in its unit), ``change`` (value
     minus the value at t0, same unit) or ``pct_change`` (percent change since t0, for
-    prices). Each quantity is sampled on business days; a date without an observation is
-    missing. If the quantity has no value at t0, changes are measured from the last value
-    before t0 within 5 business days, else they are missing.
+    prices). Each quantity is sampled on business days as of each day, carried forward only
+    within its frequency's limit (:data:`plumbing.panel.FFILL_LIMIT_BDAYS`: weekly series up to
+    5 business days, daily ones up to 2 between observations); beyond that a day is missing.
+    Changes are measured from the value as of t0.
     """
     if mode not in EVENT_TIME_MODES:
         raise ValueError(f"mode={mode!r}; valid: {', '.join(EVENT_TIME_MODES)}")
@@ -236,11 +237,12 @@ def event_time(names: list[str] | str, episode_ids: list[str] | str, mode: str =
     rows = []
     for name in names:
         series = quantity(name, loader=loader)
+        frequency = quantity_frequency(name, loader)
+        daily = frequency in ("daily", "business")
         for episode in chosen:
             dates = pd.bdate_range(episode.start, episode.end)
-            values = series.reindex(dates)
-            before_t0 = series.loc[:episode.t0]
-            base = before_t0.iloc[-1] if len(before_t0) and len(pd.bdate_range(before_t0.index[-1], episode.t0)) <= 6 else float("nan")
+            values = align_asof(series, dates, FFILL_LIMIT_BDAYS[frequency], carry_past_end=not daily)
+            base = values.loc[episode.t0]
             if mode == "change":
                 values = values - base
             elif mode == "pct_change":

@@ -74,6 +74,19 @@ def quantity_unit(name: str, loader: Loader | None = None) -> str:
     return loader.catalog.get(name).unit
 
 
+def quantity_frequency(name: str, loader: Loader | None = None) -> str:
+    """The catalog frequency a quantity is observed at (an indicator takes its inputs')."""
+    loader = loader or Loader()
+    if name in QUANTITIES:
+        spec = QUANTITIES[name]
+        if spec.freq == "W":
+            return "weekly"
+        if spec.freq == "B":
+            return "business"
+        return loader.catalog.get(spec.inputs[0]).frequency
+    return loader.catalog.get(name).frequency
+
+
 def known_names(loader: Loader | None = None) -> list[str]:
     """Every name :func:`quantity` accepts."""
     loader = loader or Loader()

@@ -1,0 +1,57 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Episodes compared in event time
+#
+# All episodes overlaid, each indexed by business days from its anchor date t0 (day 0). Choose
+# the episodes and the indicators in the parameters; `mode` is `change` (since t0), `level`,
+# or `pct_change` (for prices).
+
+# %% tags=["parameters"]
+episodes = ["2019-09-repo-spike", "2020-03-dash-for-cash", "2023-03-svb", "2025-04-tariff-shock",
+            "2025-10-tga-shutdown", "2026-02-crash"]
+indicators = ["sofr_iorb_bp", "reserves", "on_rrp", "move", "hy_oas", "spx"]
+mode = "change"
+summary_days = [-10, 10]
+
+# %%
+import pandas as pd
+
+from plumbing import plots, views
+from plumbing.episodes import event_time, load_episodes
+from plumbing.quantities import quantity_unit
+from plumbing.reports import record
+
+plots.use_house_style()
+registry = load_episodes()
+pd.DataFrame([{"episode": e, "title": registry[e].title, "t0": registry[e].t0.date(),
+               "window": f"{registry[e].start.date()} to {registry[e].end.date()}"} for e in episodes])
+
+# %%
+tidy = event_time(indicators, episodes, mode)
+unit_for = {n: ("pct_change" if mode == "pct_change" else quantity_unit(n)) for n in indicators}
+figures = [plots.event_time_chart(tidy, quantity=n, unit=unit_for[n],
+                                  title=f"{views.title_of(n)}: {mode.replace('_', ' ')} around t0",
+                                  caption="Each line is one episode; day 0 is its anchor date. A gap means the series "
+                                          "has no data for that episode (e.g. SOFR before 2018, the daily TGA before 2022).")
+           for n in indicators]
+plots.shown(figures)
+
+# %% [markdown]
+# ## Highs and lows around t0
+#
+# Within the business days given by `summary_days`: the value at t0 and the maximum and minimum,
+# with the day each occurred.
+
+# %%
+summary = views.event_window_summary(tidy, tuple(summary_days))
+record("episodes_compared", len(set(tidy["episode"])), label="Episodes compared")
+summary.style.format(precision=2, na_rep="missing")
