@@ -4,6 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+THEMED := $(basename $(notdir $(wildcard notebooks/[0-9][0-9]_*.ipynb)))
 
 .PHONY: install data reports test lab bench clean-cache strip
 
@@ -23,10 +24,9 @@ install: $(INSTALLED)
 data: $(INSTALLED)
 	$(BIN)/plumbing data sync
 
-## reports: install, sync the data, render every report into reports/
+## reports: install, sync the data, render every report (themed notebooks and every episode) into reports/
 reports: data
-	@if $(BIN)/plumbing reports --help >/dev/null 2>&1; then $(BIN)/plumbing reports; \
-	 else echo "no report pipeline yet: data synced, nothing to render"; fi
+	$(BIN)/plumbing reports $(THEMED) --all-episodes
 
 ## test: install, then the whole test suite (offline: no test touches the network)
 test: $(INSTALLED)
@@ -41,3 +41,8 @@ bench: $(INSTALLED)
 
 clean-cache:
 	rm -rf data/cache
+
+## strip: clear notebook outputs and re-sync the jupytext .py pairs (run before committing notebooks)
+strip: $(INSTALLED)
+	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb
+	$(BIN)/jupytext --sync notebooks/*.ipynb

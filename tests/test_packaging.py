@@ -40,4 +40,4 @@ def test_the_cli_is_installed_as_a_console_script():
 
 def test_generated_folders_are_git_ignored():
     ignored = (ROOT / ".gitignore").read_text().split()
-    assert "data/cache/" in ignored and "reports/" in ignored
+    assert "/data/cache/" in ignored and "/reports/" in ignored

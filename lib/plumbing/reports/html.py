@@ -1,0 +1,85 @@
+"""HTML export of executed notebooks and the index page.
+
+Reports are self-contained: figures are embedded PNGs, styles are inlined by nbconvert's
+``lab`` template, and the template's external scripts (require.js, MathJax from a CDN) are
+removed, so a report reads offline. Code is hidden unless asked for.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime
+
+import nbformat
+from nbconvert import HTMLExporter
+
+_EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>", re.IGNORECASE)
+_EXTERNAL_LINK = re.compile(r"<link[^>]*\bhref=\"https?://[^\"]*\"[^>]*>", re.IGNORECASE)
+#: inline scripts that would fetch code from a CDN at view time (the template's mermaid loader)
+_CDN_LOADER = re.compile(r"<script[^>]*>(?:(?!</script>).)*?import\(\s*\"https?://(?:(?!</script>).)*?</script>",
+                         re.IGNORECASE | re.DOTALL)
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def header_markdown(title: str, params: dict, as_of: list[dict], rendered_at: datetime, notebook: str) -> str:
+    """The block at the top of every report: title, parameters, data as-of."""
+    lines = [f"# {title}", "",
+             f"*Rendered {rendered_at:%Y-%m-%d %H:%M} UTC from `{notebook}` by the plumbing report pipeline.*", "",
+             "**Parameters**", "", "| parameter | value |", "|---|---|"]
+    lines += [f"| `{k}` | `{_cell(repr(v))}` |" for k, v in params.items()]
+    lines += ["", "**Data as of** (last observation of each series this report read, and where it came from)", "",
+              "| series | title | source | last observation |", "|---|---|---|---|"]
+    lines += [f"| `{r['key']}` | {_cell(r['title'])} | {r['source']} | {r['last']} |" for r in as_of]
+    if not as_of:
+        lines.append("| (none) | | | |")
+    return "\n".join(lines)
+
+
+def export_html(notebook: nbformat.NotebookNode, *, show_code: bool = False) -> str:
+    """The notebook as one offline HTML page (code cells hidden unless ``show_code``)."""
+    exporter = HTMLExporter(template_name="lab")
+    exporter.exclude_input = not show_code
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.embed_images = True
+    body, _ = exporter.from_notebook_node(notebook)
+    body = _EXTERNAL_SCRIPT.sub("", body)
+    body = _CDN_LOADER.sub("", body)
+    return _EXTERNAL_LINK.sub("", body)
+
+
+def index_html(entries: list[dict], generated_at: datetime) -> str:
+    """``reports/index.html``: one row per report with title, parameters, data as-of, render time, link."""
+    rows = []
+    for e in sorted(entries, key=lambda e: e["output"]):
+        params = "<br>".join(f"<code>{html.escape(k)}={html.escape(repr(v))}</code>" for k, v in e["params"].items())
+        as_of = e.get("data_as_of") or "n/a"
+        status = e.get("status", "ok")
+        badge = "" if status == "ok" else f' <span class="bad">last run failed: {html.escape(e.get("error", ""))}</span>'
+        rows.append(
+            f"<tr><td><a href=\"{html.escape(e['output'])}\">{html.escape(e['title'])}</a>{badge}</td>"
+            f"<td>{params}</td><td>{html.escape(as_of)}</td><td>{html.escape(e['rendered_at'])}</td></tr>")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>plumbing reports</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 6px 10px; text-align: left; vertical-align: top; font-size: 0.9em; }}
+th {{ background: #f3f3f3; }}
+code {{ font-size: 0.85em; }}
+.bad {{ color: #a00; font-size: 0.85em; }}
+</style></head><body>
+<h1>plumbing reports</h1>
+<p>US dollar liquidity episodes replayed on real data. Index rebuilt {generated_at:%Y-%m-%d %H:%M} UTC;
+{len(entries)} reports. "Data as of" is the latest observation among the series a report read
+(each report lists every series and its own date).</p>
+<table><thead><tr><th>report</th><th>parameters</th><th>data as of</th><th>rendered (UTC)</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table></body></html>
+"""

@@ -1,0 +1,53 @@
+"""Values a notebook records for tests and readers: ``record("sofr_peak", 5.25)``.
+
+A recorded value is shown in the report as a small line of text and stored in the cell
+output under the MIME type :data:`MIME`, so a test can read it back from the executed
+notebook (:func:`read_records`) and assert on exactly what the report shows.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+
+MIME = "application/vnd.plumbing.record+json"
+
+
+def _jsonable(value: object) -> object:
+    if hasattr(value, "item"):
+        return value.item()  # numpy scalars
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def record(name: str, value: object, *, label: str | None = None, unit: str = "", show: bool = True) -> None:
+    """Record ``value`` under ``name`` in the executing notebook's output (and show it).
+
+    Returns None, so a ``record(...)`` call at the end of a cell prints nothing more.
+    """
+    from IPython.display import display
+
+    payload = {"name": name, "value": _jsonable(value), "unit": unit}
+    text = f"{label or name}: {value:,.4g} {unit}".rstrip() if isinstance(value, (int, float)) else f"{label or name}: {value} {unit}".rstrip()
+    bundle = {MIME: payload}
+    if show:
+        bundle["text/markdown"] = f"**{text}**"
+    bundle["text/plain"] = text
+    display(bundle, raw=True)
+
+
+def read_records(executed_notebook: Path | str) -> dict[str, object]:
+    """Every recorded value in an executed notebook, by name."""
+    nb = nbformat.read(executed_notebook, as_version=4)
+    records = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if MIME in data:
+                payload = data[MIME]
+                payload = json.loads(payload) if isinstance(payload, str) else payload
+                records[payload["name"]] = payload["value"]
+    return records

@@ -1,0 +1,181 @@
+"""The report pipeline end to end: every notebook executes on the real snapshot.
+
+Rendering all notebooks once takes well under a minute; the module shares one render.
+"""
+
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from plumbing.reports import read_records
+from plumbing.reports import runner
+from plumbing.reports.params import ParameterError, check_parameters, parse_assignment
+
+NOTEBOOKS = runner.NOTEBOOKS_DIR
+ALL_THEMED = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def env(warm_cache, tmp_path_factory):
+    """PLUMBING_CACHE / PLUMBING_REPORTS for this module (the kernels inherit them)."""
+    patch = pytest.MonkeyPatch()
+    out = tmp_path_factory.mktemp("reports")
+    patch.setenv("PLUMBING_CACHE", str(warm_cache.root))
+    patch.setenv("PLUMBING_REPORTS", str(out))
+    yield out
+    patch.undo()
+
+
+@pytest.fixture(scope="module")
+def rendered(env):
+    jobs = runner.plan_jobs(ALL_THEMED, {}, ["2019-09-repo-spike"], False)
+    summary = runner.run_reports(jobs, jobs_in_parallel=2, progress=False)
+    assert summary.ok, summary.failed
+    return env, jobs, summary
+
+
+def records(out: Path, output: str) -> dict:
+    safe = output.replace("/", "__").removesuffix(".html")
+    return read_records(out / "_build" / f"{safe}.ipynb")
+
+
+def test_every_notebook_renders_with_the_index(rendered):
+    out, jobs, summary = rendered
+    assert len(ALL_THEMED) >= 6 and len(jobs) == len(ALL_THEMED) + 1
+    assert sorted(summary.rendered) == sorted(job.output for job in jobs)
+    index = (out / "index.html").read_text()
+    for job in jobs:
+        assert (out / job.output).is_file()
+        assert f'href="{job.output}"' in index
+        assert html.escape(job.title) in index
+
+
+def test_2019_report_shows_the_sofr_peak(rendered):
+    out, _, _ = rendered
+    values = records(out, "01_repo_spike_2019.html")
+    assert values["sofr_peak"] == 5.25 and values["sofr_peak_date"] == "2019-09-17"
+    assert values["sofr_ioer_peak_bp"] == pytest.approx(315.0)
+    assert values["effr_above_range_max_bp"] == pytest.approx(5.0)
+    assert values["repo_take_up_on_t0"] == pytest.approx(53.15)
+
+
+def test_2025_report_shows_the_spread_and_the_selloff(rendered):
+    out, _, _ = rendered
+    values = records(out, "02_tga_drain_2025.html")
+    assert values["sofr_iorb_on_spike"] == pytest.approx(32.0)
+    assert values["repo_take_up_on_spike"] == pytest.approx(50.35)
+    assert values["nasdaq_move_on_selloff"] == pytest.approx(-2.039, abs=1e-3)
+    assert values["spx_move_on_selloff"] == pytest.approx(-1.174, abs=1e-3)
+    assert values["tga_contribution_bn"] < 0  # the TGA build-up drained liquidity
+
+
+def test_2026_report_shows_the_tga_and_the_metals_crash(rendered):
+    out, _, _ = rendered
+    values = records(out, "03_crash_2026.html")
+    assert values["tga_on_t0_bn"] == pytest.approx(893.245)
+    assert values["silver_move_on_t0"] < -25 and values["gold_move_on_t0"] < -5
+    assert values["silver_margin_latest_pct"] == 18
+    assert values["buffett_available_until"] == "2023-02-08"
+
+
+def test_monitor_comparison_claims_and_episode_reports(rendered):
+    out, _, _ = rendered
+    monitor = records(out, "00_liquidity_monitor.html")
+    assert monitor["sofr_iorb_latest"] == pytest.approx(-1.0)  # SOFR 3.64 - IORB 3.65 on 2026-02-06
+    assert records(out, "04_episode_comparison.html")["episodes_compared"] == 6
+    claims = records(out, "05_claims_check.html")
+    assert sum(claims[f"count_{v}"] for v in ("supported", "partly", "contradicted", "not_checkable")) >= 30
+    episode = records(out, "episodes/2019-09-repo-spike.html")
+    assert episode["series_with_value_at_t0"] >= 10
+
+
+def test_html_is_self_contained_with_header_and_hidden_code(rendered):
+    out, _, _ = rendered
+    page = (out / "02_tga_drain_2025.html").read_text()
+    assert not re.search(r'<script[^>]*src="https?://', page)
+    assert 'import("http' not in page
+    assert page.count("data:image/png;base64") >= 4
+    assert "Parameters" in page and "Data as of" in page and "selloff_date" in page
+    assert "RRPONTSYD" in page  # the data as-of table names each series
+    assert "from plumbing import" not in page  # code hidden by default
+    assert "FRED_API_KEY" not in page
+
+
+def test_a_second_run_renders_nothing(rendered):
+    jobs = runner.plan_jobs(ALL_THEMED, {}, ["2019-09-repo-spike"], False)
+    summary = runner.run_reports(jobs, progress=False)
+    assert summary.rendered == [] and len(summary.up_to_date) == len(jobs)
+
+
+def test_changed_data_re_renders_only_the_reports_that_read_it(rendered, warm_cache):
+    out, _, _ = rendered
+    state = json.loads((out / "_state" / "05_claims_check.html.json").read_text())
+    assert "sofr" in state["data"]
+    # a report is stale when the checksum of a series it read changes
+    meta = warm_cache.metadata("sofr")
+    job = next(j for j in runner.plan_jobs(["05"]) if j.output == "05_claims_check.html")
+    key = runner.job_key(job, runner.package_fingerprint())
+    assert runner.is_up_to_date(job, key, warm_cache)
+    state["data"]["sofr"] = "0" * 64
+    (out / "_state" / "05_claims_check.html.json").write_text(json.dumps(state))
+    assert not runner.is_up_to_date(job, key, warm_cache)
+    state["data"]["sofr"] = meta.checksum
+    (out / "_state" / "05_claims_check.html.json").write_text(json.dumps(state))
+
+
+def test_parameters_are_checked_before_any_kernel_starts(env):
+    with pytest.raises(ParameterError, match="has no parameter 'asof'; its parameters: .*as_of"):
+        runner.plan_jobs(["00"], {"asof": "2025-01-01"})
+    with pytest.raises(ParameterError, match="parameter 'lookback_years' expects int .* got str"):
+        runner.plan_jobs(["00"], {"lookback_years": "two"})
+    with pytest.raises(ParameterError, match="unknown episode id '2019-09'"):
+        runner.plan_jobs(None, {}, ["2019-09"])
+    with pytest.raises(ParameterError, match="unknown report notebook '99'"):
+        runner.plan_jobs(["99"])
+    assert parse_assignment("assets=[\"spx\", \"gold\"]") == ("assets", ["spx", "gold"])
+    assert parse_assignment("as_of=2025-11-04") == ("as_of", "2025-11-04")
+    assert check_parameters(NOTEBOOKS / "00_liquidity_monitor.ipynb", {"as_of": "2025-11-04"})["as_of"] == "2025-11-04"
+
+
+def test_a_failing_notebook_names_the_cell_and_keeps_the_previous_report(env, tmp_path, monkeypatch):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    good = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                                              "language_info": {"name": "python"}}, cells=[
+        nbformat.v4.new_markdown_cell("# Tiny report"),
+        nbformat.v4.new_code_cell("day = '2025-10-31'", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import plumbing\nplumbing.load('sofr', day, day)"),
+    ])
+    path = notebooks / "90_tiny.ipynb"
+    nbformat.write(good, path)
+    monkeypatch.setattr(runner, "NOTEBOOKS_DIR", notebooks)
+    first = runner.run_reports(runner.plan_jobs(["90"]), progress=False)
+    assert first.rendered == ["90_tiny.html"], (first.failed, first.up_to_date)
+    before = (env / "90_tiny.html").read_text()
+    good.cells[2].source = "import plumbing\nplumbing.load('sofr', day, day)\nraise ValueError('broken on purpose')"
+    nbformat.write(good, path)
+    second = runner.run_reports(runner.plan_jobs(["90"]), progress=False)
+    assert not second.ok
+    message = second.failed["90_tiny.html"]
+    assert "cell 3 of 90_tiny.ipynb ('import plumbing')" in message and "ValueError: broken on purpose" in message
+    assert (env / "90_tiny.html").read_text() == before
+    assert "last run failed" in (env / "index.html").read_text()
+
+
+def test_notebooks_are_committed_without_outputs_and_paired_with_scripts():
+    import jupytext
+
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert not cell.outputs and cell.execution_count is None, path.name
+        tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+        assert len(tagged) == 1, path.name
+        script = jupytext.read(path.with_suffix(".py"))
+        assert [c.source for c in script.cells] == [c.source for c in nb.cells], f"{path.name} and its .py differ: run jupytext --sync"
