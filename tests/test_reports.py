@@ -6,7 +6,6 @@ Rendering all notebooks once takes well under a minute; the module shares one re
 import html
 import json
 import re
-import shutil
 from pathlib import Path
 
 import nbformat

@@ -15,8 +15,6 @@ import hashlib
 import io
 import json
 import logging
-import os
-import tempfile
 import warnings
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -25,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
+from .files import atomic_write_bytes
 
 log = logging.getLogger(__name__)
 
@@ -73,19 +72,6 @@ def _now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
-def _atomic_write_bytes(target: Path, payload: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(payload)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _series_to_parquet_bytes(series: pd.Series) -> bytes:
@@ -226,6 +212,6 @@ class SeriesCache:
         )
         # data first, metadata second: a crash in between leaves a checksum mismatch,
         # which read() reports as corrupted and the next sync repairs.
-        _atomic_write_bytes(self.data_path(key), payload)
-        _atomic_write_bytes(self.meta_path(key), json.dumps(asdict(meta), indent=2).encode("utf-8"))
+        atomic_write_bytes(self.data_path(key), payload)
+        atomic_write_bytes(self.meta_path(key), json.dumps(asdict(meta), indent=2).encode("utf-8"))
         log.debug("cached %s: %d rows from %s", key, len(series), source)

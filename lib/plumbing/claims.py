@@ -42,10 +42,9 @@ import pandas as pd
 import yaml
 
 from . import config
-from .catalog import unknown_key_message
 from .episodes import cme_initial_margin_pct
 from .panel import Loader
-from .quantities import QUANTITIES, quantity, quantity_unit
+from .quantities import quantity, quantity_unit
 
 CLAIMS_PATH: Path = config.DATA_DIR / "claims.yaml"
 CHECK_KINDS = ("value", "change", "pct_change", "direction", "extreme", "threshold", "not_checkable")

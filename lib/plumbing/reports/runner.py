@@ -15,7 +15,6 @@ import json
 import multiprocessing
 import os
 import re
-import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -24,8 +23,9 @@ from pathlib import Path
 import nbformat
 
 from .. import config
+from ..files import atomic_write_bytes
 from ..cache import SeriesCache
-from ..catalog import load_catalog, unknown_key_message
+from ..catalog import unknown_key_message
 from .params import ParameterError, check_parameters
 
 NOTEBOOKS_DIR: Path = config.REPO_ROOT / "notebooks"
@@ -64,17 +64,6 @@ class RunSummary:
         return not self.failed
 
 
-def _atomic_write(target: Path, payload: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(payload)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def notebook_title(path: Path) -> str:
@@ -225,7 +214,7 @@ def execute_job(job: dict, key: str, show_code: bool) -> dict:
         state = {**previous, "status": "failed", "error": message, "failed_at": rendered_at.isoformat(timespec="seconds"),
                  "output": job_obj.output, "title": previous.get("title", job_obj.title),
                  "params": previous.get("params", job_obj.params), "rendered_at": previous.get("rendered_at", "never")}
-        _atomic_write(_state_path(job_obj.output), json.dumps(state, indent=2, default=str).encode())
+        atomic_write_bytes(_state_path(job_obj.output), json.dumps(state, indent=2, default=str).encode())
         return {"output": job_obj.output, "status": "failed", "error": message}
     keys = sorted(set(filter(None, read_log.read_text(encoding="utf-8").split())))
     cache, catalog = SeriesCache(), _catalog()
@@ -244,12 +233,12 @@ def execute_job(job: dict, key: str, show_code: bool) -> dict:
                                                            Path(job_obj.notebook).name))
     nb.cells.insert(0, header)
     html_text = export_html(nb, show_code=show_code)
-    _atomic_write(out_dir / job_obj.output, html_text.encode("utf-8"))
+    atomic_write_bytes(out_dir / job_obj.output, html_text.encode("utf-8"))
     state = {"status": "ok", "key": key, "output": job_obj.output, "title": job_obj.title, "notebook": Path(job_obj.notebook).name,
              "params": job_obj.params, "given": job_obj.given, "data": data, "as_of": as_of,
              "data_as_of": max((r["last"] for r in as_of), default=None),
              "rendered_at": rendered_at.strftime("%Y-%m-%d %H:%M"), "executed": str(executed)}
-    _atomic_write(_state_path(job_obj.output), json.dumps(state, indent=2, default=str).encode())
+    atomic_write_bytes(_state_path(job_obj.output), json.dumps(state, indent=2, default=str).encode())
     return {"output": job_obj.output, "status": "ok"}
 
 
@@ -264,7 +253,7 @@ def write_index() -> Path:
         if (out_dir / state["output"]).is_file():
             entries.append(state)
     target = out_dir / "index.html"
-    _atomic_write(target, index_html(entries, datetime.now(timezone.utc)).encode("utf-8"))
+    atomic_write_bytes(target, index_html(entries, datetime.now(timezone.utc)).encode("utf-8"))
     return target
 
 
