@@ -178,3 +178,18 @@ def test_notebooks_are_committed_without_outputs_and_paired_with_scripts():
         assert len(tagged) == 1, path.name
         script = jupytext.read(path.with_suffix(".py"))
         assert [c.source for c in script.cells] == [c.source for c in nb.cells], f"{path.name} and its .py differ: run jupytext --sync"
+
+
+def test_statistics_notebooks_state_finite_results(rendered):
+    out, _, _ = rendered
+    reserves = records(out, "06_reserves_red_line.html")
+    assert reserves["kink_ci_low"] <= reserves["kink"] <= reserves["kink_ci_high"]
+    assert reserves["n_weeks"] > 300
+    liquidity = records(out, "07_net_liquidity_equities.html")
+    assert liquidity["coint_p_spx"] > 0.05  # no cointegration in levels: the point of the section
+    assert 0 <= liquidity["fair_value_oos_hit_rate"] <= 1
+    assert 0 <= liquidity["granger_p_liquidity_to_spx"] <= 1
+    regimes = records(out, "08_liquidity_regimes.html")
+    assert regimes["months_classified_since_path_start"] >= 12
+    events = records(out, "09_event_studies.html")
+    assert 0 <= events["hike_binomial_p_pooled"] <= 1 and events["episode_events"] >= 6

@@ -167,3 +167,41 @@ def shown(figures: Iterable[plt.Figure]) -> None:
     for fig in figures:
         display(fig)
         plt.close(fig)
+
+
+def scatter_fit(data: pd.DataFrame, *, x: str, y: str, fitted: str | None = None, title: str, x_unit: str, y_unit: str,
+                x_label: str, y_label: str, vlines: Mapping[str, float] | None = None,
+                shade: tuple[float, float] | None = None, shade_label: str | None = None,
+                caption: str | None = None) -> plt.Figure:
+    """Observations as points, an optional fitted line, reference lines and a shaded interval on x."""
+    fig, ax = plt.subplots()
+    ax.scatter(data[x], data[y], s=8, alpha=0.45, color="tab:blue", label="weekly observations")
+    if fitted:
+        ordered = data.sort_values(x)
+        ax.plot(ordered[x], ordered[fitted], color="black", linewidth=1.6, label="fitted")
+    if shade is not None:
+        ax.axvspan(shade[0], shade[1], color="orange", alpha=0.2, label=shade_label)
+    for number, (label, value) in enumerate((vlines or {}).items()):
+        ax.axvline(value, linestyle="--", linewidth=1, color=f"C{number + 2}", label=label)
+    ax.set_title(title)
+    ax.set_xlabel(f"{x_label} ({unit_label(x_unit)})")
+    ax.set_ylabel(f"{y_label} ({unit_label(y_unit)})")
+    ax.legend(loc="best", fontsize=8)
+    add_caption(fig, caption)
+    return fig
+
+
+def band_chart(frame: pd.DataFrame, *, x: str, y: str, low: str, high: str, title: str, x_label: str, unit: str,
+               caption: str | None = None, zero_line: bool = True) -> plt.Figure:
+    """A line with a shaded confidence band (e.g. an impulse response or a rolling slope)."""
+    fig, ax = plt.subplots()
+    ax.plot(frame[x], frame[y], color="tab:blue", linewidth=1.5, label=y)
+    ax.fill_between(frame[x], frame[low], frame[high], color="tab:blue", alpha=0.2, label="95% band")
+    if zero_line:
+        ax.axhline(0, color="0.2", linewidth=0.8)
+    ax.set_title(title)
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(unit_label(unit))
+    ax.legend(loc="best", fontsize=8)
+    add_caption(fig, caption)
+    return fig

@@ -146,7 +146,7 @@ def hac_mean(values: pd.Series | np.ndarray, hac_lags: int) -> tuple[float, floa
     if len(v) < 2:
         return (float(v.mean()) if len(v) else float("nan"), float("nan"), len(v))
     fit = sm.OLS(v, np.ones(len(v))).fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags})
-    return float(fit.params[0]), float(fit.bse[0]), len(v)
+    return float(v.mean()), float(fit.bse[0]), len(v)
 
 
 def last_contiguous_block(frame: pd.DataFrame, freq: str) -> tuple[pd.DataFrame, int]:
@@ -170,3 +170,16 @@ def last_contiguous_block(frame: pd.DataFrame, freq: str) -> tuple[pd.DataFrame,
     block.index.name = frame.index.name
     left_out = int(complete[:first].sum())
     return block, left_out
+
+
+def ordered_index(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``frame.set_index(keys)`` keeping the rows' order of appearance, lexsorted.
+
+    Each key becomes an ordered categorical level (categories in order of appearance), so
+    ``table.loc[("spx", "[+0,+9]")]`` is fast and warning-free while the rows keep a
+    readable order (windows in time order, not alphabetical).
+    """
+    frame = frame.copy()
+    for key in keys:
+        frame[key] = pd.Categorical(frame[key], categories=list(pd.unique(frame[key])))
+    return frame.set_index(keys).sort_index(kind="stable")

@@ -33,7 +33,7 @@ from statsmodels.tsa.stattools import adfuller, coint
 from ..panel import Loader
 from ..quantities import quantity
 from ._base import (ModelResult, as_series, as_timestamp, check_choice, check_positive_int, date_span, hac_mean,
-                    last_contiguous_block, newey_west_lags, rolling_slope)
+                    last_contiguous_block, newey_west_lags, ordered_index, rolling_slope)
 
 ASSETS = ("spx", "nasdaq")
 LIQUIDITY_CHANGES = ("pct", "bn")
@@ -114,7 +114,7 @@ def unit_root_table(panel: pd.DataFrame, changes: pd.DataFrame, regression_level
         rows.append(_adf_row(name, "level", series, regression_levels, autolag, maxlag))
     for name in changes.columns:
         rows.append(_adf_row(name, "weekly change", changes[name], regression_changes, autolag, maxlag))
-    table = pd.DataFrame(rows).set_index(["series", "form"])
+    table = ordered_index(pd.DataFrame(rows), ["series", "form"])
     return ModelResult(
         name="ADF unit-root tests", table=table,
         sample=f"weekly, levels {date_span(panel.index)} (n={len(panel)}), changes {date_span(changes.index)} (n={len(changes)})",
@@ -336,7 +336,7 @@ def evaluate_fair_value_rule(net_liquidity_bn: pd.Series, spx: pd.Series, start:
         ):
             rows.append({"period": period, "metric": metric, "estimate": value, "se_hac": se, "n": n,
                          "first": part.index[0].date(), "last": part.index[-1].date()})
-    table = pd.DataFrame(rows).set_index(["period", "metric"])
+    table = ordered_index(pd.DataFrame(rows), ["period", "metric"])
     table["t_hac"] = table["estimate"] / table["se_hac"]
     oos = windows["out_of_sample"]
     return FairValueResult(

@@ -34,7 +34,7 @@ import statsmodels.api as sm
 from ..indicators import REGIME_LABELS, liquidity_dollar_regimes
 from ..panel import FFILL_LIMIT_BDAYS, Loader, align_asof
 from ..quantities import quantity
-from ._base import ModelResult, as_timestamp, check_choice, check_positive_int, date_span
+from ._base import ModelResult, as_timestamp, check_choice, check_positive_int, date_span, ordered_index
 
 #: asset key -> label (catalog keys; IWM is split- and dividend-adjusted, the others are price indexes)
 ASSETS: dict[str, str] = {
@@ -110,7 +110,7 @@ def returns_by_regime(returns: pd.DataFrame, regime: pd.Series, hac_lags: int = 
                              "p_value": float(wald.pvalue), "n": int(len(both))})
     if not rows:
         raise ValueError("no month has both a return and a quadrant")
-    table = pd.DataFrame(rows).set_index(["asset", "regime"])
+    table = ordered_index(pd.DataFrame(rows), ["asset", "regime"])
     note = ("lag=0 pairs a month with the quadrant measured over the months ending with it: co-movement, not a "
             "forecast" if lag == 0 else f"the quadrant is known {lag} month(s) before the return")
     return RegimeReturnsResult(

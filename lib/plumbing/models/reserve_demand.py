@@ -23,7 +23,8 @@ bank assets. Here, much more simply:
   standard errors): a time-varying semi-elasticity, bp per percentage point of the ratio;
 * **benchmarks**: the kink converted back to USD bn at a stated denominator (GDP or bank
   assets of a stated date), beside the article's USD 3,000bn line, the NY Fed's 12% and
-  13% of bank assets and the latest reserves.
+  13% of bank assets and the latest reserves. The hinge can also be run on reserves in
+  USD bn (``ratio="usd_bn"``), the article's own terms.
 """
 
 from __future__ import annotations
@@ -43,8 +44,9 @@ from ._base import (ModelResult, as_series, as_timestamp, check_choice, check_fr
                     date_span, newey_west_lags, rolling_slope)
 
 SPREADS = ("effr_iorb_bp", "sofr_iorb_bp")
-RATIOS = ("gdp", "bank_assets")
-RATIO_COLUMNS = {"gdp": "reserves_to_gdp_pct", "bank_assets": "reserves_to_bank_assets_pct"}
+RATIOS = ("gdp", "bank_assets", "usd_bn")
+RATIO_COLUMNS = {"gdp": "reserves_to_gdp_pct", "bank_assets": "reserves_to_bank_assets_pct", "usd_bn": "reserves_bn"}
+RATIO_UNITS = {"gdp": "percent of GDP", "bank_assets": "percent of bank assets", "usd_bn": "USD bn"}
 #: NY Fed (Afonso et al. 2022): the demand curve steepens below roughly 12-13% of bank assets
 NYFED_STEEPENING_PCT_OF_BANK_ASSETS = (12.0, 13.0)
 
@@ -89,7 +91,8 @@ def reserve_panel(loader: Loader | None = None, start: object = "2009-01-01", en
     bank_assets = loader.common("bank_assets").dropna()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        gdp = loader.load(["gdp"], freq="W")["gdp"]
+        # loaded with reserves so that load()'s weekly calendar reaches the last reserve week
+        gdp = loader.load(["reserves", "gdp"], freq="W")["gdp"]
     panel = pd.DataFrame({
         "reserves_bn": reserves,
         "gdp_bn": gdp.reindex(reserves.index),
@@ -301,38 +304,57 @@ def kink_benchmarks(fit: HingeResult, ratio: str, denominator_bn: float, denomin
                     bank_assets_to_gdp: float | None = None, bank_assets_to_gdp_label: str = "") -> pd.DataFrame:
     """The estimated kink beside the article's USD 3tn line and the NY Fed's 12-13%.
 
-    Each row gives the level in the model's ratio (``ratio_pct``) and in USD bn at the stated
-    denominator (``denominator_bn``: GDP SAAR for ``ratio="gdp"``, bank assets for
-    ``ratio="bank_assets"``). The NY Fed finding is in percent of bank assets; with
-    ``ratio="gdp"`` it is converted with ``bank_assets_to_gdp`` (bank assets / GDP at a stated
-    date, as a fraction), an assumption stated in the ``note`` column.
+    ``ratio`` says what the hinge's x was: ``"gdp"`` (reserves, percent of GDP),
+    ``"bank_assets"`` (percent of bank assets) or ``"usd_bn"`` (reserves in USD bn). Each
+    row gives the level as a percent of the stated denominator (``ratio_pct``) and in USD bn
+    (``usd_bn``), with the bootstrap or profile interval where there is one. The denominator
+    (``denominator_bn``) is GDP SAAR for ``"gdp"`` and ``"usd_bn"``, bank assets for
+    ``"bank_assets"``. The NY Fed finding is in percent of bank assets; against GDP it is
+    converted with ``bank_assets_to_gdp`` (bank assets / GDP at a stated date, a fraction),
+    an assumption stated in the ``note`` column.
     """
     check_choice("ratio", ratio, RATIOS)
     if not denominator_bn > 0:
         raise ValueError(f"denominator_bn={denominator_bn!r} must be a positive number of USD bn")
+    in_usd = ratio == "usd_bn"
+
+    def from_pct(pct: float) -> float:  # a percent of the denominator in the units of x
+        return pct / 100.0 * denominator_bn if in_usd else pct
+
     rows = []
     lo, hi = fit.kink_ci
-    rows.append(("estimated kink", fit.kink, lo, hi, f"hinge estimate, bootstrap CI; USD at {denominator_label}"))
+    rows.append(("estimated kink", fit.kink, lo, hi, f"hinge estimate, bootstrap CI; conversion at {denominator_label}"))
     plo, phi = fit.kink_ci_profile
     rows.append(("estimated kink (profile CI)", fit.kink, plo, phi, "same point estimate, profile-likelihood CI (i.i.d. errors)"))
-    rows.append((f"article red line USD {RESERVES_RED_LINE_BN:,.0f}bn", usd_bn_to_ratio(RESERVES_RED_LINE_BN, denominator_bn),
-                 np.nan, np.nan, f"USD 3tn as a ratio at {denominator_label}"))
+    red_line = RESERVES_RED_LINE_BN if in_usd else usd_bn_to_ratio(RESERVES_RED_LINE_BN, denominator_bn)
+    rows.append((f"article red line USD {RESERVES_RED_LINE_BN:,.0f}bn", red_line, np.nan, np.nan,
+                 f"USD 3tn; ratio at {denominator_label}"))
     for pct in NYFED_STEEPENING_PCT_OF_BANK_ASSETS:
         if ratio == "bank_assets":
             rows.append((f"NY Fed steepening {pct:g}% of bank assets", pct, np.nan, np.nan,
                          "Afonso et al. (NY Fed SR 1019): the curve steepens below roughly 12-13% of bank assets"))
         elif bank_assets_to_gdp is not None and np.isfinite(bank_assets_to_gdp):
-            rows.append((f"NY Fed steepening {pct:g}% of bank assets", pct * bank_assets_to_gdp, np.nan, np.nan,
+            rows.append((f"NY Fed steepening {pct:g}% of bank assets", from_pct(pct * bank_assets_to_gdp), np.nan, np.nan,
                          f"converted to % of GDP assuming bank assets / GDP = {bank_assets_to_gdp:.3f} ({bank_assets_to_gdp_label})"))
     if latest_reserves_bn is not None:
         when = pd.Timestamp(latest_date).date() if latest_date is not None else "latest"
-        rows.append((f"latest reserves ({when})", usd_bn_to_ratio(latest_reserves_bn, denominator_bn), np.nan, np.nan,
-                     f"USD {latest_reserves_bn:,.0f}bn as a ratio at {denominator_label}"))
-    out = pd.DataFrame(rows, columns=["benchmark", "ratio_pct", "ci_low_pct", "ci_high_pct", "note"]).set_index("benchmark")
-    out["usd_bn"] = out["ratio_pct"] / 100 * denominator_bn
-    out["ci_low_usd_bn"] = out["ci_low_pct"] / 100 * denominator_bn
-    out["ci_high_usd_bn"] = out["ci_high_pct"] / 100 * denominator_bn
+        latest = latest_reserves_bn if in_usd else usd_bn_to_ratio(latest_reserves_bn, denominator_bn)
+        rows.append((f"latest reserves ({when})", latest, np.nan, np.nan,
+                     f"USD {latest_reserves_bn:,.0f}bn; ratio at {denominator_label}"))
+    raw = pd.DataFrame(rows, columns=["benchmark", "x", "ci_low", "ci_high", "note"]).set_index("benchmark")
+    out = pd.DataFrame(index=raw.index)
+    if in_usd:
+        for col, src in (("usd_bn", "x"), ("ci_low_usd_bn", "ci_low"), ("ci_high_usd_bn", "ci_high")):
+            out[col] = raw[src]
+        for col, src in (("ratio_pct", "x"), ("ci_low_pct", "ci_low"), ("ci_high_pct", "ci_high")):
+            out[col] = raw[src] / denominator_bn * 100
+    else:
+        for col, src in (("ratio_pct", "x"), ("ci_low_pct", "ci_low"), ("ci_high_pct", "ci_high")):
+            out[col] = raw[src]
+        for col, src in (("usd_bn", "x"), ("ci_low_usd_bn", "ci_low"), ("ci_high_usd_bn", "ci_high")):
+            out[col] = raw[src] / 100 * denominator_bn
     out["denominator_bn"] = denominator_bn
+    out["note"] = raw["note"]
     out.attrs = {"denominator": denominator_label, "ratio": ratio}
     return out[["ratio_pct", "ci_low_pct", "ci_high_pct", "usd_bn", "ci_low_usd_bn", "ci_high_usd_bn",
                 "denominator_bn", "note"]]
@@ -360,13 +382,14 @@ def run_reserve_demand(loader: Loader | None = None, *, spread: str = "effr_iorb
 
     ``spread``: ``"effr_iorb_bp"`` (default; the NY Fed's measure) or ``"sofr_iorb_bp"``
     (from 2018-04), bp, weekly mean of business days. ``ratio``: ``"gdp"`` (reserves / GDP,
-    percent, default) or ``"bank_assets"`` (reserves / commercial bank assets, percent; the
-    snapshot has bank assets for 2009-2021 only). ``start`` defaults to 2009-01-01 (IOER
+    percent, default), ``"bank_assets"`` (reserves / commercial bank assets, percent; the
+    snapshot has bank assets for 2009-2021 only) or ``"usd_bn"`` (reserves in USD bn, the
+    article's own terms, which ignore the growth of the economy and the banks). ``start`` defaults to 2009-01-01 (IOER
     began 2008-10-09; its first weeks had a floor that did not hold). Other parameters: see
     :func:`fit_hinge` and :func:`rolling_slope` (``rolling_window`` weeks, HAC lags 4).
 
-    ``denominator_bn`` converts the kink to USD bn; by default the latest GDP (or bank
-    assets) observation in the data, whose date is stated. ``denominator_date`` only labels a
+    ``denominator_bn`` converts between the ratio and USD bn; by default the latest GDP (or,
+    for ``ratio="bank_assets"``, bank assets) observation in the data, whose date is stated. ``denominator_date`` only labels a
     user-supplied denominator.
     """
     check_choice("spread", spread, SPREADS)
@@ -376,21 +399,21 @@ def run_reserve_demand(loader: Loader | None = None, *, spread: str = "effr_iorb
     x_col = RATIO_COLUMNS[ratio]
     fit = fit_hinge(panel[x_col], panel[spread], n_grid=n_grid, grid_quantiles=grid_quantiles, min_side=min_side,
                     bootstrap_reps=bootstrap_reps, block_length=block_length, ci_level=ci_level, hac_lags=hac_lags,
-                    seed=seed, x_name=x_col, y_name=spread, x_unit="percent", y_unit="bp")
+                    seed=seed, x_name=x_col, y_name=spread, x_unit=RATIO_UNITS[ratio], y_unit="bp")
     rolling = rolling_slope(panel[x_col], panel[spread], window=rolling_window, hac_lags=4)
 
-    denominator_key = "gdp" if ratio == "gdp" else "bank_assets"
-    raw_den = loader.common(denominator_key).dropna()
+    on_gdp = ratio in ("gdp", "usd_bn")
+    raw_den = loader.common("gdp" if on_gdp else "bank_assets").dropna()
     if denominator_bn is None:
         denominator_bn = float(raw_den.iloc[-1])
         when = raw_den.index[-1]
-        period = f"{when.year}Q{when.quarter} (SAAR)" if ratio == "gdp" else f"{when.date()}"
-        denominator_label = f"{'nominal GDP' if ratio == 'gdp' else 'commercial bank assets'} {period} = USD {denominator_bn:,.0f}bn"
+        period = f"{when.year}Q{when.quarter} (SAAR)" if on_gdp else f"{when.date()}"
+        denominator_label = f"{'nominal GDP' if on_gdp else 'commercial bank assets'} {period} = USD {denominator_bn:,.0f}bn"
     else:
-        denominator_label = (f"stated {'GDP' if ratio == 'gdp' else 'bank assets'} USD {denominator_bn:,.0f}bn"
+        denominator_label = (f"stated {'GDP' if on_gdp else 'bank assets'} USD {denominator_bn:,.0f}bn"
                              + (f" ({pd.Timestamp(denominator_date).date()})" if denominator_date is not None else ""))
     ba_to_gdp, ba_label = None, ""
-    if ratio == "gdp":
+    if on_gdp:
         both = panel[["bank_assets_bn", "gdp_bn"]].dropna()
         if len(both):
             ba_to_gdp = float(both["bank_assets_bn"].iloc[-1] / both["gdp_bn"].iloc[-1])
@@ -399,16 +422,18 @@ def run_reserve_demand(loader: Loader | None = None, *, spread: str = "effr_iorb
     benchmarks = kink_benchmarks(fit, ratio, denominator_bn, denominator_label, float(reserves.iloc[-1]),
                                  reserves.index[-1], ba_to_gdp, ba_label)
 
-    dropped = int((panel[spread].isna() & panel["reserves_bn"].notna()).sum())
+    no_spread = int(panel[spread].isna().sum())
     sample = (f"weekly (weeks ending Wednesday), {fit.sample}; spread weeks need >= {min_days} daily observations "
-              f"({dropped} reserve weeks in the window lack the spread or the ratio)")
-    spec = (f"{spread} (weekly mean, bp) on {x_col} (percent). " + fit.spec +
-            f". Rolling slope: trailing {rolling_window} weeks, HAC 4 lags. Kink in USD bn = kink% x {denominator_label}.")
+              f"({no_spread} of {len(panel)} reserve weeks in {date_span(panel.index)} lack the spread)")
+    conversion = (f"kink in percent of GDP = kink USD bn / {denominator_label}" if ratio == "usd_bn"
+                  else f"kink in USD bn = kink% x {denominator_label}")
+    spec = (f"{spread} (weekly mean, bp) on {x_col} ({RATIO_UNITS[ratio]}). " + fit.spec +
+            f". Rolling slope: trailing {rolling_window} weeks, HAC 4 lags. {conversion}.")
     notes = list(fit.notes) + [
         "IOER/IORB was moved within the target range by technical adjustments (2018-06, 2018-12, 2019-05, 2021-06), "
         "and the 2009-2015 zero-lower-bound years had EFFR below IOER for institutional reasons (GSE lending): "
         "the spread is not a pure price of reserve scarcity",
-        "reserves / GDP is not the NY Fed's ratio (reserves / bank assets); compare the two via the benchmarks table",
+        "only reserves / bank assets is the NY Fed's ratio; other x's are compared with it through the benchmarks table",
     ]
     return ReserveDemandResult(
         name=f"Reserve demand: hinge of {spread} on {x_col}", table=fit.table, sample=sample, spec=spec, n=fit.n,

@@ -1,0 +1,550 @@
+"""Event studies: abnormal returns around the episodes and around CME margin changes.
+
+Article 000 blames the February 2026 collapse of gold and silver partly on CME raising
+margins ("six times"); the folk claim is that "margin hikes end bull markets". Here:
+
+* **returns**: daily log returns in percent, 100 x log(P_t / P_t-1), on each asset's own
+  trading days (consecutive observations; gold and silver are the COMEX front-month
+  futures GC=F and SI=F, so returns include roll effects);
+* **event day 0**: the first trading day of the asset on or after the event date (the
+  effective date of a margin change, many of which apply "after the close" of that day,
+  so day 0 partly precedes the change and the announcement usually precedes day 0);
+* **normal-return model** estimated over a stated **estimation window** of trading days
+  relative to day 0 (default [-120, -11]): ``constant_mean`` (default) or ``market``
+  (market model on a market index's returns);
+* **abnormal returns** (AR) for each day of the **event window** (default [-10, +20]) and
+  **cumulative abnormal returns** (CAR) over stated sub-windows, estimated in one OLS per
+  event with a dummy for each event-window day (statsmodels), so the standard error of a
+  CAR includes the estimation error of the normal-return model;
+* **aggregation** across events: the mean CAR with the cross-sectional standard error (OLS
+  on a constant), and a pooled test that assumes independent events; events whose
+  estimation window contains another event of the same list are flagged (``contaminated``);
+* for margin changes, **the sign** (raise or cut) from ``change_pct``, else the new vs the
+  old level (converted at the futures close when CME switched from USD per contract to
+  percent of notional), else the level the next change says it replaced, else the
+  maintenance levels, else the notes; and a **binomial test** of whether hikes are followed
+  by a fall more often than chance: the share of negative raw returns over the window after
+  each hike against the unconditional share of negative windows of the same length in the
+  metal's history (one-sided), for all hikes and for non-overlapping hikes only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+
+from ..episodes import Episode, cme_margins, load_episodes
+from ..panel import Loader
+from ._base import ModelResult, as_series, check_choice, check_positive_int, check_window, date_span, ordered_index
+
+MODELS = ("constant_mean", "market")
+ESTIMATION_WINDOW = (-120, -11)
+EVENT_WINDOW = (-10, 20)
+CAR_WINDOWS: tuple[tuple[int, int], ...] = ((-10, -1), (0, 0), (0, 4), (0, 9), (0, 19))
+#: troy ounces per COMEX contract (GC = 100 oz gold, SI = 5,000 oz silver)
+CONTRACT_OUNCES = {"gold": 100.0, "silver": 5000.0}
+EPISODE_ASSETS = ("spx", "nasdaq", "gold", "silver", "btc")
+
+
+def log_returns(prices: pd.Series) -> pd.Series:
+    """Daily log returns in percent on the series' own observation dates (missing prices dropped)."""
+    prices = as_series("prices", prices).dropna()
+    if (prices <= 0).any():
+        raise ValueError("prices must be positive for log returns")
+    return (100 * np.log(prices).diff()).iloc[1:].rename(prices.name)
+
+
+# --- the event study ---------------------------------------------------------------------------
+
+def _window_label(window: tuple[int, int]) -> str:
+    return f"[{window[0]:+d},{window[1]:+d}]"
+
+
+@dataclass
+class EventStudyResult(ModelResult):
+    """Aggregated CARs (``table``) plus ``events`` (one row per event and CAR window: CAR,
+    SE, t, p, estimation n and sigma, contamination flag), ``abnormal`` (tidy AR and
+    cumulative AR per event and event day) and ``dropped`` (events left out and why)."""
+
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)
+    abnormal: pd.DataFrame = field(default_factory=pd.DataFrame)
+    dropped: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _as_event_frame(events: object) -> pd.DataFrame:
+    if isinstance(events, pd.DataFrame):
+        if "date" not in events:
+            raise KeyError("events needs a 'date' column (and optionally 'event' labels and grouping columns)")
+        frame = events.copy()
+    elif isinstance(events, (pd.Series, pd.DatetimeIndex, Sequence)):
+        frame = pd.DataFrame({"date": list(events)})
+    else:
+        raise TypeError("events must be a DataFrame with a 'date' column or a sequence of dates")
+    frame["date"] = pd.to_datetime(frame["date"]).dt.normalize()
+    if "event" not in frame:
+        frame["event"] = [f"{d.date()}" for d in frame["date"]]
+    if frame["event"].duplicated().any():
+        raise ValueError(f"event labels must be unique; duplicated: {sorted(frame['event'][frame['event'].duplicated()].unique())}")
+    return frame.reset_index(drop=True)
+
+
+def event_study(returns: pd.Series, events: object, *, estimation_window: tuple[int, int] = ESTIMATION_WINDOW,
+                event_window: tuple[int, int] = EVENT_WINDOW,
+                car_windows: Sequence[tuple[int, int]] = CAR_WINDOWS, model: str = "constant_mean",
+                market_returns: pd.Series | None = None, min_estimation_obs: int = 60,
+                group_by: str | Sequence[str] | None = None, name: str = "asset") -> EventStudyResult:
+    """Abnormal returns around ``events`` for one return series.
+
+    ``returns``: daily returns in percent (e.g. :func:`log_returns`), one row per trading
+    day. ``events``: dates, or a DataFrame with ``date``, optional unique ``event`` labels and
+    any extra columns (carried to the per-event table; ``group_by`` names those to aggregate
+    by). Windows are in trading days of ``returns`` relative to day 0 (the first trading
+    day on or after the event date); the estimation window must end before the event window
+    starts. ``model``: ``"constant_mean"`` (AR = r - mean) or ``"market"`` (AR = r - a - b m,
+    with ``market_returns`` on the same dates; only dates where both are known are used).
+
+    Events whose day 0 or windows fall outside the data, or with fewer than
+    ``min_estimation_obs`` estimation returns, are dropped and listed in ``dropped``.
+    """
+    check_choice("model", model, MODELS)
+    est = check_window("estimation_window", estimation_window)
+    evw = check_window("event_window", event_window)
+    if est[1] >= evw[0]:
+        raise ValueError(f"estimation_window={estimation_window!r} must end before event_window={event_window!r} starts")
+    windows = [check_window("car_windows item", w) for w in car_windows]
+    for w in windows:
+        if w[0] < evw[0] or w[1] > evw[1]:
+            raise ValueError(f"car window {w!r} is not inside event_window={event_window!r}")
+    check_positive_int("min_estimation_obs", min_estimation_obs, 3)
+    returns = as_series("returns", returns).dropna()
+    if model == "market":
+        if market_returns is None:
+            raise ValueError("model='market' needs market_returns (daily returns of the market index)")
+        both = pd.concat({"r": returns, "m": as_series("market_returns", market_returns)}, axis=1, sort=True).dropna()
+        r, m = both["r"], both["m"]
+    else:
+        r, m = returns, None
+    frame = _as_event_frame(events)
+    groups = [group_by] if isinstance(group_by, str) else list(group_by or [])
+    for column in groups:
+        if column not in frame:
+            raise KeyError(f"group_by column {column!r} is not in events (columns: {', '.join(frame.columns)})")
+    index = r.index
+    values = r.to_numpy()
+    day0_positions = index.searchsorted(frame["date"].to_numpy(), side="left")
+    n_event_days = evw[1] - evw[0] + 1
+
+    per_event, abnormal, dropped = [], [], []
+    for i, row in frame.iterrows():
+        pos0 = int(day0_positions[i])
+        lo = pos0 + est[0]
+        reason = None
+        if pos0 >= len(index):
+            reason = "no trading day on or after the event date in the data"
+        elif pos0 + evw[1] >= len(index):
+            reason = f"event window ends after the data ({index[-1].date()})"
+        elif pos0 + evw[0] < 0 or lo < 0:
+            reason = "estimation window starts before the data"
+        if reason is None and (est[1] - est[0] + 1) < min_estimation_obs:
+            reason = f"estimation window shorter than min_estimation_obs={min_estimation_obs}"
+        if reason:
+            dropped.append({"event": row["event"], "date": row["date"].date(), "reason": reason})
+            continue
+        est_rows = np.arange(pos0 + est[0], pos0 + est[1] + 1)
+        ev_rows = np.arange(pos0 + evw[0], pos0 + evw[1] + 1)
+        rows = np.concatenate([est_rows, ev_rows])
+        y = values[rows]
+        columns = [np.ones(len(rows))]
+        if m is not None:
+            columns.append(m.to_numpy()[rows])
+        k_base = len(columns)
+        dummies = np.zeros((len(rows), n_event_days))
+        dummies[len(est_rows) + np.arange(n_event_days), np.arange(n_event_days)] = 1.0
+        design = np.column_stack(columns + [dummies])
+        fit = sm.OLS(y, design).fit()
+        ar = fit.params[k_base:]
+        days = np.arange(evw[0], evw[1] + 1)
+        abnormal.append(pd.DataFrame({"event": row["event"], "day": days, "date": index[ev_rows],
+                                      "ar": ar, "car": np.cumsum(ar)}))
+        others = frame["date"].drop(index=i)
+        contaminated = bool(((others >= index[est_rows[0]]) & (others <= index[est_rows[-1]])).any())
+        base = {c: row[c] for c in frame.columns if c not in ("date",)}
+        for w in windows:
+            contrast = np.zeros(design.shape[1])
+            contrast[k_base + (w[0] - evw[0]): k_base + (w[1] - evw[0]) + 1] = 1.0
+            test = fit.t_test(contrast)
+            car = float(np.squeeze(test.effect))
+            se = float(np.squeeze(test.sd))
+            per_event.append({**base, "date": row["date"].date(), "day0": index[pos0].date(),
+                              "window": _window_label(w), "car": car, "se": se, "t": car / se,
+                              "p_value": float(np.squeeze(test.pvalue)), "raw_return": float(values[pos0 + w[0]: pos0 + w[1] + 1].sum()),
+                              "n_est": len(est_rows), "sigma_est": float(np.sqrt(fit.scale)),
+                              "beta_market": float(fit.params[1]) if m is not None else np.nan,
+                              "contaminated": contaminated})
+    events_table = pd.DataFrame(per_event)
+    dropped_table = pd.DataFrame(dropped, columns=["event", "date", "reason"])
+    if events_table.empty:
+        raise ValueError(f"no event could be studied: {dropped_table.to_dict('records')}")
+    table = aggregate_cars(events_table, groups)
+    spec = (f"{model.replace('_', ' ')} model of daily {name} returns (percent log returns) estimated over trading days "
+            f"{_window_label(est)} relative to day 0 (first trading day on or after the event date); AR by OLS with "
+            f"one dummy per event day {_window_label(evw)}; CAR windows {', '.join(_window_label(w) for w in windows)}; "
+            "CAR SEs from the dummy regression (include estimation error); aggregate: mean CAR with cross-sectional "
+            "SE and a pooled test assuming independent events")
+    n_events = events_table["event"].nunique()
+    sample = (f"{n_events} events, {date_span(pd.DatetimeIndex(sorted(pd.to_datetime(events_table['day0'].unique()))))}"
+              f"; returns {date_span(index)}; {len(dropped_table)} events dropped"
+              + (f" ({'; '.join(f'{d.event}: {d.reason}' for d in dropped_table.itertuples())})" if len(dropped_table) else ""))
+    n_cont = int(events_table.drop_duplicates("event")["contaminated"].sum())
+    notes = [f"{n_cont} of {n_events} events have another event inside their estimation window"] if n_cont else []
+    return EventStudyResult(name=f"Event study: {name}", table=table, sample=sample, spec=spec, n=n_events,
+                            start=pd.Timestamp(events_table["day0"].min()), end=pd.Timestamp(events_table["day0"].max()),
+                            notes=notes, events=events_table, abnormal=pd.concat(abnormal, ignore_index=True),
+                            dropped=dropped_table)
+
+
+def aggregate_cars(per_event: pd.DataFrame, group_by: Sequence[str] = ()) -> pd.DataFrame:
+    """Mean CAR per group and window with its standard errors.
+
+    ``per_event``: the ``events`` table of :func:`event_study` (columns window, car, se).
+    Columns of the result: n (events), mean_car, se_cs (cross-sectional standard error, OLS
+    of the CARs on a constant), t_cs, p_cs (t with n-1 df), se_pooled and t_pooled / p_pooled
+    (sqrt(sum of the events' CAR variances)/n; assumes independent events), share_negative.
+    """
+    keys = list(group_by) + ["window"]
+    rows = []
+    for key, part in per_event.groupby(keys, sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        cars = part["car"].to_numpy(dtype=float)
+        n = len(cars)
+        mean = float(cars.mean())
+        if n >= 2:
+            fit = sm.OLS(cars, np.ones(n)).fit()
+            se_cs, t_cs, p_cs = float(fit.bse[0]), float(fit.tvalues[0]), float(fit.pvalues[0])
+        else:
+            se_cs = t_cs = p_cs = np.nan
+        se_pooled = float(np.sqrt((part["se"] ** 2).sum()) / n)
+        t_pooled = mean / se_pooled
+        rows.append({**dict(zip(keys, key)), "n": n, "mean_car": mean, "se_cs": se_cs, "t_cs": t_cs, "p_cs": p_cs,
+                     "se_pooled": se_pooled, "t_pooled": t_pooled, "p_pooled": float(2 * stats.norm.sf(abs(t_pooled))),
+                     "share_negative": float((cars < 0).mean())})
+    return ordered_index(pd.DataFrame(rows), keys)
+
+
+# --- CME margin changes ------------------------------------------------------------------------
+
+_RAISE = re.compile(r"\b(raise|raised|hike|hiked|increase|increased)\b", re.I)
+_CUT = re.compile(r"\b(cut|lowered|reduced|reduction|decrease|decreased)\b", re.I)
+
+
+def margin_changes(table: pd.DataFrame, prices: dict[str, pd.Series] | None = None) -> pd.DataFrame:
+    """One row per CME margin change with its sign (+1 raise, -1 cut, NaN unknown).
+
+    ``table``: :func:`plumbing.episodes.cme_margins` (effective_date, metal, unit,
+    old/new initial and maintenance levels, change_pct, notes). The sign comes from, in
+    order: ``change_pct``; new vs old initial level in the same unit; for the January 2026
+    switch from USD per contract to percent of notional, the new level converted to USD at
+    the last futures close on or before the effective date (``prices[metal]``, USD per troy
+    ounce; 100 oz per gold and 5,000 oz per silver contract; without prices the sign is
+    unknown); the old level stated by the next change of the same metal (when the new level
+    is blank); new vs old maintenance level; the words of ``notes`` ("raise", "cut", ...).
+    ``sign_source`` says which rule applied; ``change_pct`` is filled in where a rule gives
+    it (percent change of the initial margin), else left missing.
+    """
+    needed = {"effective_date", "metal", "unit", "old_initial", "new_initial", "old_maintenance", "new_maintenance",
+              "change_pct", "notes"}
+    missing = needed - set(table.columns)
+    if missing:
+        raise KeyError(f"the margin table lacks column(s) {', '.join(sorted(missing))}; pass plumbing.episodes.cme_margins()")
+    rows = []
+    ordered = table.sort_values(["metal", "effective_date"], kind="stable").reset_index(drop=True)
+    for i, row in ordered.iterrows():
+        sign, source, change = np.nan, "unknown", row["change_pct"]
+        unit = str(row["unit"])
+        nxt = ordered.iloc[i + 1] if i + 1 < len(ordered) and ordered.loc[i + 1, "metal"] == row["metal"] else None
+        if pd.notna(row["change_pct"]) and row["change_pct"] != 0:
+            sign, source = np.sign(row["change_pct"]), "change_pct"
+        elif "->" not in unit and pd.notna(row["new_initial"]) and pd.notna(row["old_initial"]):
+            change = (row["new_initial"] / row["old_initial"] - 1) * 100
+            sign, source = np.sign(change), "new vs old initial"
+        elif "->" in unit and pd.notna(row["new_initial"]) and pd.notna(row["old_initial"]):
+            series = (prices or {}).get(row["metal"])
+            if series is not None:
+                before = series.dropna().loc[:row["effective_date"]]
+                if len(before):
+                    new_usd = row["new_initial"] / 100 * float(before.iloc[-1]) * CONTRACT_OUNCES[row["metal"]]
+                    change = (new_usd / row["old_initial"] - 1) * 100
+                    sign = np.sign(change)
+                    source = (f"unit switch: {row['new_initial']:g}% of notional = USD {new_usd:,.0f} at the "
+                              f"{before.index[-1].date()} close vs USD {row['old_initial']:,.0f}")
+        elif (pd.isna(row["new_initial"]) and pd.notna(row["old_initial"]) and nxt is not None
+              and pd.notna(nxt["old_initial"]) and "->" not in str(nxt["unit"])):
+            change = (nxt["old_initial"] / row["old_initial"] - 1) * 100
+            sign, source = np.sign(change), f"next change ({nxt['effective_date'].date()}) states the level it replaced"
+        if source == "unknown" and pd.notna(row["new_maintenance"]) and pd.notna(row["old_maintenance"]) and "->" not in unit:
+            change = (row["new_maintenance"] / row["old_maintenance"] - 1) * 100
+            sign, source = np.sign(change), "new vs old maintenance"
+        if source == "unknown" and isinstance(row["notes"], str):
+            if _RAISE.search(row["notes"]) and not _CUT.search(row["notes"]):
+                sign, source, change = 1.0, "notes", np.nan
+            elif _CUT.search(row["notes"]) and not _RAISE.search(row["notes"]):
+                sign, source, change = -1.0, "notes", np.nan
+        direction = {1.0: "raise", -1.0: "cut"}.get(float(sign) if pd.notna(sign) else np.nan, "unknown")
+        rows.append({"date": row["effective_date"].normalize(), "metal": row["metal"], "direction": direction,
+                     "sign": sign, "change_pct": change, "sign_source": source,
+                     "event": f"{row['metal']} {row['effective_date'].date()}"})
+    out = pd.DataFrame(rows)
+    if out["event"].duplicated().any():  # two changes of one metal on one date: keep them apart
+        out["event"] = out["event"] + out.groupby("event").cumcount().map(lambda k: "" if k == 0 else f" #{k + 1}")
+    return out.sort_values(["date", "metal"], kind="stable").reset_index(drop=True)
+
+
+def _poisson_binomial_sf(k: int, probabilities: np.ndarray) -> float:
+    """P(K >= k) for K a sum of independent Bernoulli(p_i) (exact, by convolution)."""
+    pmf = np.array([1.0])
+    for p in probabilities:
+        pmf = np.convolve(pmf, [1 - p, p])
+    return float(pmf[k:].sum())
+
+
+@dataclass
+class BinomialResult(ModelResult):
+    """The binomial test table plus ``per_event`` (each event's window return and flags)."""
+
+    per_event: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def margin_hike_binomial(returns: dict[str, pd.Series], changes: pd.DataFrame, window: tuple[int, int] = (0, 9),
+                         direction: str = "raise", baseline_start: object = None,
+                         baseline_end: object = None) -> BinomialResult:
+    """Do margin hikes precede a fall more often than chance?
+
+    For each change of ``direction`` (default ``"raise"``) of each metal in ``returns``
+    (daily percent log returns, keyed by metal), the raw return summed over trading days
+    ``window`` relative to day 0 (default [0, +9]: ten trading days from the effective date).
+    The baseline is the share of negative sums over *every* run of the same number of
+    consecutive trading days in the metal's returns between ``baseline_start`` and
+    ``baseline_end`` (default: the whole history). Per metal: a one-sided exact binomial
+    test (scipy ``binomtest``, alternative "greater") of the number of negative windows
+    against that share; pooled across metals: the exact Poisson-binomial tail with each
+    event's own metal baseline. Rows for all events and for non-overlapping events only (of
+    each metal, an event is kept if its window starts after the previous kept window ends),
+    since overlapping windows are not independent. Table columns: n, k_negative,
+    share_negative, se (binomial), ci_low/ci_high (two-sided Clopper-Pearson 95%, per metal),
+    baseline_share, p_value.
+    """
+    check_choice("direction", direction, ("raise", "cut"))
+    w = check_window("window", window)
+    length = w[1] - w[0] + 1
+    rows = []
+    per_event = []
+    for metal, series in returns.items():
+        r = as_series(f"returns[{metal!r}]", series).dropna()
+        base = r.loc[pd.Timestamp(baseline_start) if baseline_start is not None else None:
+                     pd.Timestamp(baseline_end) if baseline_end is not None else None]
+        sums = base.rolling(length).sum().dropna()
+        if sums.empty:
+            raise ValueError(f"{metal}: no baseline window of {length} trading days")
+        p0 = float((sums < 0).mean())
+        chosen = changes[(changes["metal"] == metal) & (changes["direction"] == direction)].sort_values("date")
+        last_end = -1
+        for _, ev in chosen.iterrows():
+            pos0 = int(r.index.searchsorted(ev["date"], side="left"))
+            a, b = pos0 + w[0], pos0 + w[1]
+            if a < 0 or b >= len(r):
+                per_event.append({"event": ev["event"], "metal": metal, "date": ev["date"].date(), "window_return": np.nan,
+                                  "negative": np.nan, "overlaps_previous": np.nan, "baseline_share": p0,
+                                  "note": "window outside the data"})
+                continue
+            total = float(r.iloc[a:b + 1].sum())
+            overlaps = a <= last_end
+            if not overlaps:
+                last_end = b
+            per_event.append({"event": ev["event"], "metal": metal, "date": ev["date"].date(), "window_return": total,
+                              "negative": total < 0, "overlaps_previous": overlaps, "baseline_share": p0, "note": ""})
+    events = pd.DataFrame(per_event)
+    usable = events.dropna(subset=["window_return"]) if len(events) else events
+    for label, subset in (("all", usable), ("non_overlapping", usable[~usable["overlaps_previous"].astype(bool)] if len(usable) else usable)):
+        for metal in list(returns) + ["pooled"]:
+            part = subset if metal == "pooled" else subset[subset["metal"] == metal]
+            n = len(part)
+            if n == 0:
+                continue
+            k = int(part["negative"].astype(bool).sum())
+            share = k / n
+            if metal == "pooled":
+                p0 = float(part["baseline_share"].mean())
+                pvalue = _poisson_binomial_sf(k, part["baseline_share"].to_numpy(dtype=float))
+                ci = (np.nan, np.nan)
+                test_name = "Poisson-binomial (each event at its metal's baseline)"
+            else:
+                p0 = float(part["baseline_share"].iloc[0])
+                test = stats.binomtest(k, n, p0, alternative="greater")
+                pvalue = float(test.pvalue)
+                interval = stats.binomtest(k, n, p0).proportion_ci(confidence_level=0.95, method="exact")
+                ci = (float(interval.low), float(interval.high))
+                test_name = "binomial"
+            rows.append({"events": label, "metal": metal, "n": n, "k_negative": k, "share_negative": share,
+                         "se": float(np.sqrt(share * (1 - share) / n)), "ci_low": ci[0], "ci_high": ci[1],
+                         "baseline_share": p0, "p_value": pvalue, "test": test_name})
+    if not rows:
+        raise ValueError(f"no {direction} event has a complete window {window!r} in the data")
+    table = ordered_index(pd.DataFrame(rows), ["events", "metal"])
+    dropped = events[events["window_return"].isna()] if len(events) else events
+    return BinomialResult(
+        name=f"Margin {direction}s followed by a fall: binomial test", table=table,
+        sample=(f"{len(usable)} {direction} events with a complete window ({usable['metal'].value_counts().to_dict()}), "
+                f"{date_span(pd.DatetimeIndex(sorted(pd.to_datetime(usable['date']))))}; {len(dropped)} left out "
+                f"(window outside the data); baselines over {baseline_start or 'the first'}..{baseline_end or 'the last'} return"),
+        spec=(f"negative = raw log return summed over trading days {_window_label(w)} from day 0 (first trading day on "
+              f"or after the effective date) < 0; H0: P(negative) = share of negative {length}-day sums in the metal's "
+              "history; one-sided (greater)"),
+        n=len(usable), notes=["baseline windows overlap each other (every start date), which is fine for a share but "
+                              "means the baseline is an average, not independent draws"],
+        per_event=events)
+
+
+# --- convenience on the real data ----------------------------------------------------------------
+
+@dataclass
+class MarginEventStudyResult(EventStudyResult):
+    """CARs around CME margin changes by metal and direction (``table``), with the per-event
+    and abnormal-return frames, ``changes`` (each change with its sign and where it came
+    from) and ``binomial`` (the hikes-precede-falls test, a :class:`ModelResult`)."""
+
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    binomial: BinomialResult | None = None
+    binomial_events: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def run_margin_event_study(loader: Loader | None = None, *, metals: tuple[str, ...] = ("gold", "silver"),
+                           model: str = "constant_mean", market: str = "spx",
+                           estimation_window: tuple[int, int] = ESTIMATION_WINDOW,
+                           event_window: tuple[int, int] = EVENT_WINDOW,
+                           car_windows: Sequence[tuple[int, int]] = CAR_WINDOWS, min_estimation_obs: int = 60,
+                           binomial_window: tuple[int, int] = (0, 9), margins: pd.DataFrame | None = None) -> MarginEventStudyResult:
+    """Event study of COMEX gold and silver margin changes on the front-month futures.
+
+    Events: :func:`plumbing.episodes.cme_margins` (effective dates) with signs from
+    :func:`margin_changes`; changes whose sign cannot be established are studied under
+    ``direction="unknown"`` and left out of the binomial test. Returns: GC=F / SI=F closes
+    (``gold``/``silver``), daily percent log returns. ``model``/``market``: see
+    :func:`event_study` (the market model uses the ``market`` catalog key's returns).
+    ``table`` aggregates CARs by (metal, direction) and, pooled over metals, by
+    ("all", direction). ``binomial_window`` (default [0, +9]) for the binomial test.
+    """
+    for metal in metals:
+        check_choice("metals item", metal, tuple(CONTRACT_OUNCES))
+    loader = loader or Loader()
+    prices = {metal: loader.common(metal).dropna() for metal in metals}
+    table = cme_margins(loader.snapshot) if margins is None else margins
+    changes = margin_changes(table, prices)
+    changes = changes[changes["metal"].isin(metals)].reset_index(drop=True)
+    market_returns = log_returns(loader.common(market)) if model == "market" else None
+    studies, per_event, abnormal, dropped = {}, [], [], []
+    returns = {metal: log_returns(prices[metal]).rename(metal) for metal in metals}
+    for metal in metals:
+        events = changes[changes["metal"] == metal][["date", "event", "metal", "direction", "change_pct", "sign_source"]]
+        if events.empty:
+            continue
+        study = event_study(returns[metal], events, estimation_window=estimation_window, event_window=event_window,
+                            car_windows=car_windows, model=model, market_returns=market_returns,
+                            min_estimation_obs=min_estimation_obs, group_by=["metal", "direction"], name=metal)
+        studies[metal] = study
+        per_event.append(study.events)
+        abnormal.append(study.abnormal.assign(metal=metal))
+        dropped.append(study.dropped.assign(metal=metal))
+    events_table = pd.concat(per_event, ignore_index=True)
+    by_metal = aggregate_cars(events_table, ["metal", "direction"])
+    pooled = aggregate_cars(events_table.assign(metal="all"), ["metal", "direction"])
+    agg = ordered_index(pd.concat([by_metal.reset_index(), pooled.reset_index()], ignore_index=True)
+                        .astype({"metal": str, "direction": str, "window": str}), ["metal", "direction", "window"])
+    binomial = margin_hike_binomial(returns, changes, window=binomial_window)
+    dropped_table = pd.concat(dropped, ignore_index=True)
+    first = next(iter(studies.values()))
+    n_events = events_table["event"].nunique()
+    counts = changes.groupby(["metal", "direction"]).size().to_dict()
+    sample = (f"{n_events} margin changes studied ({', '.join(f'{m} {d}: {c}' for (m, d), c in counts.items())} in the table), "
+              f"day 0 {events_table['day0'].min()}..{events_table['day0'].max()}; {len(dropped_table)} dropped"
+              + (f" ({'; '.join(f'{d.event}: {d.reason}' for d in dropped_table.itertuples())})" if len(dropped_table) else ""))
+    notes = [n for s in studies.values() for n in s.notes]
+    notes += [f"signs: {changes['sign_source'].map(lambda s: s.split(':')[0]).value_counts().to_dict()}",
+              "margin changes cluster (e.g. five silver hikes from 2011-04-26 to 2011-05-09): their windows overlap and "
+              "the cross-sectional test treats them as independent"]
+    return MarginEventStudyResult(
+        name="Event study: CME margin changes (gold, silver)", table=agg, sample=sample,
+        spec=first.spec.replace(f"daily {next(iter(studies))} returns", "daily gold/silver futures returns"),
+        n=n_events, start=pd.Timestamp(events_table["day0"].min()), end=pd.Timestamp(events_table["day0"].max()),
+        notes=notes, events=events_table, abnormal=pd.concat(abnormal, ignore_index=True), dropped=dropped_table,
+        changes=changes, binomial=binomial, binomial_events=binomial.per_event)
+
+
+def episode_event_dates(episodes: dict[str, Episode] | None = None, episode_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """The episodes' anchor dates as events: columns date (t0), event (id), title."""
+    episodes = episodes if episodes is not None else load_episodes()
+    ids = list(episodes) if episode_ids is None else list(episode_ids)
+    unknown = [e for e in ids if e not in episodes]
+    if unknown:
+        raise KeyError(f"unknown episode id(s) {unknown}; valid: {', '.join(episodes)}")
+    return pd.DataFrame({"date": [episodes[e].t0 for e in ids], "event": ids, "title": [episodes[e].title for e in ids]})
+
+
+@dataclass
+class EpisodeEventStudyResult(EventStudyResult):
+    """Per-episode CARs (``table``: asset, episode, window) plus ``aggregate`` (mean CAR over
+    episodes per asset and window) and the frames of :class:`EventStudyResult`."""
+
+    aggregate: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def run_episode_event_study(loader: Loader | None = None, *, assets: tuple[str, ...] = EPISODE_ASSETS,
+                            episode_ids: Sequence[str] | None = None, model: str = "constant_mean", market: str = "spx",
+                            estimation_window: tuple[int, int] = ESTIMATION_WINDOW,
+                            event_window: tuple[int, int] = EVENT_WINDOW,
+                            car_windows: Sequence[tuple[int, int]] = CAR_WINDOWS,
+                            min_estimation_obs: int = 60) -> EpisodeEventStudyResult:
+    """Abnormal returns of ``assets`` (catalog keys of prices) around each episode's ``t0``.
+
+    Episodes from ``data/episodes.yaml`` (all by default). Each asset's own trading days;
+    with ``model="market"`` the ``market`` key must differ from the asset (the market model
+    of the market on itself is meaningless, so such an asset raises ValueError).
+    """
+    loader = loader or Loader()
+    if model == "market" and market in assets:
+        raise ValueError(f"market={market!r} is also in assets; the market model needs a different market index "
+                         "(or use model='constant_mean')")
+    events = episode_event_dates(load_episodes(catalog=loader.catalog), episode_ids)
+    market_returns = log_returns(loader.common(market)) if model == "market" else None
+    per_event, abnormal, dropped, notes = [], [], [], []
+    for asset in assets:
+        study = event_study(log_returns(loader.common(asset)), events, estimation_window=estimation_window,
+                            event_window=event_window, car_windows=car_windows, model=model,
+                            market_returns=market_returns, min_estimation_obs=min_estimation_obs, name=asset)
+        per_event.append(study.events.assign(asset=asset))
+        abnormal.append(study.abnormal.assign(asset=asset))
+        dropped.append(study.dropped.assign(asset=asset))
+        notes += [f"{asset}: {n}" for n in study.notes]
+    events_table = pd.concat(per_event, ignore_index=True)
+    table = ordered_index(events_table, ["asset", "event", "window"])[["date", "day0", "car", "se", "t", "p_value",
+                                                                       "raw_return", "n_est", "sigma_est", "contaminated"]]
+    aggregate = aggregate_cars(events_table, ["asset"])
+    dropped_table = pd.concat(dropped, ignore_index=True)
+    spec = (f"{model.replace('_', ' ')} model of daily percent log returns per asset, estimated over trading days "
+            f"{_window_label(check_window('estimation_window', estimation_window))} relative to day 0 = the episode's t0 "
+            f"(or the next trading day); AR by OLS with event-day dummies over {_window_label(check_window('event_window', event_window))}; "
+            "CAR SE from the dummy regression (includes estimation error)")
+    sample = (f"{events_table['event'].nunique()} episodes x {len(assets)} assets ({', '.join(assets)}), "
+              f"t0 {events['date'].min().date()}..{events['date'].max().date()}; {len(dropped_table)} asset-episodes dropped"
+              + (f" ({'; '.join(f'{d.asset} {d.event}: {d.reason}' for d in dropped_table.itertuples())})" if len(dropped_table) else ""))
+    return EpisodeEventStudyResult(
+        name="Event study: liquidity episodes", table=table, sample=sample, spec=spec, n=len(events_table.drop_duplicates(["asset", "event"])),
+        start=events["date"].min(), end=events["date"].max(), notes=notes + [
+            "episodes are chosen because markets moved: their CARs describe the episodes, they do not test a "
+            "hypothesis about randomly timed events"],
+        events=events_table, abnormal=pd.concat(abnormal, ignore_index=True), dropped=dropped_table, aggregate=aggregate)

@@ -1,0 +1,62 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Liquidity regimes: Fed liquidity x the dollar
+#
+# Article 004 sorts markets into four regimes: Fed liquidity easing or tight, the dollar
+# weakening or strengthening, and says which assets lead in each. This report classifies every
+# month (thresholds in the parameters cell), measures returns of the S&P 500, small caps,
+# the Nasdaq, gold, bitcoin, the Nikkei and the dollar by quadrant with HAC standard errors,
+# and shows which quadrant each month of 2025-2026 was in.
+
+# %% tags=["parameters"]
+liquidity = "fed_assets"
+months = 3
+liquidity_threshold_bn = 0.0
+dollar_threshold_pct = 0.0
+lag = 0
+path_start = "2025-01-01"
+
+# %%
+from plumbing import plots
+from plumbing.models.regimes import run_regimes
+from plumbing.reports import record
+
+plots.use_house_style()
+result = run_regimes(liquidity=liquidity, months=months, liquidity_threshold_bn=liquidity_threshold_bn,
+                     dollar_threshold_pct=dollar_threshold_pct, lag=lag, path_start=path_start)
+print(f"Specification: {result.spec}\nSample: {result.sample}")
+result.counts
+
+# %% [markdown]
+# ## Mean monthly returns by quadrant (percent, Newey-West standard errors)
+
+# %%
+means = result.table["mean"].unstack("regime")
+record("spx_mean_easing_weak", result.table.loc[("spx", "easing + weak dollar"), "mean"],
+       label="S&P 500 mean monthly return, easing + weak dollar", unit="%")
+fig = plots.bar_chart(result.table.loc["spx", "mean"], title="S&P 500 mean monthly return by regime", unit="pct_change",
+                      caption="Article 004: easing + weak dollar = broad rally; tight + strong dollar = everything under pressure.")
+plots.shown([fig])
+result.table
+
+# %% [markdown]
+# ## Do the quadrants differ? (Wald test that the four means are equal)
+
+# %%
+result.equality
+
+# %% [markdown]
+# ## Which quadrant was each month of 2025-2026 in?
+
+# %%
+record("months_classified_since_path_start", int(result.path["regime"].notna().sum()), label="Months classified")
+result.path

@@ -1,0 +1,201 @@
+"""Event studies: a known abnormal return and market beta are recovered; margin signs; binomial test."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from plumbing.models.event_study import (_poisson_binomial_sf, aggregate_cars, event_study, log_returns,
+                                         margin_changes, margin_hike_binomial, run_episode_event_study,
+                                         run_margin_event_study)
+
+DAYS = pd.bdate_range("2010-01-04", periods=3000)
+
+
+def simulated_returns(seed=31, mean=0.05, sd=1.0):
+    rng = np.random.default_rng(seed)
+    return pd.Series(rng.normal(mean, sd, len(DAYS)), index=DAYS, name="asset")
+
+
+def event_dates(first=200, step=150, count=18):
+    return [DAYS[first + step * i] for i in range(count)]
+
+
+def test_constant_mean_model_recovers_a_known_abnormal_return():
+    returns = simulated_returns()
+    dates = event_dates()
+    returns.loc[dates] += 5.0                                  # +5% on day 0 of every event
+    result = event_study(returns, dates)
+    table = result.table
+    # tolerance: the mean CAR within 3 cross-sectional SEs of the truth; t far above 2
+    day0 = table.loc["[+0,+0]"]
+    assert abs(day0["mean_car"] - 5.0) < 3 * day0["se_cs"] and day0["t_cs"] > 10
+    before = table.loc["[-10,-1]"]
+    assert abs(before["mean_car"]) < 3 * before["se_cs"]
+    assert abs(table.loc["[+0,+9]", "mean_car"] - 5.0) < 3 * table.loc["[+0,+9]", "se_cs"]
+    per_event = result.events[result.events["window"] == "[+0,+0]"]
+    # the CAR SE of one day is sigma * sqrt(1 + 1/110) (estimation error of the mean included)
+    expected = per_event["sigma_est"] * np.sqrt(1 + 1 / 110)
+    assert np.allclose(per_event["se"], expected, rtol=1e-9)
+    assert result.n == 18 and not result.events["contaminated"].any()
+    assert len(result.abnormal) == 18 * 31
+    assert "[-120,-11]" in result.spec and "18 events" in result.sample
+
+
+def test_market_model_recovers_beta_and_the_abnormal_return():
+    rng = np.random.default_rng(32)
+    market = pd.Series(rng.normal(0.03, 1.0, len(DAYS)), index=DAYS)
+    returns = 0.1 + 1.5 * market + rng.normal(0, 0.5, len(DAYS))
+    dates = event_dates(count=15)
+    shifted = [DAYS[DAYS.get_loc(d) + 1] for d in dates]
+    returns.loc[shifted] += 3.0                                # +3% on day +1
+    result = event_study(returns, dates, model="market", market_returns=market)
+    betas = result.events.drop_duplicates("event")["beta_market"]
+    assert betas.mean() == pytest.approx(1.5, abs=0.05)
+    row = result.table.loc["[+0,+4]"]
+    assert abs(row["mean_car"] - 3.0) < 3 * row["se_cs"]
+    with pytest.raises(ValueError, match="market_returns"):
+        event_study(returns, dates, model="market")
+
+
+def test_events_outside_the_data_are_dropped_and_reported():
+    returns = simulated_returns()
+    dates = event_dates(count=3) + [DAYS[-5], DAYS[50], pd.Timestamp("2030-01-01")]
+    result = event_study(returns, dates)
+    assert result.n == 3
+    reasons = result.dropped.set_index("event")["reason"]
+    assert "ends after the data" in reasons[str(DAYS[-5].date())]
+    assert "before the data" in reasons[str(DAYS[50].date())]
+    assert "no trading day" in reasons["2030-01-01"]
+    assert "3 events dropped" in result.sample
+
+
+def test_contaminated_events_are_flagged_and_groups_aggregate():
+    returns = simulated_returns()
+    events = pd.DataFrame({"date": [DAYS[300], DAYS[340], DAYS[900]], "event": ["a", "b", "c"],
+                           "kind": ["x", "x", "y"]})
+    result = event_study(returns, events, group_by="kind")
+    flags = result.events.drop_duplicates("event").set_index("event")["contaminated"]
+    assert flags.to_dict() == {"a": False, "b": True, "c": False}  # a (day 300) is inside b's estimation window
+    assert set(result.table.index.get_level_values("kind")) == {"x", "y"}
+    assert result.table.loc[("x", "[+0,+0]"), "n"] == 2
+    again = aggregate_cars(result.events, ["kind"])
+    pd.testing.assert_frame_equal(again, result.table)
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    ({"estimation_window": (-120, 0)}, "must end before"),
+    ({"car_windows": ((0, 30),)}, "not inside event_window"),
+    ({"model": "fama_french"}, "model='fama_french'"),
+    ({"event_window": (5, -5)}, "event_window=\\(5, -5\\)"),
+])
+def test_bad_windows_and_models_are_named(kwargs, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        event_study(simulated_returns(), event_dates(count=2), **kwargs)
+
+
+def test_log_returns_are_percent_on_own_dates():
+    prices = pd.Series([100.0, 110.0, np.nan, 121.0], index=DAYS[:4])
+    out = log_returns(prices)
+    assert out.iloc[0] == pytest.approx(100 * np.log(1.1))
+    assert out.index[1] == DAYS[3] and out.iloc[1] == pytest.approx(100 * np.log(1.1))
+
+
+def margin_table():
+    rows = [
+        # date, metal, unit, old_i, new_i, old_m, new_m, change_pct, notes
+        ("2011-01-03", "gold", "USD per contract", 5000, 6000, 4000, 4800, 20.0, None),
+        ("2011-02-01", "gold", "USD per contract", 6000, 5400, None, None, None, None),
+        ("2011-03-01", "gold", "USD per contract -> percent of notional", 5400, 5.0, None, None, None, None),
+        ("2011-04-01", "silver", "USD per contract", None, None, None, None, None, "raise of about USD 1000"),
+        ("2011-05-02", "silver", "percent of notional", 9.0, None, 9.0, None, None, None),
+        ("2011-06-01", "silver", "percent of notional", 11.0, 15.0, 11.0, 15.0, None, None),
+        ("2011-07-01", "silver", "USD per contract", None, None, 20000, 18000, None, None),
+        ("2011-08-01", "silver", "USD per contract", None, None, None, None, None, None),
+    ]
+    table = pd.DataFrame(rows, columns=["effective_date", "metal", "unit", "old_initial", "new_initial",
+                                        "old_maintenance", "new_maintenance", "change_pct", "notes"])
+    table["effective_date"] = pd.to_datetime(table["effective_date"])
+    return table
+
+
+def test_margin_change_signs_follow_the_stated_rules():
+    gold_price = pd.Series([1400.0], index=[pd.Timestamp("2011-02-28")])  # 5% x 1400 x 100 oz = USD 7,000 > 5,400
+    out = margin_changes(margin_table(), {"gold": gold_price}).set_index("event")
+    assert out.loc["gold 2011-01-03", ["direction", "sign_source"]].tolist() == ["raise", "change_pct"]
+    assert out.loc["gold 2011-02-01", "direction"] == "cut"
+    assert out.loc["gold 2011-02-01", "change_pct"] == pytest.approx(-10.0)
+    assert out.loc["gold 2011-03-01", "direction"] == "raise"
+    assert out.loc["gold 2011-03-01", "change_pct"] == pytest.approx((7000 / 5400 - 1) * 100)
+    assert out.loc["gold 2011-03-01", "sign_source"].startswith("unit switch")
+    assert out.loc["silver 2011-04-01", ["direction", "sign_source"]].tolist() == ["raise", "notes"]
+    assert out.loc["silver 2011-05-02", "direction"] == "raise"          # 9% -> 11% stated by the next change
+    assert out.loc["silver 2011-05-02", "sign_source"].startswith("next change")
+    assert out.loc["silver 2011-07-01", ["direction", "sign_source"]].tolist() == ["cut", "new vs old maintenance"]
+    assert out.loc["silver 2011-08-01", "direction"] == "unknown"
+    # without a price the unit switch cannot be signed
+    assert margin_changes(margin_table()).set_index("event").loc["gold 2011-03-01", "direction"] == "unknown"
+
+
+def test_binomial_test_detects_hikes_followed_by_falls():
+    returns = simulated_returns(seed=33, mean=0.0)
+    dates = event_dates(count=18)
+    for d in dates:
+        start = DAYS.get_loc(d)
+        returns.iloc[start:start + 10] = -0.5 + 0.1 * returns.iloc[start:start + 10]
+    changes = pd.DataFrame({"date": dates, "metal": "gold", "direction": "raise",
+                            "event": [f"gold {d.date()}" for d in dates]})
+    result = margin_hike_binomial({"gold": returns}, changes, window=(0, 9))
+    row = result.table.loc[("all", "gold")]
+    assert row["n"] == 18 and row["k_negative"] == 18
+    assert row["baseline_share"] == pytest.approx(0.5, abs=0.05)
+    assert row["p_value"] == pytest.approx(row["baseline_share"] ** 18)  # P(all 18 negative) under H0
+    assert row["p_value"] < 1e-4
+    assert row["ci_low"] < 1.0 and row["ci_high"] == 1.0
+    assert result.table.loc[("all", "pooled"), "p_value"] == pytest.approx(row["p_value"], rel=1e-6)
+    assert result.table.loc[("non_overlapping", "gold"), "n"] == 18   # 150 days apart: no overlap
+
+
+def test_poisson_binomial_matches_the_binomial_with_equal_probabilities():
+    assert _poisson_binomial_sf(7, np.full(12, 0.4)) == pytest.approx(stats.binom.sf(6, 12, 0.4))
+
+
+# --- real snapshot --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def margins(loader):
+    return run_margin_event_study(loader)
+
+
+def test_real_margin_changes_are_all_signed(margins):
+    changes = margins.changes.set_index("event")
+    assert len(changes) == 31
+    assert (changes["direction"] != "unknown").all()
+    assert changes.loc["gold 2011-06-20", "direction"] == "cut"
+    assert changes.loc["silver 2020-07-24", ["direction", "sign_source"]].tolist() == ["raise", "notes"]
+    assert changes.loc["silver 2026-01-28", "direction"] == "raise"       # 9% -> 11% (next notice's old level)
+    assert changes.loc["silver 2026-02-06", "change_pct"] == pytest.approx(20.0)  # 15% -> 18%
+
+
+def test_real_margin_event_study_runs_with_finite_results(margins):
+    table = margins.table
+    assert np.isfinite(table[["mean_car", "se_pooled", "t_pooled"]].to_numpy()).all()
+    raises = table.loc[("all", "raise")]
+    assert (raises["n"] == margins.changes["direction"].eq("raise").sum()).all()
+    assert margins.n == 31 and len(margins.dropped) == 0
+    assert np.isfinite(margins.events[["car", "se", "t"]].to_numpy()).all()
+    binomial = margins.binomial.table
+    assert binomial["p_value"].between(0, 1).all()
+    assert binomial.loc[("all", "pooled"), "n"] == 27
+    assert 0.3 < binomial.loc[("all", "gold"), "baseline_share"] < 0.6
+
+
+def test_real_episode_event_study(loader):
+    result = run_episode_event_study(loader)
+    assert result.n == 7 * 5 and len(result.dropped) == 0
+    assert np.isfinite(result.table[["car", "se", "t"]].to_numpy(dtype=float)).all()
+    assert result.table.loc[("spx", "2020-03-dash-for-cash", "[+0,+0]"), "raw_return"] == pytest.approx(
+        100 * np.log(2386.13 / 2711.02), abs=0.05)  # S&P 500 2020-03-16 close vs 03-13
+    assert set(result.aggregate.index.get_level_values("asset")) == {"spx", "nasdaq", "gold", "silver", "btc"}
+    with pytest.raises(ValueError, match="market='spx'"):
+        run_episode_event_study(loader, model="market")
