@@ -19,6 +19,7 @@ import requests
 import responses
 from responses import matchers
 
+from source_contract import assert_contract
 from plumbing import sources
 from plumbing.sources import http
 from plumbing.sources.base import SourceEmpty, SourceError, SourceUnavailable
@@ -65,14 +66,6 @@ def install_urlopen(monkeypatch: pytest.MonkeyPatch, fake: FakeUrlopen) -> FakeU
     return fake
 
 
-def assert_contract(series: pd.Series, name: str) -> None:
-    assert series.dtype == "float64"
-    assert isinstance(series.index, pd.DatetimeIndex)
-    assert series.index.name == "date"
-    assert series.index.tz is None
-    assert series.index.is_monotonic_increasing and series.index.is_unique
-    assert not series.isna().any()
-    assert series.name == name
 
 
 # --- keyless: fredgraph.csv --------------------------------------------------------------

@@ -16,6 +16,7 @@ import pytest
 import responses
 from responses import matchers
 
+from source_contract import assert_contract
 from plumbing.sources.base import SourceEmpty, SourceError, SourceUnavailable
 from plumbing.sources.nyfed import (
     REPO_SEARCH_URL,
@@ -50,13 +51,6 @@ def repo_window(kind: str, start: str, end: str) -> list[Any]:
     return [matchers.query_param_matcher({"startDate": start, "endDate": end, "operationTypes": kind})]
 
 
-def assert_contract(series: pd.Series, name: str) -> None:
-    assert series.dtype == "float64"
-    assert isinstance(series.index, pd.DatetimeIndex)
-    assert series.index.name == "date" and series.index.tz is None
-    assert series.index.is_monotonic_increasing and series.index.is_unique
-    assert not series.isna().any()
-    assert series.name == name
 
 
 # --- SOFR --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from yfinance.exceptions import YFRateLimitError
 
+from source_contract import assert_contract
 from plumbing.sources.base import SourceEmpty, SourceError, SourceUnavailable
 from plumbing.sources.yahoo import YahooSource
 
@@ -60,13 +61,6 @@ def make_source(download: FakeDownload, **kwargs: Any) -> tuple[YahooSource, Sle
     return YahooSource(download=download, sleep=sleeps, **kwargs), sleeps
 
 
-def assert_contract(series: pd.Series, name: str) -> None:
-    assert series.dtype == "float64"
-    assert isinstance(series.index, pd.DatetimeIndex)
-    assert series.index.name == "date" and series.index.tz is None
-    assert series.index.is_monotonic_increasing and series.index.is_unique
-    assert not series.isna().any()
-    assert series.name == name
 
 
 # --- layouts and fields ------------------------------------------------------------------
