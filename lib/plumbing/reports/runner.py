@@ -15,6 +15,8 @@ import json
 import multiprocessing
 import os
 import re
+import tempfile
+import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -177,6 +179,30 @@ def _first_line(source: str) -> str:
     return next((line.strip() for line in source.splitlines() if line.strip()), "")[:80]
 
 
+def quiet_kernel_manager_class() -> type:
+    """A local kernel manager talking to its kernel over IPC sockets in the temp folder.
+
+    Local TCP kernels print a warning about unencrypted traffic on every start; IPC sockets
+    never leave the machine, and keeping them in the temp folder keeps notebooks/ clean.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class QuietKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self) -> str:
+            return "ipc"
+
+        @default("ip")
+        def _default_ip(self) -> str:
+            folder = Path(tempfile.gettempdir()) / f"plumbing-kernels-{os.getuid()}"
+            folder.mkdir(mode=0o700, exist_ok=True)
+            # one prefix per kernel: parallel kernels must never pick the same socket files
+            return str(folder / f"kernel-{os.getpid()}-{uuid.uuid4().hex[:12]}")
+
+    return QuietKernelManager
+
+
 def execute_job(job: dict, key: str, show_code: bool) -> dict:
     """Run one report in this process (called in a worker): execute, export, record state."""
     import papermill as pm
@@ -198,7 +224,8 @@ def execute_job(job: dict, key: str, show_code: bool) -> dict:
     previous = read_state(job_obj.output) or {}
     try:
         pm.execute_notebook(job_obj.notebook, str(executed), parameters=job_obj.params, kernel_name="python3",
-                            progress_bar=False, cwd=str(NOTEBOOKS_DIR), execution_timeout=CELL_TIMEOUT_S)
+                            progress_bar=False, cwd=str(NOTEBOOKS_DIR), execution_timeout=CELL_TIMEOUT_S,
+                            kernel_manager_class=quiet_kernel_manager_class())
     except pm.PapermillExecutionError as err:
         # papermill counts cells of its copy (with an injected parameters cell, before it adds
         # error banners); report the position in the notebook the user edits instead
