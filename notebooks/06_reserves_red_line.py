@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -27,14 +32,14 @@ rolling_window = 104
 # %%
 import pandas as pd
 
-from plumbing import plots
+from plumbing import plots, views
 from plumbing.models.reserve_demand import run_reserve_demand
 from plumbing.reports import record
 
 plots.use_house_style()
 result = run_reserve_demand(spread=spread, ratio=ratio, start=start, bootstrap_reps=bootstrap_reps,
                             rolling_window=rolling_window)
-print(f"Specification: {result.spec}\nSample: {result.sample}")
+views.show_model_header(result)
 
 # %% [markdown]
 # ## The hinge estimate
@@ -81,10 +86,3 @@ fig = plots.band_chart(rolling, x="date", y="slope", low="low", high="high", tit
                        caption="bp of spread per unit of the reserve ratio; a slope near zero means reserves were abundant.")
 plots.shown([fig])
 record("latest_rolling_slope", rolling["slope"].iloc[-1], label="Latest rolling slope", unit="bp per unit")
-
-# %% [markdown]
-# ## Notes on the specification
-
-# %%
-for note in result.notes:
-    print("-", note)

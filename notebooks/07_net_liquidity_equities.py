@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -28,14 +33,14 @@ band_pct = 10.0
 # %%
 import pandas as pd
 
-from plumbing import plots
+from plumbing import plots, views
 from plumbing.models.net_liquidity_equities import run_net_liquidity_equities
 from plumbing.reports import record
 
 plots.use_house_style()
 result = run_net_liquidity_equities(assets=tuple(assets), maxlags=maxlags, ic=ic, beta_window=beta_window,
                                     fair_value_start=fair_value_start, band_pct=band_pct)
-print(f"Specification: {result.spec}\nSample: {result.sample}")
+views.show_model_header(result)
 result.table
 
 # %% [markdown]

@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -26,14 +31,14 @@ lag = 0
 path_start = "2025-01-01"
 
 # %%
-from plumbing import plots
+from plumbing import plots, views
 from plumbing.models.regimes import run_regimes
 from plumbing.reports import record
 
 plots.use_house_style()
 result = run_regimes(liquidity=liquidity, months=months, liquidity_threshold_bn=liquidity_threshold_bn,
                      dollar_threshold_pct=dollar_threshold_pct, lag=lag, path_start=path_start)
-print(f"Specification: {result.spec}\nSample: {result.sample}")
+views.show_model_header(result)
 result.counts
 
 # %% [markdown]

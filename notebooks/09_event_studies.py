@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -24,14 +29,14 @@ binomial_window = [0, 9]
 assets = ["spx", "nasdaq", "gold", "btc", "usdjpy"]
 
 # %%
-from plumbing import plots
+from plumbing import plots, views
 from plumbing.models.event_study import run_episode_event_study, run_margin_event_study
 from plumbing.reports import record
 
 plots.use_house_style()
 margins = run_margin_event_study(model=model, estimation_window=tuple(estimation_window), event_window=tuple(event_window),
                                  binomial_window=tuple(binomial_window))
-print(f"Specification: {margins.spec}\nSample: {margins.sample}")
+views.show_model_header(margins)
 
 # %% [markdown]
 # ## Margin changes: cumulative abnormal returns by metal and direction (percent)
@@ -67,7 +72,7 @@ margins.changes
 # %%
 episodes = run_episode_event_study(assets=tuple(assets), model=model, estimation_window=tuple(estimation_window),
                                    event_window=tuple(event_window))
-print(f"Specification: {episodes.spec}\nSample: {episodes.sample}")
+views.show_model_header(episodes)
 record("episode_events", int(episodes.aggregate["n"].max()), label="Episodes studied")
 episodes.aggregate
 

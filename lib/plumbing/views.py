@@ -172,3 +172,12 @@ def event_window_summary(tidy: pd.DataFrame, days: tuple[int, int] = (-10, 10)) 
         rows.append({"episode": episode, "quantity": name, "at_t0": at_t0.iloc[0] if len(at_t0) else None,
                      "max": high["value"], "max_day": int(high["day"]), "min": low["value"], "min_day": int(low["day"])})
     return pd.DataFrame(rows)
+
+
+def show_model_header(result) -> None:
+    """Display a model result's specification, sample and notes (Markdown) beside its table."""
+    from IPython.display import Markdown, display
+
+    notes = "".join(f"\n- {note}" for note in getattr(result, "notes", []) or [])
+    display(Markdown(f"**Specification.** {result.spec}\n\n**Sample.** {result.sample}"
+                     + (f"\n\n**Notes.**{notes}" if notes else "")))
