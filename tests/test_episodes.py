@@ -100,3 +100,13 @@ def test_event_time_levels_and_changes(loader):
 def test_event_time_rejects_a_bad_mode(loader):
     with pytest.raises(ValueError, match="mode='levels'"):
         event_time("sofr", "2019-09-repo-spike", "levels", loader=loader)
+
+
+def test_event_time_never_uses_a_monthly_average_before_its_month_ends(loader):
+    frame = event_time(["reserves_monthly", "gdp"], "2019-09-repo-spike", "level", loader=loader).set_index(["quantity", "date"])["value"]
+    # the September 2019 average is dated 2019-09-30: before that, August's is the latest known
+    assert frame[("reserves_monthly", pd.Timestamp("2019-09-17"))] == frame[("reserves_monthly", pd.Timestamp("2019-09-03"))]
+    assert frame[("reserves_monthly", pd.Timestamp("2019-09-30"))] != frame[("reserves_monthly", pd.Timestamp("2019-09-27"))]
+    # on t0 the latest completed quarter is Q2 2019 (FRED date 2019-04-01), not Q3
+    gdp = loader.load("gdp")["gdp"]
+    assert frame[("gdp", pd.Timestamp("2019-09-17"))] == gdp.loc["2019-04-01"]

@@ -90,3 +90,37 @@ def test_daily_series_are_not_carried_past_their_last_observation(loader):
     frame = loader.load(["wilshire5000", "fed_assets"], "2023-02-01", "2023-02-28", freq="B")
     assert frame["wilshire5000"].last_valid_index() == pd.Timestamp("2023-02-08")
     assert frame["fed_assets"].notna().all()  # weekly levels still carried between releases
+
+
+def test_a_missing_period_is_not_filled_from_the_previous_one(loader, snapshot, raw):
+    # M2 is published to 2026-06 (dated 2026-06-01): July 2026 has no value of its own
+    monthly = loader.load("m2", "2026-04-01", "2026-08-31", freq="M")
+    assert monthly.loc["2026-07-31":, "m2"].isna().all()
+    assert monthly.loc["2026-06-30", "m2"] == raw(snapshot, "fred/M2SL.csv", "2026-06-01")
+    # WTREGEN ends 2026-07-15 while WALCL runs to 2026-08-19: later weeks have no TGA
+    weekly = loader.load(["tga_weekly", "fed_assets"], "2026-07-01", freq="W")
+    assert weekly["tga_weekly"].last_valid_index() == pd.Timestamp("2026-07-15")
+    assert weekly.index.max() == pd.Timestamp("2026-08-19")  # no row past the data
+
+
+def test_weekly_values_hold_four_business_days_on_a_daily_grid(loader):
+    frame = loader.load(["tga_weekly", "sofr"], "2026-07-13", "2026-07-24", freq="B")
+    carried = frame["tga_weekly"].dropna()
+    # the 07-08 value holds Mon-Tue, the 07-15 value Wed-Tue; no value for the week of 07-22
+    assert list(carried.index.strftime("%m-%d")) == ["07-13", "07-14", "07-15", "07-16", "07-17", "07-20", "07-21"]
+    assert (carried.loc["2026-07-15":] == carried.loc["2026-07-15"]).all()
+
+
+def test_period_means_cover_complete_periods_only(loader, snapshot):
+    monthly = loader.load("tga_daily", "2022-01-01", "2022-07-31", freq="M", how="mean")["tga_daily"]
+    assert pd.isna(monthly.get(pd.Timestamp("2022-04-30")))  # the daily TGA starts 2022-04-18
+    may = snapshot.read("treasury/TGA_CLOSING_BALANCE.csv").loc["2022-05"] / 1000
+    assert monthly.loc["2022-05-31"] == pytest.approx(may.mean())
+    tail = loader.load("sofr", "2026-06-01", freq="M", how="mean")["sofr"]
+    assert tail.index.max() == pd.Timestamp("2026-07-31")  # August 2026 is incomplete (data end 08-20)
+
+
+def test_a_window_after_the_series_ends_warns(loader):
+    with pytest.warns(CoverageWarning, match="ioer covers 2008-10-09..2021-07-28"):
+        frame = loader.load("ioer", start="2025-01-01")
+    assert frame.empty

@@ -24,8 +24,10 @@ and "at least" claims; ``transform: diff`` makes an extreme check look at day-to
 
 A value within the tolerance is ``supported``; within three tolerances ``partly`` (the
 detail gives the gap); beyond that ``contradicted``. A value "on a date" is the last
-observation on or before it within :data:`ASOF_DAYS` calendar days (weekly series publish
-Wednesdays); the date actually used is reported.
+observation on or before it under the alignment rules of :func:`plumbing.panel.align_to`
+(daily series bridge holidays but are never carried past their last observation; weekly,
+monthly and quarterly values hold until the next period's end, monthly and quarterly ones
+dated at the end of the period they measure); the date actually used is reported.
 """
 
 from __future__ import annotations
@@ -43,13 +45,12 @@ import yaml
 
 from . import config
 from .episodes import cme_initial_margin_pct
-from .panel import Loader
-from .quantities import quantity, quantity_unit
+from .panel import Loader, align_to
+from .quantities import quantity, quantity_frequency, quantity_unit
 
 CLAIMS_PATH: Path = config.DATA_DIR / "claims.yaml"
 CHECK_KINDS = ("value", "change", "pct_change", "direction", "extreme", "threshold", "not_checkable")
 VERDICTS = ("supported", "partly", "contradicted", "not_checkable")
-ASOF_DAYS = 7
 PARTLY_FACTOR = 3.0
 
 #: quantities that are event tables rather than catalog series: step functions whose last
@@ -188,10 +189,16 @@ class ClaimChecker:
         series = self.series(name)
         day = pd.Timestamp(date)
         before = series.loc[:day]
-        limit = float("inf") if name in EXTRA_QUANTITIES else ASOF_DAYS
-        if before.empty or (day - before.index[-1]).days > limit:
+        if name in EXTRA_QUANTITIES:  # step functions: a level stays in force until changed
+            usable = not before.empty
+        else:
+            base = name.removesuffix(" daily change")
+            usable = not before.empty and not pd.isna(
+                align_to(series, pd.DatetimeIndex([day]), quantity_frequency(base, self.loader)).iloc[0])
+        if not usable:
             coverage = f"{series.index.min().date()}..{series.index.max().date()}" if len(series) else "no data"
-            raise _NotCheckable(f"{name} has no observation within {ASOF_DAYS} days up to {day.date()} (covers {coverage})")
+            raise _NotCheckable(f"{name} has no observation usable on {day.date()} (covers {coverage}; "
+                                "values are not carried across a missing period or past the end of the data)")
         return float(before.iloc[-1]), before.index[-1]
 
     def check(self, claim: Claim) -> Verdict:

@@ -18,7 +18,7 @@ import yaml
 
 from . import config
 from .catalog import Catalog, load_catalog, unknown_key_message
-from .panel import FFILL_LIMIT_BDAYS, Loader, align_asof
+from .panel import Loader, align_to
 from .quantities import QUANTITIES, quantity, quantity_frequency
 from .sources.snapshot import SnapshotSource
 
@@ -222,10 +222,11 @@ def event_time(names: list[str] | str, episode_ids: list[str] | str, mode: str =
     Returns a tidy frame with columns episode, quantity, day (business days from t0, 0 at
     t0), date and value. ``mode``: ``level`` (the quantity in its unit), ``change`` (value
     minus the value at t0, same unit) or ``pct_change`` (percent change since t0, for
-    prices). Each quantity is sampled on business days as of each day, carried forward only
-    within its frequency's limit (:data:`plumbing.panel.FFILL_LIMIT_BDAYS`: weekly series up to
-    5 business days, daily ones up to 2 between observations); beyond that a day is missing.
-    Changes are measured from the value as of t0.
+    prices). Each quantity is sampled on business days as of each day with the rules of
+    :func:`plumbing.panel.align_to` (daily series bridge up to 2 business days between
+    observations; weekly, monthly and quarterly values hold until the next period's end and
+    are dated at the end of the period they measure); beyond that a day is missing. Changes
+    are measured from the value as of t0.
     """
     if mode not in EVENT_TIME_MODES:
         raise ValueError(f"mode={mode!r}; valid: {', '.join(EVENT_TIME_MODES)}")
@@ -238,10 +239,9 @@ def event_time(names: list[str] | str, episode_ids: list[str] | str, mode: str =
     for name in names:
         series = quantity(name, loader=loader)
         frequency = quantity_frequency(name, loader)
-        daily = frequency in ("daily", "business")
         for episode in chosen:
             dates = pd.bdate_range(episode.start, episode.end)
-            values = align_asof(series, dates, FFILL_LIMIT_BDAYS[frequency], carry_past_end=not daily)
+            values = align_to(series, dates, frequency)
             base = values.loc[episode.t0]
             if mode == "change":
                 values = values - base

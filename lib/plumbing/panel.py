@@ -5,7 +5,10 @@ on or before that date (publication lags are not modelled: alignment is by obser
 date). Monthly and quarterly series, which are averages over their period, are dated at the
 *end* of the period they measure before alignment (FRED dates them at the start). Gaps are
 carried forward only within a stated limit (:data:`FFILL_LIMIT_BDAYS`); beyond it a value is
-missing, never invented. Daily series are never carried past their last observation. The limits used are recorded in ``frame.attrs["ffill_limit_bdays"]``.
+missing, never invented. Daily series are never carried past their last observation; a
+weekly, monthly or quarterly value never stands in for a whole later period (it is valid until
+the next period's end, :data:`VALID_FOR`), and period means (``how="mean"``) cover complete
+periods only. The limits used are recorded in ``frame.attrs["ffill_limit_bdays"]``.
 """
 
 from __future__ import annotations
@@ -27,11 +30,21 @@ from .sources.snapshot import SnapshotSource
 FFILL_LIMIT_BDAYS: dict[str, int] = {
     "daily": 2,
     "business": 2,
-    "weekly": 5,
-    "weekly_average": 5,
+    "weekly": 4,
+    "weekly_average": 4,
     "monthly": 23,
     "quarterly": 66,
 }
+
+#: a weekly, monthly or quarterly value is valid until (not including) the end of the next
+#: period: it never stands in for a whole period that has no observation of its own.
+VALID_FOR: dict[str, pd.Timedelta | pd.DateOffset] = {
+    "weekly": pd.Timedelta(days=7),
+    "weekly_average": pd.Timedelta(days=7),
+    "monthly": pd.offsets.MonthEnd(1),
+    "quarterly": pd.offsets.QuarterEnd(1),
+}
+DAILY_FREQUENCIES = ("daily", "business")
 
 FREQ_ALIASES: dict[str, str] = {
     "B": "B", "D": "B", "business": "B", "daily": "B",
@@ -59,24 +72,29 @@ def _timestamp(value: object, name: str) -> pd.Timestamp | None:
         raise ValueError(f"{name}={value!r} is not a date; use an ISO date such as '2025-10-31'") from None
 
 
-def _period_end_dated(series: pd.Series, spec: SeriesSpec) -> pd.Series:
-    """Re-date monthly/quarterly averages at the end of the period they measure."""
-    if spec.frequency == "monthly":
+def period_end_dated(series: pd.Series, frequency: str) -> pd.Series:
+    """Re-date monthly/quarterly averages at the end of the period they measure.
+
+    FRED dates a monthly or quarterly average at the first day of its period; using it from
+    that day would look ahead. Other frequencies are returned unchanged.
+    """
+    if frequency == "monthly":
         series = series.copy()
         series.index = series.index + pd.offsets.MonthEnd(0)
-    elif spec.frequency == "quarterly":
+    elif frequency == "quarterly":
         series = series.copy()
         series.index = series.index + pd.offsets.QuarterEnd(0)
     return series
 
 
 def align_asof(series: pd.Series, target: pd.DatetimeIndex, limit_bdays: int,
-               carry_past_end: bool = True) -> pd.Series:
+               carry_past_end: bool = True, valid_for: pd.Timedelta | pd.DateOffset | None = None) -> pd.Series:
     """The last observation on or before each target date, if at most ``limit_bdays`` old.
 
     Age is counted in business days (Mon-Fri). Older or absent observations give NaN. With
     ``carry_past_end=False`` nothing is carried beyond the series' last observation (used for
     daily series, whose gaps are holidays *between* observations, not the unknown future).
+    ``valid_for`` also ends a value's validity that long after its own date (exclusive).
     """
     series = series.dropna()
     if series.empty:
@@ -91,20 +109,44 @@ def align_asof(series: pd.Series, target: pd.DatetimeIndex, limit_bdays: int,
     keep = has_obs & (age <= limit_bdays)
     if not carry_past_end:
         keep &= target <= series.index[-1]
+    if valid_for is not None:
+        keep &= target < (pd.DatetimeIndex(observed_on) + valid_for)
     values = np.where(keep, series.to_numpy()[safe], np.nan)
     return pd.Series(values, index=target, name=series.name)
+
+
+def align_to(series: pd.Series, target: pd.DatetimeIndex, frequency: str) -> pd.Series:
+    """:func:`align_asof` with the rules of the series' catalog frequency (see module docstring)."""
+    return align_asof(series, target, FFILL_LIMIT_BDAYS[frequency],
+                      carry_past_end=frequency not in DAILY_FREQUENCIES, valid_for=VALID_FOR.get(frequency))
 
 
 def _target_index(freq: str, first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
     if freq == "B":
         return pd.bdate_range(first, last, name="date")
-    return pd.date_range(first, last + pd.tseries.frequencies.to_offset(freq), freq=freq, name="date")
+    return pd.date_range(first, last, freq=freq, name="date")
+
+
+_PERIOD_LENGTH = {"W-WED": pd.Timedelta(days=7), "ME": pd.offsets.MonthEnd(1), "QE": pd.offsets.QuarterEnd(1)}
 
 
 def _resample_mean(series: pd.Series, freq: str) -> pd.Series:
+    """Period means over complete periods only.
+
+    A period counts only if the series covers it from its first business days to its last
+    (3 business days of slack for holidays); a period the data only partly cover (the first
+    and last of a series, typically) is missing rather than an average of a few days.
+    """
+    series = series.dropna()
     if freq == "W-WED":
-        return series.resample("W-WED", label="right", closed="right").mean()
-    return series.resample(freq).mean()
+        means = series.resample("W-WED", label="right", closed="right").mean()
+    else:
+        means = series.resample(freq).mean()
+    labels = means.index
+    starts = (labels - _PERIOD_LENGTH[freq]) + pd.Timedelta(days=1)
+    slack = pd.offsets.BDay(3)
+    complete = (series.index.min() <= starts + slack) & (series.index.max() >= labels - slack)
+    return means[complete]
 
 
 class Loader:
@@ -161,7 +203,8 @@ class Loader:
             series = self.common(spec.key)
             first, last = series.index.min(), series.index.max()
             coverage[spec.key] = (first.date().isoformat(), last.date().isoformat())
-            if (start_ts is not None and start_ts < first) or (end_ts is not None and end_ts > last):
+            if ((start_ts is not None and start_ts < first) or (end_ts is not None and end_ts > last)
+                    or (start_ts is not None and start_ts > last) or (end_ts is not None and end_ts < first)):
                 window = f"{start_ts.date() if start_ts is not None else '...'}..{end_ts.date() if end_ts is not None else '...'}"
                 warnings.warn(
                     f"{spec.key} covers {coverage[spec.key][0]}..{coverage[spec.key][1]} only; the window "
@@ -169,7 +212,7 @@ class Loader:
                     CoverageWarning, stacklevel=3,
                 )
             if target_freq is not None:
-                series = _period_end_dated(series, spec)
+                series = period_end_dated(series, spec.frequency)
             columns[spec.key] = series
 
         limits: dict[str, int] = {}
@@ -189,8 +232,7 @@ class Loader:
                     limits[spec.key] = 0
                 else:
                     limits[spec.key] = FFILL_LIMIT_BDAYS[spec.frequency]
-                    aligned[spec.key] = align_asof(series, target, limits[spec.key],
-                                                   carry_past_end=spec.frequency not in ("daily", "business"))
+                    aligned[spec.key] = align_to(series, target, spec.frequency)
             frame = pd.DataFrame(aligned, index=target)
         frame.index = pd.DatetimeIndex(frame.index, name="date")
         frame = frame.loc[start_ts:end_ts] if (start_ts is not None or end_ts is not None) else frame

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import indicators as ind
 from .catalog import unknown_key_message
-from .panel import Loader
+from .panel import Loader, period_end_dated
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,9 @@ def quantity(name: str, start: object = None, end: object = None, *, loader: Loa
     """The quantity ``name`` between ``start`` and ``end`` (inclusive), in common units.
 
     Inputs are loaded over the whole history and the result is cut to the window, so
-    windowed changes and z-scores never lose their first rows.
+    windowed changes and z-scores never lose their first rows. Monthly and quarterly catalog
+    series are dated at the end of the period they measure (FRED dates them at its start),
+    so no caller can use a period's average before the period is over.
     """
     loader = loader or Loader()
     if name in QUANTITIES:
@@ -107,7 +109,7 @@ def quantity(name: str, start: object = None, end: object = None, *, loader: Loa
             frame = loader.load(list(spec.inputs), freq=spec.freq)
         series = spec.compute(frame)
     elif name in loader.catalog:
-        series = loader.load(name)[name]
+        series = period_end_dated(loader.load(name)[name], loader.catalog.get(name).frequency)
     else:
         raise KeyError(unknown_key_message(name, known_names(loader), "quantity"))
     series = series.dropna()

@@ -130,8 +130,8 @@ def test_real_reserve_demand_runs_with_finite_results(real):
     assert np.isfinite(real.table[["estimate", "se_hac", "ci_low_boot", "ci_high_boot"]].to_numpy()).all()
     assert 850 <= real.n <= 950  # weekly 2009-01 .. 2026, minus weeks without GDP or spread
     assert real.start >= pd.Timestamp("2009-01-01")
-    # GDP 2026Q1 (dated 2026-03-31) is carried at most 66 business days: to the week of 2026-07-01
-    assert real.end == pd.Timestamp("2026-07-01")
+    # GDP 2026Q1 (dated 2026-03-31) holds until the next quarter end (exclusive): last week 2026-06-24
+    assert real.end == pd.Timestamp("2026-06-24")
     assert "weekly" in real.sample and "n=" in real.sample and "effr_iorb_bp" in real.spec
     lo, hi = real.panel["reserves_to_gdp_pct"].quantile([0.05, 0.95])
     assert lo - 1e-9 <= real.kink <= hi + 1e-9
