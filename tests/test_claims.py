@@ -169,3 +169,35 @@ def test_the_command_prints_counts_and_the_table(capsys, warm_cache, monkeypatch
 
 def test_all_claims_load():
     assert len(load_claims()) == len(yaml.safe_load(CLAIMS_PATH.read_text(encoding="utf-8"))["claims"])
+
+
+def test_a_two_sided_band_uses_the_absolute_spread(checker, loader, snapshot, raw):
+    window = ["2021-07-29", "2025-08-29"]
+    one_sided = checker.check(claim("threshold", "sofr_iorb_bp", "bp", level=5, direction="below", window=window, share=0.9))
+    two_sided = checker.check(claim("threshold", "sofr_iorb_bp", "bp", level=5, direction="below", window=window, share=0.9, abs=True))
+    spread = (snapshot.read("fred/SOFR.csv") - snapshot.read("fred/IORB.csv")).dropna().loc[window[0]:window[1]] * 100
+    assert two_sided.computed == pytest.approx(float((spread.round(6).abs() <= 5).mean()))
+    assert one_sided.verdict == "supported" and two_sided.verdict == "contradicted"
+
+
+def test_gold_broke_below_3930_intraday(table):
+    row = table.set_index("id").loc["a002_gold_below_3930"]
+    assert row["quantity"] == "gold_low" and row["verdict"] == "supported" and row["computed"] < 3930
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"check": "extreme", "extreme": "max", "tolerance": None}, "needs exactly one of 'since'"),
+    ({"tolerence": 1}, "'tolerence' are not used by check 'value'"),
+    ({"date": "2025-13-31"}, "field 'date': '2025-13-31' is not a date"),
+    ({"tolerance": "1bp"}, "field 'tolerance': '1bp' is not a number"),
+])
+def test_malformed_fields_are_caught_when_the_file_is_read(tmp_path, change, message):
+    entry = {"id": "x1", "article": "a", "claim": "c", "quantity": "sofr", "check": "value", "unit": "percent",
+             "date": "2025-10-31", "claimed": 4.2, "tolerance": 0.1, **change}
+    with pytest.raises(ClaimError, match=message):
+        parse_claims({"claims": [entry]}, tmp_path / "claims.yaml")
+
+
+def test_a_mistyped_quantity_names_the_claim(checker):
+    with pytest.raises(ClaimError, match="'t_value' field 'quantity': unknown series key 'sofrr'; did you mean sofr"):
+        checker.check(claim("value", "sofrr", "percent", date="2025-10-31", claimed=4.2, tolerance=0.1))

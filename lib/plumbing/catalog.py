@@ -40,6 +40,7 @@ NOMINAL_SPACING_BDAYS: dict[str, int] = {
 }
 
 LIVE_SOURCE_NAMES = ("fred", "yahoo", "nyfed", "treasury", "mof")
+YAHOO_FIELDS = ("Open", "High", "Low", "Close", "Adj Close", "Volume")
 _KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -70,6 +71,7 @@ class LiveRef:
     source: str
     id: str
     unit: str | None = None
+    field: str | None = None  # Yahoo only: which price column (Close, Adj Close, Low, ...)
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,10 @@ def _parse_series(key: str, entry: dict, path: Path) -> SeriesSpec:
             raise CatalogError(
                 f"{path}: entry {key!r} field 'live' must be {{source: one of {', '.join(LIVE_SOURCE_NAMES)}, id: ...}}"
             )
-        live_ref = LiveRef(source=str(live["source"]), id=str(live["id"]), unit=live.get("unit"))
+        if live.get("field") is not None and (live["source"] != "yahoo" or live["field"] not in YAHOO_FIELDS):
+            raise CatalogError(f"{path}: entry {key!r} field 'live.field': {live['field']!r}; valid for source "
+                               f"yahoo only, one of {', '.join(YAHOO_FIELDS)}")
+        live_ref = LiveRef(source=str(live["source"]), id=str(live["id"]), unit=live.get("unit"), field=live.get("field"))
     snapshot = _snapshot_ref(entry.get("snapshot"), key, path)
     common = conversion_for(native_unit).common
     for name, ref in (("live", live_ref), ("snapshot", snapshot)):

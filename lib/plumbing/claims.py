@@ -13,9 +13,11 @@ change       ``value(end) - value(start)`` is ``claimed`` within ``tolerance``
 pct_change   ``(value(end) / value(start) - 1) * 100`` is ``claimed`` within ``tolerance``
 extreme      the value on ``date`` is the ``max``/``min`` since ``since`` (or of the whole
              history with ``record: true``; ``rank: 2`` for "second highest")
-threshold    the quantity crosses ``level`` (``direction`` below/above) inside ``window``
-             (``first: true``: for the first time); or, with ``share``, at least that share
-             of the window's observations lies on the ``direction`` side of ``level``
+threshold    the quantity is on the ``direction`` side (below/above) of ``level`` at some
+             point inside ``window``; with ``first: true`` it must *cross* there for the first
+             time since ``since``; with ``share``, at least that share of the window's
+             observations lies on that side (``abs: true`` tests the absolute value, for
+             "within 5bp either way")
 not_checkable  the data needed do not exist here; ``missing`` says what they would be
 
 Options: ``bound: lower`` (or ``upper``) makes value/change checks one-sided, for "more than"
@@ -59,6 +61,19 @@ EXTRA_QUANTITIES: dict[str, tuple[str, Callable[[], pd.Series]]] = {
     "cme_silver_initial_margin": ("percent", lambda: cme_initial_margin_pct("silver")),
     "cme_gold_initial_margin": ("percent", lambda: cme_initial_margin_pct("gold")),
 }
+
+COMMON_FIELDS = ("id", "article", "claim", "quantity", "check", "unit", "quote", "note", "claimed")
+OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "value": ("bound",),
+    "change": ("bound",),
+    "pct_change": ("bound",),
+    "direction": (),
+    "extreme": ("since", "record", "rank", "transform"),
+    "threshold": ("first", "since", "share", "abs"),
+    "not_checkable": ("date", "start", "end", "window", "tolerance", "level", "direction"),
+}
+DATE_FIELDS = ("date", "start", "end", "since")
+NUMBER_FIELDS = ("claimed", "tolerance", "level", "share", "rank")
 
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "value": ("date", "claimed", "tolerance"),
@@ -134,12 +149,39 @@ def parse_claims(document: object, path: Path) -> list[Claim]:
                 raise ClaimError(f"{where} field {name!r} is required for check {raw['check']!r}")
         if raw["check"] != "not_checkable" and not raw.get("quantity"):
             raise ClaimError(f"{where} field 'quantity' is missing")
+        allowed = set(COMMON_FIELDS) | set(REQUIRED_FIELDS[raw["check"]]) | set(OPTIONAL_FIELDS[raw["check"]])
+        unknown = sorted({k for k, v in raw.items() if v is not None} - allowed)
+        if unknown:
+            raise ClaimError(f"{where}: field(s) {', '.join(map(repr, unknown))} are not used by check "
+                             f"{raw['check']!r}; valid: {', '.join(sorted(allowed))}")
+        for name in DATE_FIELDS:
+            if raw.get(name) is not None:
+                _parse_date(raw[name], f"{where} field {name!r}")
+        if raw.get("window") is not None:
+            window = raw["window"]
+            if not isinstance(window, list) or len(window) != 2:
+                raise ClaimError(f"{where} field 'window': expected [start, end]")
+            for value in window:
+                _parse_date(value, f"{where} field 'window'")
+        for name in NUMBER_FIELDS:
+            value = raw.get(name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                raise ClaimError(f"{where} field {name!r}: {value!r} is not a number")
+        if raw["check"] == "extreme" and (raw.get("since") is None) == (not raw.get("record")):
+            raise ClaimError(f"{where}: an extreme check needs exactly one of 'since' (a date) or 'record: true'")
         params = {k: v for k, v in raw.items() if k not in base}
         claims.append(Claim(id=str(raw["id"]), article=str(raw["article"]), claim=str(raw["claim"]).strip(),
                             quantity=str(raw.get("quantity") or ""), check=str(raw["check"]),
                             unit=str(raw.get("unit") or ""), quote=str(raw.get("quote") or ""),
                             note=str(raw.get("note") or "").strip(), params=params))
     return claims
+
+
+def _parse_date(value: object, where: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(str(value))
+    except (ValueError, TypeError):
+        raise ClaimError(f"{where}: {value!r} is not a date (use YYYY-MM-DD)") from None
 
 
 def load_claims(path: Path | None = None) -> list[Claim]:
@@ -206,7 +248,10 @@ class ClaimChecker:
             return Verdict(claim, "not_checkable", None, f"missing: {claim.get('missing')}")
         try:
             if claim.unit and claim.check not in ("pct_change", "direction") and not claim.get("transform"):
-                actual_unit = self.unit(claim.quantity)
+                try:
+                    actual_unit = self.unit(claim.quantity)
+                except KeyError as err:
+                    raise ClaimError(f"claim {claim.id!r} field 'quantity': {err.args[0]}") from None
                 if not _units_compatible(claim.unit, actual_unit):
                     raise ClaimError(f"claim {claim.id!r} field 'unit': {claim.unit!r} but {claim.quantity} is in {actual_unit}")
             return getattr(self, f"_check_{claim.check}")(claim)
@@ -315,7 +360,10 @@ class ClaimChecker:
         if not isinstance(window, (list, tuple)) or len(window) != 2:
             raise ClaimError(f"claim {claim.id!r} field 'window': expected [start, end]")
         lo, hi = pd.Timestamp(window[0]), pd.Timestamp(window[1])
-        side = (series < level) if direction == "below" else (series > level)
+        if claim.get("abs"):  # "within N either way": the boundary counts as within
+            side = (series.abs() <= level) if direction == "below" else (series.abs() >= level)
+        else:
+            side = (series < level) if direction == "below" else (series > level)
         inside = series.loc[lo:hi]
         if inside.empty:
             raise _NotCheckable(f"{claim.quantity} has no observations in {lo.date()}..{hi.date()} "
@@ -323,7 +371,8 @@ class ClaimChecker:
         if claim.get("share") is not None:
             wanted = float(claim.get("share"))
             share = float(side.loc[lo:hi].mean())
-            text = (f"{share:.0%} of {len(inside)} observations of {claim.quantity} in {lo.date()}..{hi.date()} "
+            what = f"|{claim.quantity}|" if claim.get("abs") else claim.quantity
+            text = (f"{share:.0%} of {len(inside)} observations of {what} in {lo.date()}..{hi.date()} "
                     f"are {direction} {_fmt(level)} (claim: at least {wanted:.0%}); range {_fmt(inside.min())}..{_fmt(inside.max())}")
             verdict = "supported" if share >= wanted else ("partly" if share >= wanted - 0.15 else "contradicted")
             return Verdict(claim, verdict, round(share, 6), text, f"{lo.date()}..{hi.date()}")

@@ -112,7 +112,8 @@ def sync_series(
                 meta = cache.metadata(spec.key)
                 if meta is None or cache.read(spec.key) is None:
                     _import_snapshot(spec, cache, snapshot, seed_only=True)
-                values = spec.to_common(live.fetch(spec.live.id), spec.live.source)  # type: ignore[attr-defined]
+                extra = {"field": spec.live.field} if spec.live.field else {}
+                values = spec.to_common(live.fetch(spec.live.id, **extra), spec.live.source)  # type: ignore[attr-defined]
             except SourceError as err:
                 fallback_reason = f"{spec.live.source} failed: {err}"
                 log.warning("%s: %s; using the snapshot", spec.key, fallback_reason)

@@ -71,7 +71,10 @@ class YahooSource:
     def fetch(
         self, source_id: str, start: pd.Timestamp | None = None, field: str = "Close"
     ) -> pd.Series:
-        """Daily ``field`` of ticker ``source_id`` from ``start`` (all history if None)."""
+        """Daily ``field`` of ticker ``source_id`` from ``start`` (all history if None).
+
+        A bar dated today (UTC) is left out: until the session closes it is not a close.
+        """
         ticker = _check_ticker(source_id)
         if field not in FIELDS:
             raise SourceError(f"unknown Yahoo field {field!r}; valid fields are {list(FIELDS)}")
@@ -79,6 +82,8 @@ class YahooSource:
         frame = self._download_with_retries(ticker, start_ts)
         raw = select_field(frame, ticker, field)
         series = tidy_series(_naive_dates(raw), ticker)
+        today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
+        series = series[series.index < today]  # today's bar may still be open: not a close yet
         if start_ts is not None:
             series = series[series.index >= start_ts]
         if series.empty:
