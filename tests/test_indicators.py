@@ -112,16 +112,14 @@ def test_stress_composite_is_the_mean_of_signed_trailing_zscores():
 
 
 def test_stress_composite_on_real_data_peaks_in_march_2020(loader):
-    from plumbing.quantities import quantity as qq
+    from plumbing.quantities import liquidity_stress
 
-    parts = {n: qq(n, loader=loader) for n in ("net_liquidity_daily", "sofr_iorb_bp", "move", "us2y_jp2y_bp", "hy_oas")}
-    frame = pd.DataFrame(parts).rename(columns={"net_liquidity_daily": "net_liquidity"})
-    frame = frame.reindex(pd.bdate_range("2018-01-01", "2026-06-30"))
-    weekly_nl = qq("net_liquidity", loader=loader)  # daily TGA only from 2022: use weekly before
-    frame["net_liquidity"] = frame["net_liquidity"].fillna(weekly_nl.reindex(frame.index, method="ffill", limit=4))
-    scores = ind.stress_composite(frame)
-    assert scores["composite"].loc["2020-03-09":"2020-03-31"].max() > 1.0
-    assert scores["composite"].loc["2020-03-09":"2020-03-31"].max() > scores["composite"].loc["2019-01-01":"2019-12-31"].quantile(0.9)
+    scores = liquidity_stress("2019-01-01", "2026-06-30", loader=loader)
+    march = scores["composite"].loc["2020-03-09":"2020-03-31"]
+    assert march.max() > 1.0
+    assert march.max() > scores["composite"].loc["2019-01-01":"2019-12-31"].quantile(0.9)
+    assert (scores.loc[scores["composite"].notna(), "n_components"] >= 4).all()
+    assert pd.isna(scores.loc["2022-04-15", "composite"])  # Good Friday: too few inputs that day
 
 
 def test_regimes_on_a_constructed_frame():

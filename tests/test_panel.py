@@ -30,8 +30,10 @@ def test_bad_arguments_name_the_value_and_the_choices(loader, kwargs, message):
 
 def test_window_beyond_coverage_warns_with_the_coverage(loader):
     with pytest.warns(CoverageWarning, match=r"tga_daily covers 2022-04-18\.\.2026-09-22"):
-        frame = loader.load("tga_daily", start="2021-01-01", end="2022-12-31")
-    assert frame.index.min() >= pd.Timestamp("2022-04-18")  # nothing invented before coverage
+        frame = loader.load("tga_daily", start="2021-01-01", end="2022-12-31", freq="B")
+    assert frame.index.min() == pd.Timestamp("2021-01-01")  # the window asked for...
+    assert frame.loc[:"2022-04-15", "tga_daily"].isna().all()  # ...with nothing invented before coverage
+    assert frame.loc["2022-04-18", "tga_daily"] == pytest.approx(841.253)
 
 
 def test_native_frequency_outer_join_leaves_gaps_missing(loader):
@@ -50,10 +52,11 @@ def test_weekly_levels_take_the_wednesday_value_of_daily_series(loader):
     assert np.allclose(weekly["tga_daily"], weekly["tga_wednesday"])
 
 
-def test_weekly_mean_averages_the_week_ending_wednesday(loader):
-    daily = loader.load("sofr", "2025-10-23", "2025-10-29")["sofr"]  # Thu..Wed
+def test_weekly_mean_averages_the_week_ending_wednesday(loader, snapshot, raw):
+    week = ["2025-10-23", "2025-10-24", "2025-10-27", "2025-10-28", "2025-10-29"]  # Thu..Wed
+    by_hand = sum(raw(snapshot, "fred/SOFR.csv", day) for day in week) / len(week)
     weekly = loader.load("sofr", "2025-10-01", "2025-11-05", freq="W", how="mean")
-    assert weekly.loc["2025-10-29", "sofr"] == pytest.approx(daily.mean())
+    assert weekly.loc["2025-10-29", "sofr"] == pytest.approx(by_hand)
 
 
 def test_business_daily_carries_weekly_levels_within_the_stated_limit(loader):

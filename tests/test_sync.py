@@ -79,7 +79,7 @@ def test_a_live_download_is_not_rolled_back_by_the_snapshot(fresh_cache, snapsho
     newer.loc[pd.Timestamp("2026-08-21")] = 4.0
     run(["sofr"], fresh_cache, snapshot, catalog, live={"fred": FakeLive("fred", {"SOFR": newer})})
     offline = run(["sofr"], fresh_cache, snapshot, catalog)["sofr"]
-    assert offline.served_by == "fred" and "not re-imported" in offline.detail
+    assert offline.served_by == "cache" and "not re-imported" in offline.detail
     assert fresh_cache.read("sofr").index.max() == pd.Timestamp("2026-08-21")
 
 
@@ -109,3 +109,27 @@ def test_a_live_source_in_another_unit_is_converted_before_it_meets_the_snapshot
     cached = fresh_cache.read("repo_take_up")
     assert cached.loc["2025-10-31"] == pytest.approx(50.35)
     assert cached.index.min() == pd.Timestamp("2002-01-02")  # snapshot history kept
+
+
+def test_a_refresh_in_the_wrong_unit_is_refused_and_the_cache_kept(fresh_cache, snapshot, catalog):
+    run(["fed_assets"], fresh_cache, snapshot, catalog)
+    before = fresh_cache.data_path("fed_assets").read_bytes()
+    in_billions = snapshot.read("fred/WALCL.csv") / 1000  # as if FRED switched WALCL to billions
+    outcome = run(["fed_assets"], fresh_cache, snapshot, catalog, live={"fred": FakeLive("fred", {"WALCL": in_billions})})["fed_assets"]
+    assert outcome.served_by == "snapshot" and "times the cached values" in outcome.detail
+    assert fresh_cache.data_path("fed_assets").read_bytes() == before
+
+
+def test_a_live_source_fills_an_empty_cache_without_a_snapshot(fresh_cache, catalog, tmp_path, snapshot):
+    from plumbing.sources.snapshot import SnapshotSource
+
+    live = snapshot.read("fred/SOFR.csv")
+    missing = SnapshotSource(tmp_path / "no-snapshot-here")
+    outcome = run(["sofr"], fresh_cache, missing, catalog, live={"fred": FakeLive("fred", {"SOFR": live})})["sofr"]
+    assert outcome.served_by == "fred" and fresh_cache.read("sofr").loc["2025-10-31"] == 4.22
+
+
+def test_a_cached_live_download_not_refreshed_now_is_served_by_the_cache(fresh_cache, snapshot, catalog):
+    run(["sofr"], fresh_cache, snapshot, catalog, live={"fred": FakeLive("fred", {"SOFR": snapshot.read("fred/SOFR.csv")})})
+    outcome = run(["sofr"], fresh_cache, snapshot, catalog, live={"fred": FakeLive("fred", {})}, reachable=lambda s: False)["sofr"]
+    assert outcome.served_by == "cache" and "fred unreachable" in outcome.detail

@@ -213,14 +213,16 @@ def rolling_zscore(series: pd.Series, window: int, min_periods: int | None = Non
     return (series - mean) / std
 
 
-def stress_composite(frame: pd.DataFrame, window: int = 252) -> pd.DataFrame:
+def stress_composite(frame: pd.DataFrame, window: int = 252, min_components: int = 4) -> pd.DataFrame:
     """Liquidity stress composite from article 000's five watch-list groups.
 
     ``frame`` is business-daily with columns net_liquidity, sofr_iorb_bp, move, us2y_jp2y_bp
     and hy_oas. Each component is turned into a trailing z-score over ``window`` business
     days (default 252, one year) and signed so that positive means stress
     (:data:`STRESS_COMPONENTS`). The composite is the mean of the components available on a
-    date and is returned *with* its components and the count used (``n_components``).
+    date, and is missing on a date with fewer than ``min_components`` of them (a holiday in one
+    market must not swing it); it is returned *with* its components and the count used
+    (``n_components``).
     """
     _require(frame, "net_liquidity", "sofr_iorb_bp", "move", "us2y_jp2y_bp", "hy_oas")
     raw = pd.DataFrame({
@@ -232,8 +234,10 @@ def stress_composite(frame: pd.DataFrame, window: int = 252) -> pd.DataFrame:
     }, index=frame.index)
     scores = pd.DataFrame({name: sign * rolling_zscore(raw[name], window) for name, sign, _ in STRESS_COMPONENTS})
     scores["n_components"] = scores.notna().sum(axis=1)
-    scores["composite"] = scores[[c for c, _, _ in STRESS_COMPONENTS]].mean(axis=1)
-    scores.attrs = {"window_bdays": window, "components": {c: d for c, _, d in STRESS_COMPONENTS}}
+    scores["composite"] = scores[[c for c, _, _ in STRESS_COMPONENTS]].mean(axis=1).where(
+        scores["n_components"] >= min_components)
+    scores.attrs = {"window_bdays": window, "min_components": min_components,
+                    "components": {c: d for c, _, d in STRESS_COMPONENTS}}
     return scores
 
 

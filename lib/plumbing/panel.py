@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .cache import SeriesCache
-from .catalog import Catalog, SeriesSpec, load_catalog
+from .catalog import Catalog, load_catalog
 from .sources.snapshot import SnapshotSource
 
 #: how far (business days) an observation may be carried forward onto later target dates,

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import indicators as ind
 from .catalog import unknown_key_message
-from .panel import Loader, period_end_dated
+from .panel import Loader, align_to, period_end_dated
 
 
 @dataclass(frozen=True)
@@ -134,23 +134,20 @@ def liquidity_stress(start: object = None, end: object = None, *, window: int = 
                      loader: Loader | None = None) -> pd.DataFrame:
     """The stress composite of :func:`plumbing.indicators.stress_composite` on real data.
 
-    Inputs on business days: daily net liquidity where the daily TGA exists (from
-    2022-04-18) and the weekly figure carried up to 4 business days before that (stated in
-    ``attrs["net_liquidity_source"]``); SOFR - IORB/IOER, MOVE, US2Y - JP2Y and HY OAS at
-    their own dates (holidays leave a component missing on that day, not filled).
-    Returns the components (z-scores), their count and the composite.
+    Inputs on business days: weekly net liquidity (one definition over the whole history:
+    Wednesday WALCL and ON RRP, week-average TGA) held until the next Wednesday; SOFR -
+    IORB/IOER, MOVE, US2Y - JP2Y and HY OAS at their own dates (a holiday leaves a component
+    missing that day, not filled). Returns the components (z-scores), their count and the
+    composite (missing on days with fewer than 4 components).
     """
     loader = loader or Loader()
     days = pd.bdate_range(pd.Timestamp(start or "2018-04-02") - pd.DateOffset(years=2), end or pd.Timestamp.today())
-    daily_nl = quantity("net_liquidity_daily", loader=loader).reindex(days)
-    weekly_nl = quantity("net_liquidity", loader=loader)
-    carried = weekly_nl.reindex(days.union(weekly_nl.index)).ffill(limit=4).reindex(days)
     frame = pd.DataFrame({
-        "net_liquidity": daily_nl.fillna(carried.where(days < pd.Timestamp("2022-04-18"))),
+        "net_liquidity": align_to(quantity("net_liquidity", loader=loader), days, "weekly"),
         **{name: quantity(name, loader=loader).reindex(days) for name in ("sofr_iorb_bp", "move", "us2y_jp2y_bp", "hy_oas")},
     }, index=days)
     scores = ind.stress_composite(frame, window=window)
-    scores.attrs["net_liquidity_source"] = "daily TGA from 2022-04-18; weekly (WTREGEN) carried up to 4 business days before"
+    scores.attrs["net_liquidity_source"] = "weekly net liquidity (WALCL - WTREGEN - RRPONTSYD) held until the next Wednesday"
     lo = pd.Timestamp(start) if start is not None else None
     hi = pd.Timestamp(end) if end is not None else None
     return scores.loc[lo:hi]

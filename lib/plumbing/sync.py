@@ -32,7 +32,7 @@ class SyncOutcome:
     """What happened to one series in a sync."""
 
     key: str
-    served_by: str  # a live source name, "snapshot", or "none"
+    served_by: str  # a live source name, "snapshot", "cache" (an earlier live download kept), or "none"
     rows: int
     added: int
     revised: int
@@ -65,6 +65,29 @@ class Reachability:
             hosts = getattr(source, "hosts", ())
             self._known[name] = any(self._probe(host) for host in hosts)
         return self._known[name]
+
+
+class ScaleMismatch(SourceError):
+    """A refresh whose values are off from the cached ones by orders of magnitude (wrong units)."""
+
+
+def check_scale(key: str, cached: pd.Series | None, incoming: pd.Series, factor: float = 10.0) -> None:
+    """Refuse a refresh whose overlap with the cache differs by ``factor`` or more (median ratio).
+
+    A publisher that changed its unit (dollars for billions, percent for bp) would otherwise
+    "revise" every row; better to keep the cache and say so.
+    """
+    if cached is None or incoming.empty:
+        return
+    common = cached.index.intersection(incoming.index)
+    both = pd.DataFrame({"cached": cached.loc[common], "incoming": incoming.loc[common]})
+    both = both[(both["cached"] != 0) & (both["incoming"] != 0)]
+    if len(both) < 5:
+        return
+    ratio = float((both["incoming"] / both["cached"]).abs().median())
+    if ratio >= factor or ratio <= 1 / factor:
+        raise ScaleMismatch(f"{key}: the refresh is {ratio:.3g} times the cached values on {len(both)} common dates "
+                            "(a unit change at the publisher?); keeping the cache")
 
 
 def _describe(result: MergeResult) -> str:
@@ -108,12 +131,15 @@ def sync_series(
         if reachable is not None and not reachable(live):
             fallback_reason = f"{spec.live.source} unreachable"
         else:
-            try:
-                meta = cache.metadata(spec.key)
-                if meta is None or cache.read(spec.key) is None:
+            if cache.metadata(spec.key) is None or cache.read(spec.key) is None:
+                try:  # seed the history the live source may not serve; a missing snapshot is no reason to stop
                     _import_snapshot(spec, cache, snapshot, seed_only=True)
+                except SourceError as err:
+                    log.warning("%s: snapshot seed failed (%s); fetching live only", spec.key, err)
+            try:
                 extra = {"field": spec.live.field} if spec.live.field else {}
                 values = spec.to_common(live.fetch(spec.live.id, **extra), spec.live.source)  # type: ignore[attr-defined]
+                check_scale(spec.key, cache.read(spec.key), values)
             except SourceError as err:
                 fallback_reason = f"{spec.live.source} failed: {err}"
                 log.warning("%s: %s; using the snapshot", spec.key, fallback_reason)
@@ -124,7 +150,9 @@ def sync_series(
         outcome = _import_snapshot(spec, cache, snapshot)
     except SourceError as err:
         return SyncOutcome(spec.key, "none", 0, 0, 0, f"{fallback_reason}; snapshot failed: {err}")
-    return SyncOutcome(outcome.key, outcome.served_by, outcome.rows, outcome.added, outcome.revised,
+    # a series whose cache holds an earlier live download and was not refreshed now is served by the cache
+    served_by = "cache" if outcome.served_by not in ("snapshot", "none") else outcome.served_by
+    return SyncOutcome(outcome.key, served_by, outcome.rows, outcome.added, outcome.revised,
                        f"{fallback_reason}; {outcome.detail}" if live is not None else outcome.detail)
 
 
