@@ -61,8 +61,13 @@ def mark_events(ax: plt.Axes, events: pd.DataFrame | None, *, max_labels: int = 
 
 def line_chart(frame: pd.DataFrame | pd.Series, *, title: str, unit: str, caption: str | None = None,
                events: pd.DataFrame | None = None, hline: float | None = None, hline_label: str | None = None,
-               labels: Mapping[str, str] | None = None, ax: plt.Axes | None = None) -> plt.Figure:
-    """Lines over time (one per column), with the unit on the y axis and events marked."""
+               labels: Mapping[str, str] | None = None, ax: plt.Axes | None = None, x_label: str = "",
+               vlines: Mapping[float, str] | None = None) -> plt.Figure:
+    """Lines (one per column) over time or any numeric x, with the unit on the y axis.
+
+    With a DatetimeIndex, dates are formatted and ``events`` marked; with another index (e.g.
+    event days) ``x_label`` names the axis and ``vlines`` ({x: label}) marks positions such as day 0.
+    """
     frame = frame.to_frame() if isinstance(frame, pd.Series) else frame
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots()
     for column in frame.columns:
@@ -72,11 +77,16 @@ def line_chart(frame: pd.DataFrame | pd.Series, *, title: str, unit: str, captio
         ax.axhline(hline, color="firebrick", linewidth=1, linestyle=":", label=hline_label)
     ax.set_title(title)
     ax.set_ylabel(unit_label(unit))
-    ax.set_xlabel("")
+    ax.set_xlabel(x_label)
     if frame.shape[1] > 1 or hline_label:
         ax.legend(loc="best")
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
-    mark_events(ax, events)
+    if isinstance(frame.index, pd.DatetimeIndex):
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+        mark_events(ax, events)
+    for value, label in (vlines or {}).items():
+        ax.axvline(value, color="0.2", linewidth=1)
+        ax.annotate(label, xy=(value, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -4),
+                    textcoords="offset points", va="top", fontsize=8)
     add_caption(fig, caption)
     return fig
 
