@@ -195,3 +195,16 @@ def test_malformed_fields_are_caught_when_the_file_is_read(tmp_path, change, mes
 def test_a_mistyped_quantity_names_the_claim(checker):
     with pytest.raises(ClaimError, match="'t_value' field 'quantity': unknown series key 'sofrr'; did you mean sofr"):
         checker.check(claim("value", "sofrr", "percent", date="2025-10-31", claimed=4.2, tolerance=0.1))
+
+
+def test_the_display_table_puts_units_beside_both_numbers(loader):
+    from plumbing import views
+
+    table = views.claims_table(ids=["a001_sofr_iorb_1031_32bp", "a001_sofr_iorb_normally_within_5bp",
+                                    "a002_nasdaq_1104", "a001_sofr_1031_jump_22bp", "a001_srf_1031_record"], loader=loader)
+    shown = views.claims_for_display(table).set_index(table["id"])
+    assert shown.loc["a001_sofr_iorb_1031_32bp", ["claimed", "data"]].tolist() == ["32 bp", "32 bp"]
+    assert shown.loc["a001_sofr_iorb_normally_within_5bp", "data"].endswith("% of days")
+    assert shown.loc["a002_nasdaq_1104", "data"] == "-2.039%"
+    assert shown.loc["a001_sofr_1031_jump_22bp", ["claimed", "data"]].tolist() == ["0.22 pp", "0.18 pp"]
+    assert shown.loc["a001_srf_1031_record", "claimed"] == "highest since 2021-07-29"

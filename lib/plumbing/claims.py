@@ -118,11 +118,45 @@ class Verdict:
     detail: str
     data_date: str | None = None
 
+    @property
+    def computed_unit(self) -> str:
+        """What ``computed`` is measured in: the claim's unit, or ``share`` (0-1) of the
+        window's observations for a share-of-days threshold, or ``%`` for a percent change."""
+        c = self.claim
+        if c.check == "threshold" and c.get("share") is not None:
+            return "share"
+        if c.check == "pct_change":
+            return "%"
+        return c.unit
+
+    @property
+    def claimed_text(self) -> str:
+        """What the article claims, in words, for claims without a single claimed number."""
+        c = self.claim
+        if c.check == "threshold":
+            side = f"|{c.quantity}|" if c.get("abs") else c.quantity
+            text = f"{side} {c.get('direction')} {_fmt(float(c.get('level')))} {c.unit}".strip()
+            if c.get("share") is not None:
+                return f"{text} on at least {float(c.get('share')):.0%} of days"
+            return text + (" for the first time" if c.get("first") else "")
+        if c.check == "extreme":
+            word = {"max": "highest", "min": "lowest"}.get(str(c.get("extreme")), str(c.get("extreme")))
+            rank = int(c.get("rank", 1))
+            ordinal = "" if rank == 1 else {2: "second ", 3: "third "}.get(rank, f"{rank}th ")
+            scope = "on record" if c.get("record") else f"since {pd.Timestamp(str(c.get('since'))).date()}"
+            of = " daily change" if c.get("transform") == "diff" else ""
+            return f"{ordinal}{word}{of} {scope}"
+        if c.check == "direction":
+            return f"{c.get('expected')} from {c.get('start')} to {c.get('end')}"
+        return ""
+
     def row(self) -> dict:
         c = self.claim
         return {"id": c.id, "article": c.article, "claim": c.claim, "quantity": c.quantity, "check": c.check,
                 "claimed": c.get("claimed"), "unit": c.unit, "computed": self.computed,
-                "data_date": self.data_date, "verdict": self.verdict, "detail": self.detail}
+                "claimed_text": self.claimed_text, "computed_unit": self.computed_unit,
+                "data_date": self.data_date, "verdict": self.verdict,
+                "detail": self.detail}
 
 
 def parse_claims(document: object, path: Path) -> list[Claim]:
@@ -198,7 +232,13 @@ class _NotCheckable(Exception):
 
 
 def _fmt(value: float) -> str:
-    return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.1f}"
+    """A readable number: 4 significant digits below 1,000, thousands separators above, never
+    scientific notation."""
+    if abs(value) >= 1000:
+        return f"{value:,.1f}"
+    if value == 0 or abs(value) >= 0.001:
+        return f"{float(f'{value:.4g}'):g}"
+    return f"{value:.6f}"
 
 
 class ClaimChecker:

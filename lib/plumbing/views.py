@@ -101,20 +101,64 @@ def claims_table(*, start: object = None, end: object = None, articles: Iterable
             if first is None or (hi is not None and first > hi) or (lo is not None and last < lo):
                 continue
         rows.append(checker.check(claim).row())
-    columns = ["id", "article", "claim", "quantity", "check", "claimed", "unit", "computed", "data_date", "verdict", "detail"]
+    columns = ["id", "article", "claim", "quantity", "check", "claimed", "claimed_text", "unit", "computed",
+               "computed_unit", "data_date", "verdict", "detail"]
     return pd.DataFrame(rows, columns=columns)
 
 
-def styled(table: pd.DataFrame, columns: Iterable[str] = ("claim", "claimed", "unit", "computed", "verdict", "detail")):
-    """An HTML-ready Styler of a claims table with verdicts colour-coded."""
-    view = table[list(columns)].copy()
+def format_number(value: object) -> str:
+    """Numbers for tables: thousands separators, at most 4 significant digits below 1,000,
+    never scientific notation; missing values as an empty cell."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    number = float(value)
+    if abs(number) >= 1000:
+        return f"{number:,.0f}" if abs(number) >= 10000 else f"{number:,.1f}"
+    if number == 0 or abs(number) >= 0.001:
+        return f"{float(f'{number:.4g}'):g}"
+    return f"{number:.6f}"
+
+
+DISPLAY_UNITS = {"pp": "pp", "pct_change": "%", "%": "%", "percent": "%", "usd_bn": "USD bn", "usd_bn_saar": "USD bn",
+                 "usd": "USD", "bp": "bp", "index": "", "jpy_per_usd": "JPY per USD"}
+
+
+def with_unit(value: object, unit: object) -> str:
+    """A number and its unit for a table cell (empty when the value is missing)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if unit == "share":
+        return f"{float(value) * 100:.1f}% of days"
+    label = DISPLAY_UNITS.get(str(unit or ""), str(unit or ""))
+    return f"{format_number(value)}{'' if label == '%' else ' '}{label}".strip()
+
+
+def claims_for_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The claims table as a reader sees it: claimed and data values as text with their units
+    (a share of days as a percent), the article as its number."""
+    def change_unit(unit: object, check: object) -> object:  # a change of a rate is in percentage points
+        return "pp" if check in ("change", "direction") and unit == "percent" else unit
+
+    view = pd.DataFrame({
+        "article": table["article"].str.slice(0, 3),
+        "claim": table["claim"],
+        "claimed": [with_unit(v, change_unit(u, k)) or text
+                    for v, u, k, text in zip(table["claimed"], table["unit"], table["check"], table["claimed_text"])],
+        "data": [with_unit(v, change_unit(u, k)) for v, u, k in zip(table["computed"], table["computed_unit"], table["check"])],
+        "verdict": table["verdict"],
+        "detail": table["detail"],
+    })
+    return view
+
+
+def styled(table: pd.DataFrame):
+    """An HTML-ready Styler of a claims table (see :func:`claims_for_display`), verdicts colour-coded."""
+    view = claims_for_display(table)
 
     def colour(value: object) -> str:
         return f"background-color: {VERDICT_COLOURS.get(str(value), 'white')}"
 
     return (view.style.map(colour, subset=["verdict"])
-            .format({"claimed": lambda v: "" if v is None or pd.isna(v) else f"{v:,.4g}",
-                     "computed": lambda v: "" if v is None or pd.isna(v) else f"{v:,.4g}"})
             .hide(axis="index")
             .set_properties(**{"text-align": "left", "font-size": "0.85em"}))
 
