@@ -193,3 +193,32 @@ def test_statistics_notebooks_state_finite_results(rendered):
     assert regimes["months_classified_since_path_start"] >= 12
     events = records(out, "09_event_studies.html")
     assert 0 <= events["hike_binomial_p_pooled"] <= 1 and events["episode_events"] >= 6
+
+
+def test_defaults_given_explicitly_name_the_same_report():
+    default = runner.plan_jobs(["07"])[0]
+    explicit = runner.plan_jobs(["07"], {"band_pct": 10})[0]  # the default is 10.0
+    other = runner.plan_jobs(["07"], {"band_pct": 5})[0]
+    assert explicit.output == default.output == "07_net_liquidity_equities.html"
+    assert other.output.startswith("07_net_liquidity_equities--") and other.given == {"band_pct": 5}
+
+
+def test_show_code_is_part_of_what_makes_a_report_current(rendered):
+    job = runner.plan_jobs(["05"])[0]
+    package = runner.package_fingerprint()
+    assert runner.job_key(job, package, show_code=True) != runner.job_key(job, package, show_code=False)
+
+
+def test_a_report_that_never_rendered_but_failed_is_listed(env, tmp_path, monkeypatch):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+                                  cells=[nbformat.v4.new_markdown_cell("# Always broken"),
+                                         nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+                                         nbformat.v4.new_code_cell("1 / 0")])
+    nbformat.write(nb, notebooks / "91_broken.ipynb")
+    monkeypatch.setattr(runner, "NOTEBOOKS_DIR", notebooks)
+    summary = runner.run_reports(runner.plan_jobs(["91"]), progress=False)
+    assert "ZeroDivisionError" in summary.failed["91_broken.html"]
+    index = (env / "index.html").read_text()
+    assert "Always broken" in index and "ZeroDivisionError" in index

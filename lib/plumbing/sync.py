@@ -173,7 +173,7 @@ def sync(
     Returns one :class:`SyncOutcome` per series; failures are reported, not raised, so one
     bad series never stops the others.
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # a text bar: tqdm.auto would warn inside a kernel without ipywidgets
 
     catalog = catalog or load_catalog()
     cache = cache or SeriesCache()

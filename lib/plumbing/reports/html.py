@@ -61,8 +61,10 @@ def index_html(entries: list[dict], generated_at: datetime) -> str:
         as_of = e.get("data_as_of") or "n/a"
         status = e.get("status", "ok")
         badge = "" if status == "ok" else f' <span class="bad">last run failed: {html.escape(e.get("error", ""))}</span>'
+        title = html.escape(e["title"])
+        link = f'<a href="{html.escape(e["output"])}">{title}</a>' if e.get("rendered_at", "never") != "never" else title
         rows.append(
-            f"<tr><td><a href=\"{html.escape(e['output'])}\">{html.escape(e['title'])}</a>{badge}</td>"
+            f"<tr><td>{link}{badge}</td>"
             f"<td>{params}</td><td>{html.escape(as_of)}</td><td>{html.escape(e['rendered_at'])}</td></tr>")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>plumbing reports</title>
@@ -76,9 +78,10 @@ code {{ font-size: 0.85em; }}
 </style></head><body>
 <h1>plumbing reports</h1>
 <p>US dollar liquidity episodes replayed on real data. Index rebuilt {generated_at:%Y-%m-%d %H:%M} UTC;
-{len(entries)} reports. "Data as of" is the latest observation among the series a report read
-(each report lists every series and its own date).</p>
-<table><thead><tr><th>report</th><th>parameters</th><th>data as of</th><th>rendered (UTC)</th></tr></thead>
+{len(entries)} reports. "Latest data read" is the newest observation among the series a report
+read (a report about 2019 still reads each series whole); each report lists every series it read
+with its own last observation.</p>
+<table><thead><tr><th>report</th><th>parameters</th><th>latest data read</th><th>rendered (UTC)</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table></body></html>

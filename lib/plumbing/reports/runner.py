@@ -91,6 +91,14 @@ def _output_name(stem: str, given: dict) -> str:
     return f"{stem}--{digest}.html"
 
 
+def _changed(notebook: Path, params: dict) -> dict:
+    """The parameters that differ from the notebook's defaults (they name the output file)."""
+    from .params import parameter_defaults
+
+    defaults = parameter_defaults(notebook)
+    return {k: v for k, v in params.items() if k not in defaults or defaults[k] != v}
+
+
 def plan_jobs(names: list[str] | None = None, given: dict | None = None, episodes: list[str] | None = None,
               all_episodes: bool = False) -> list[ReportJob]:
     """The reports a command asks for, with parameters validated before anything runs.
@@ -113,7 +121,8 @@ def plan_jobs(names: list[str] | None = None, given: dict | None = None, episode
     jobs = []
     for path in chosen:
         params = check_parameters(path, given)
-        jobs.append(ReportJob(str(path), params, given, _output_name(path.stem, given), notebook_title(path)))
+        changed = _changed(path, params)
+        jobs.append(ReportJob(str(path), params, changed, _output_name(path.stem, changed), notebook_title(path)))
     if episodes or all_episodes:
         from ..episodes import load_episodes
 
@@ -124,14 +133,25 @@ def plan_jobs(names: list[str] | None = None, given: dict | None = None, episode
             if episode_id not in registry:
                 raise ParameterError(unknown_key_message(episode_id, registry, "episode id"))
             params = check_parameters(template, {**given, "episode_id": episode_id})
-            output = "episodes/" + _output_name(episode_id, given)
-            jobs.append(ReportJob(str(template), params, given, output, f"Episode replay: {registry[episode_id].title}"))
+            changed = {k: v for k, v in _changed(template, params).items() if k != "episode_id"}
+            output = "episodes/" + _output_name(episode_id, changed)
+            jobs.append(ReportJob(str(template), params, changed, output, f"Episode replay: {registry[episode_id].title}"))
     return jobs
 
 
 def package_fingerprint() -> str:
-    """A hash of the helper package and the project's data definitions."""
+    """A hash of the helper package, the project's data definitions and the snapshot's event
+    tables (read directly by the notebooks, not through the series cache)."""
     digest = hashlib.sha256()
+    try:
+        from ..catalog import load_catalog
+        from ..sources.snapshot import SnapshotSource
+
+        snapshot = SnapshotSource()
+        for spec in load_catalog().event_files.values():
+            digest.update(snapshot.checksum(spec.snapshot.file).encode())
+    except Exception as err:  # no snapshot: the notebooks will say so when they run
+        digest.update(f"no snapshot: {type(err).__name__}".encode())
     roots = [config.REPO_ROOT / "lib" / "plumbing", config.DATA_DIR]
     for root in roots:
         for path in sorted(root.rglob("*")):
@@ -141,11 +161,12 @@ def package_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def job_key(job: ReportJob, package: str) -> str:
-    """What a rendered report depends on, apart from the data it read."""
+def job_key(job: ReportJob, package: str, show_code: bool = False) -> str:
+    """What a rendered report depends on, apart from the data it read (and whether code shows)."""
     digest = hashlib.sha256(Path(job.notebook).read_bytes())
     digest.update(json.dumps(job.params, sort_keys=True, default=str).encode())
     digest.update(package.encode())
+    digest.update(b"show-code" if show_code else b"hide-code")
     return digest.hexdigest()
 
 
@@ -221,7 +242,6 @@ def execute_job(job: dict, key: str, show_code: bool) -> dict:
     os.environ["PLUMBING_READ_LOG"] = str(read_log)
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     rendered_at = datetime.now(timezone.utc)
-    previous = read_state(job_obj.output) or {}
     try:
         pm.execute_notebook(job_obj.notebook, str(executed), parameters=job_obj.params, kernel_name="python3",
                             progress_bar=False, cwd=str(NOTEBOOKS_DIR), execution_timeout=CELL_TIMEOUT_S,
@@ -238,10 +258,7 @@ def execute_job(job: dict, key: str, show_code: bool) -> dict:
         position = next(i for i, c in enumerate(original) if c is failing) + 1
         message = (f"cell {position} of {Path(job_obj.notebook).name} ({_first_line(err.source)!r}): "
                    f"{err.ename}: {err.evalue}")
-        state = {**previous, "status": "failed", "error": message, "failed_at": rendered_at.isoformat(timespec="seconds"),
-                 "output": job_obj.output, "title": previous.get("title", job_obj.title),
-                 "params": previous.get("params", job_obj.params), "rendered_at": previous.get("rendered_at", "never")}
-        atomic_write_bytes(_state_path(job_obj.output), json.dumps(state, indent=2, default=str).encode())
+        record_failure(job_obj, message)
         return {"output": job_obj.output, "status": "failed", "error": message}
     keys = sorted(set(filter(None, read_log.read_text(encoding="utf-8").split())))
     cache, catalog = SeriesCache(), _catalog()
@@ -269,6 +286,16 @@ def execute_job(job: dict, key: str, show_code: bool) -> dict:
     return {"output": job_obj.output, "status": "ok"}
 
 
+def record_failure(job: ReportJob, message: str) -> None:
+    """Mark a report's state as failed (keeping what its last good render recorded)."""
+    previous = read_state(job.output) or {}
+    state = {**previous, "status": "failed", "error": message, "output": job.output,
+             "title": previous.get("title", job.title), "params": previous.get("params", job.params),
+             "rendered_at": previous.get("rendered_at", "never"),
+             "failed_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    atomic_write_bytes(_state_path(job.output), json.dumps(state, indent=2, default=str).encode())
+
+
 def write_index() -> Path:
     """Rebuild ``reports/index.html`` from the state of every report rendered so far."""
     from .html import index_html
@@ -277,7 +304,7 @@ def write_index() -> Path:
     entries = []
     for path in sorted((out_dir / "_state").glob("*.json")):
         state = json.loads(path.read_text(encoding="utf-8"))
-        if (out_dir / state["output"]).is_file():
+        if (out_dir / state["output"]).is_file() or state.get("status") == "failed":
             entries.append(state)
     target = out_dir / "index.html"
     atomic_write_bytes(target, index_html(entries, datetime.now(timezone.utc)).encode("utf-8"))
@@ -287,14 +314,14 @@ def write_index() -> Path:
 def run_reports(jobs: list[ReportJob], *, force: bool = False, jobs_in_parallel: int | None = None,
                 show_code: bool = False, progress: bool = True) -> RunSummary:
     """Render what is out of date (everything with ``force``), in parallel, then the index."""
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     summary = RunSummary()
     cache = SeriesCache()
     package = package_fingerprint()
     todo = []
     for job in jobs:
-        key = job_key(job, package)
+        key = job_key(job, package, show_code)
         if not force and is_up_to_date(job, key, cache):
             summary.up_to_date.append(job.output)
         else:
@@ -309,8 +336,9 @@ def run_reports(jobs: list[ReportJob], *, force: bool = False, jobs_in_parallel:
                 job = futures[future]
                 try:
                     result = future.result()
-                except Exception as err:  # a crash outside the notebook (export, kernel start)
+                except Exception as err:  # a crash outside a cell (kernel death, export, timeout)
                     result = {"output": job.output, "status": "failed", "error": f"{type(err).__name__}: {err}"}
+                    record_failure(job, result["error"])
                 if result["status"] == "ok":
                     summary.rendered.append(result["output"])
                 else:
