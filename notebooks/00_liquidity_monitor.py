@@ -87,11 +87,15 @@ fig = plots.line_chart(stress[components + ["composite"]], title="Liquidity stre
 plots.shown([fig])
 latest = stress.dropna(subset=["composite"]).iloc[-1]
 record("stress_composite_latest", latest["composite"], label=f"Stress composite on {latest.name.date()}", unit="z")
-stress.dropna(subset=["composite"]).tail(10).style.format(precision=2)
+recent = stress.dropna(subset=["composite"]).tail(10)
+recent.set_axis(recent.index.date, axis=0).style.format(precision=2)
 
 # %% [markdown]
 # ## What the articles claim about the last three months
+#
+# Claims dated entirely inside the three months up to `as_of`; each verdict uses the data
+# available today (listed in the header), which may run past `as_of`.
 
 # %%
-claims = views.claims_table(start=pd.Timestamp(as_of) - pd.DateOffset(months=3), end=as_of)
+claims = views.claims_table(start=pd.Timestamp(as_of) - pd.DateOffset(months=3), end=as_of, within=True)
 views.styled(claims) if len(claims) else "No article claim is dated in this window."

@@ -77,8 +77,11 @@ record("tga_change_week_of_spike_bn", tga_change.loc["tga_wednesday", "change"],
 # %%
 rates = load(["sofr", "sofr_p1", "sofr_p99", "ioer", "effr", "fed_target_upper", "fed_target_lower"], "2019-08-15", "2019-10-31")
 fig = plots.line_chart(rates, title="Overnight rates, Aug-Oct 2019", unit="percent", events=events,
-                       caption="On 2019-09-17 SOFR and its 99th percentile leave the corridor; IOER is the rate the Fed "
-                               "paid on reserves, the fed funds target range is shaded by its two limits.")
+                       labels={"sofr": "SOFR", "sofr_p1": "SOFR 1st pct", "sofr_p99": "SOFR 99th pct",
+                               "ioer": "IOER", "effr": "EFFR", "fed_target_upper": "target range top",
+                               "fed_target_lower": "target range bottom"},
+                       caption="On 2019-09-17 SOFR and its 99th percentile jump far above IOER (the rate the Fed paid on "
+                               "reserves) and above the top of the fed funds target range (the two range lines).")
 plots.shown([fig])
 sofr = quantity("sofr", start, end)
 record("sofr_peak", sofr.max(), label="SOFR peak", unit="percent")

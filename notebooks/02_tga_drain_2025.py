@@ -61,9 +61,9 @@ plots.shown([fig])
 # %% [markdown]
 # ## Where the drain came from: net liquidity decomposed
 #
-# Change in weekly net liquidity (Fed assets - TGA - ON RRP, USD bn) from the first Wednesday
-# of the window to the last Wednesday on or before the spike, split into the Fed's balance
-# sheet, the TGA (a build-up counts as a drain) and ON RRP.
+# Change in weekly net liquidity (Fed assets - TGA - ON RRP, USD bn) from the last Wednesday
+# on or before `start` to the last Wednesday on or before the spike, split into the Fed's
+# balance sheet, the TGA (a build-up counts as a drain) and ON RRP.
 
 # %%
 weekly = load(["fed_assets", "tga_weekly", "on_rrp"], freq="W")
@@ -87,13 +87,15 @@ record("sofr_on_spike", at["sofr"], label="SOFR", unit="percent")
 record("iorb_on_spike", at["iorb"], label="IORB", unit="percent")
 record("sofr_iorb_on_spike", at["sofr_iorb_bp"], label="SOFR - IORB", unit="bp")
 record("repo_take_up_on_spike", at["repo_take_up"], label="Repo facility take-up", unit="USD bn")
-spike.style.format(precision=3, na_rep="missing")
+spike.style.format(precision=3, na_rep="missing").hide(axis="index")
 
 # %%
 rates = load(["sofr", "sofr_p1", "sofr_p99", "iorb", "fed_target_upper", "fed_target_lower"],
              pd.Timestamp(spike_date) - pd.DateOffset(days=45), pd.Timestamp(spike_date) + pd.DateOffset(days=30))
 fig = plots.line_chart(rates, title="SOFR and its 1st/99th percentiles against IORB and the target range", unit="percent",
-                       events=events, caption="SOFR above IORB means overnight cash cost more in the market than the Fed "
+                       events=events, labels={"sofr": "SOFR", "sofr_p1": "SOFR 1st pct", "sofr_p99": "SOFR 99th pct",
+                                              "iorb": "IORB", "fed_target_upper": "target range top",
+                                              "fed_target_lower": "target range bottom"}, caption="SOFR above IORB means overnight cash cost more in the market than the Fed "
                                               "pays on reserves; above the top of the range is the Fed losing control of rates.")
 plots.shown([fig])
 

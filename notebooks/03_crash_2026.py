@@ -97,7 +97,8 @@ plots.shown([fig])
 # ## CME margin changes against gold and silver
 #
 # Dashed lines are CME margin changes from the snapshot's event table (effective dates). From
-# 2026-01-13 CME set margins in percent of notional; the step series below shows those levels.
+# 2026-01-13 CME set margins in percent of notional; the table below lists those levels by
+# effective date (each holds until the next change).
 
 # %%
 prices = load(metals, start, end)
@@ -108,7 +109,7 @@ for metal in metals:
     plots.shown([fig])
 margins = pd.DataFrame({m: cme_initial_margin_pct(m) for m in metals})
 record("silver_margin_latest_pct", margins["silver"].dropna().iloc[-1], label="Silver initial margin after the last change", unit="% of notional")
-margins.style.format(precision=1, na_rep="")
+margins.set_axis(margins.index.date, axis=0).style.format(precision=1, na_rep="")
 
 # %%
 moves = views.day_moves(metals + risk_assets, t0)

@@ -17,14 +17,16 @@
 # # Episodes compared in event time
 #
 # All episodes overlaid, each indexed by business days from its anchor date t0 (day 0). Choose
-# the episodes and the indicators in the parameters; `mode` is `change` (since t0), `level`,
-# or `pct_change` (for prices).
+# the episodes and the indicators in the parameters. `mode="auto"` compares prices and
+# indexes in percent and everything else in its own unit, both measured from `baseline_day`
+# (business days before t0, so the event itself shows); `level` and `change` are the other choices.
 
 # %% tags=["parameters"]
 episodes = ["2019-09-repo-spike", "2020-03-dash-for-cash", "2023-03-svb", "2025-04-tariff-shock",
             "2025-10-tga-shutdown", "2026-02-crash"]
 indicators = ["sofr_iorb_bp", "reserves", "on_rrp", "move", "hy_oas", "spx"]
-mode = "change"
+mode = "auto"
+baseline_day = -10
 summary_days = [-10, 10]
 
 # %%
@@ -41,12 +43,15 @@ pd.DataFrame([{"episode": e, "title": registry[e].title, "t0": registry[e].t0.da
                "window": f"{registry[e].start.date()} to {registry[e].end.date()}"} for e in episodes])
 
 # %%
-tidy = event_time(indicators, episodes, mode)
-unit_for = {n: ("pct_change" if mode == "pct_change" else quantity_unit(n)) for n in indicators}
+tidy = event_time(indicators, episodes, mode, baseline_day=baseline_day)
+mode_of = tidy.groupby("quantity")["mode"].first()
+unit_for = {n: ("pct_change" if mode_of[n] == "pct_change" else quantity_unit(n)) for n in indicators}
+measured = {"level": "level", "change": f"change since day {baseline_day}", "pct_change": f"% change since day {baseline_day}"}
 figures = [plots.event_time_chart(tidy, quantity=n, unit=unit_for[n],
-                                  title=f"{views.title_of(n)}: {mode.replace('_', ' ')} around t0",
-                                  caption="Each line is one episode; day 0 is its anchor date. A gap means the series "
-                                          "has no data for that episode (e.g. SOFR before 2018, the daily TGA before 2022).")
+                                  title=f"{views.title_of(n)}: {measured[mode_of[n]]}",
+                                  caption=f"Each line is one episode, measured from {abs(baseline_day)} business days before "
+                                          "its anchor date (day 0, the vertical line). A missing line means the series has "
+                                          "no data for that episode (e.g. SOFR before 2018).")
            for n in indicators]
 plots.shown(figures)
 
@@ -59,4 +64,4 @@ plots.shown(figures)
 # %%
 summary = views.event_window_summary(tidy, tuple(summary_days))
 record("episodes_compared", len(set(tidy["episode"])), label="Episodes compared")
-summary.style.format(precision=2, na_rep="missing")
+summary.style.format(precision=2, na_rep="missing").hide(axis="index")

@@ -35,11 +35,13 @@ counts = verdict_counts(table)
 for verdict, count in counts.items():
     record(f"count_{verdict}", int(count), label=verdict)
 fig = plots.bar_chart(counts.astype(float), title=f"Verdicts on {len(table)} claims", unit="claims",
+                      colors=views.VERDICT_BAR_COLOURS, value_format="{:.0f}",
                       caption="Not checkable mostly means the data are not public (forward P/E, fund positions, flows).")
 plots.shown([fig])
 
 # %%
-by_article = table.groupby(["article", "verdict"]).size().unstack(fill_value=0).reindex(columns=counts.index, fill_value=0)
+by_article = (table.assign(article=table["article"].str.slice(0, 3)).groupby(["article", "verdict"]).size()
+              .unstack(fill_value=0).reindex(columns=counts.index, fill_value=0))
 by_article
 
 # %% [markdown]

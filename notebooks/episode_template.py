@@ -23,7 +23,7 @@
 
 # %% tags=["parameters"]
 episode_id = "2025-10-tga-shutdown"
-max_series = 12
+max_series = 40
 
 # %%
 import pandas as pd
@@ -38,6 +38,7 @@ plots.use_house_style()
 episode = get_episode(episode_id)
 events = episode_events(episode)
 names = list(episode.series)[:max_series]
+left_out = list(episode.series)[max_series:]
 Markdown(f"## {episode.title}\n\n**t0** {episode.t0.date()}, window {episode.start.date()} to {episode.end.date()} "
          f"({episode.before} business days before, {episode.after} after).\n\n{episode.summary}")
 
@@ -58,6 +59,7 @@ fig = plots.small_multiples(frame, units=frame.attrs["units"], titles={n: views.
 plots.shown([fig])
 missing = [n for n in names if frame[n].dropna().empty]
 record("series_without_data", ", ".join(missing) or "none", label="Series without data in the window")
+record("series_left_out", ", ".join(left_out) or "none", label=f"Series beyond max_series={max_series}, not shown")
 
 # %% [markdown]
 # ## Values around t0
@@ -74,7 +76,7 @@ values.pivot(index="quantity", columns="date", values="value").style.format(prec
 
 # %%
 tidy = event_time(names, episode.id, "change")
-views.event_window_summary(tidy, (-episode.before, episode.after)).style.format(precision=2, na_rep="missing")
+views.event_window_summary(tidy, (-episode.before, episode.after)).style.format(precision=2, na_rep="missing").hide(axis="index")
 
 # %% [markdown]
 # ## Article claims dated in the window

@@ -110,3 +110,13 @@ def test_event_time_never_uses_a_monthly_average_before_its_month_ends(loader):
     # on t0 the latest completed quarter is Q2 2019 (FRED date 2019-04-01), not Q3
     gdp = loader.load("gdp")["gdp"]
     assert frame[("gdp", pd.Timestamp("2019-09-17"))] == gdp.loc["2019-04-01"]
+
+
+def test_event_time_auto_mode_and_a_pre_event_baseline(loader, snapshot, raw):
+    frame = event_time(["spx", "sofr_iorb_bp"], "2019-09-repo-spike", "auto", baseline_day=-5, loader=loader)
+    spx = frame[frame["quantity"] == "spx"].set_index("day")
+    assert set(spx["mode"]) == {"pct_change"} and spx.loc[-5, "value"] == 0
+    base, t0 = raw(snapshot, "yahoo/_GSPC.csv", "2019-09-10", "Close"), raw(snapshot, "yahoo/_GSPC.csv", "2019-09-17", "Close")
+    assert spx.loc[0, "value"] == pytest.approx((t0 / base - 1) * 100)
+    spread = frame[frame["quantity"] == "sofr_iorb_bp"].set_index("day")
+    assert set(spread["mode"]) == {"change"} and spread.loc[0, "value"] == pytest.approx(315 - 4)  # 5.25-2.10 vs 2.14-2.10 on 09-10

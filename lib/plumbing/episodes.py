@@ -19,14 +19,16 @@ import yaml
 from . import config
 from .catalog import Catalog, load_catalog, unknown_key_message
 from .panel import Loader, align_to
-from .quantities import QUANTITIES, quantity, quantity_frequency
+from .quantities import QUANTITIES, quantity, quantity_frequency, quantity_unit
 from .sources.snapshot import SnapshotSource
 
 EPISODES_PATH: Path = config.DATA_DIR / "episodes.yaml"
 EVENTS_DIR: Path = config.DATA_DIR / "events"
 EVENT_TABLES = ("fomc.csv", "policy.csv")
 CME_MARGINS = "cme_metals_margins"
-EVENT_TIME_MODES = ("level", "change", "pct_change")
+EVENT_TIME_MODES = ("level", "change", "pct_change", "auto")
+#: units compared across episodes in percent changes under ``mode="auto"`` (prices, indexes, FX)
+RELATIVE_UNITS = ("index", "usd", "jpy_per_usd")
 
 
 class EpisodeError(ValueError):
@@ -216,13 +218,17 @@ def episode_events(episode: Episode) -> pd.DataFrame:
 # --- event time ----------------------------------------------------------------------------
 
 def event_time(names: list[str] | str, episode_ids: list[str] | str, mode: str = "level", *,
-               loader: Loader | None = None, episodes: dict[str, Episode] | None = None) -> pd.DataFrame:
+               baseline_day: int = 0, loader: Loader | None = None,
+               episodes: dict[str, Episode] | None = None) -> pd.DataFrame:
     """Series on episodes, indexed by business days from each episode's t0.
 
     Returns a tidy frame with columns episode, quantity, day (business days from t0, 0 at
     t0), date and value. ``mode``: ``level`` (the quantity in its unit), ``change`` (value
-    minus the value at t0, same unit) or ``pct_change`` (percent change since t0, for
-    prices). Each quantity is sampled on business days as of each day with the rules of
+    minus the value on ``baseline_day``, same unit), ``pct_change`` (percent change since
+    ``baseline_day``, for prices) or ``auto`` (``pct_change`` for prices, indexes and FX,
+    ``change`` otherwise; the ``mode`` column says which). ``baseline_day`` is in business days
+    from t0 (default 0; a negative day measures moves from before the event, so the event day
+    itself shows). Each quantity is sampled on business days as of each day with the rules of
     :func:`plumbing.panel.align_to` (daily series bridge up to 2 business days between
     observations; weekly, monthly and quarterly values hold until the next period's end and
     are dated at the end of the period they measure); beyond that a day is missing. Changes
@@ -239,16 +245,20 @@ def event_time(names: list[str] | str, episode_ids: list[str] | str, mode: str =
     for name in names:
         series = quantity(name, loader=loader)
         frequency = quantity_frequency(name, loader)
+        name_mode = mode
+        if mode == "auto":
+            name_mode = "pct_change" if quantity_unit(name, loader) in RELATIVE_UNITS else "change"
         for episode in chosen:
             dates = pd.bdate_range(episode.start, episode.end)
             values = align_to(series, dates, frequency)
-            base = values.loc[episode.t0]
-            if mode == "change":
-                values = values - base
-            elif mode == "pct_change":
-                values = (values / base - 1) * 100
             day = pd.Series(range(len(dates)), index=dates) - dates.get_loc(episode.t0)
-            rows.append(pd.DataFrame({"episode": episode.id, "quantity": name, "day": day.to_numpy(),
+            at_baseline = values[(day == baseline_day).to_numpy()]
+            base = at_baseline.iloc[0] if len(at_baseline) else float("nan")
+            if name_mode == "change":
+                values = values - base
+            elif name_mode == "pct_change":
+                values = (values / base - 1) * 100
+            rows.append(pd.DataFrame({"episode": episode.id, "quantity": name, "mode": name_mode, "day": day.to_numpy(),
                                       "date": dates, "value": values.to_numpy()}))
     return pd.concat(rows, ignore_index=True)
 

@@ -41,9 +41,27 @@ def use_house_style() -> None:
 
 
 def add_caption(fig: plt.Figure, caption: str | None) -> None:
-    """A wrapped caption under the axes (what the reader should see)."""
+    """A wrapped caption under the axes and their labels (what the reader should see)."""
     if caption:
-        fig.text(0.01, -0.06, textwrap.fill(caption, 140), ha="left", va="top", fontsize=9, style="italic")
+        below = 0.55 / fig.get_figheight()  # about half an inch below the figure's bottom edge
+        fig.text(0.01, -below, textwrap.fill(caption, 140), ha="left", va="top", fontsize=9, style="italic")
+
+
+def numbered_events(events: pd.DataFrame | None, lo: pd.Timestamp, hi: pd.Timestamp) -> pd.DataFrame:
+    """The events between ``lo`` and ``hi`` with a number each (1, 2, ...), for markers that
+    are too small for their label: the caption lists number = label."""
+    if events is None or len(events) == 0:
+        return pd.DataFrame(columns=["date", "label", "number"])
+    inside = events[(events["date"] >= lo) & (events["date"] <= hi)].sort_values("date").reset_index(drop=True)
+    return inside.assign(number=range(1, len(inside) + 1))
+
+
+def events_legend(numbered: pd.DataFrame) -> str:
+    """"Events: 1 = label (date); 2 = ..." for a caption."""
+    if numbered.empty:
+        return ""
+    return "Events: " + "; ".join(f"{n} = {textwrap.shorten(str(l), 60)} ({d.date()})"
+                                  for n, l, d in zip(numbered["number"], numbered["label"], numbered["date"])) + "."
 
 
 def mark_events(ax: plt.Axes, events: pd.DataFrame | None, *, max_labels: int = 12, label_column: str = "label") -> None:
@@ -97,6 +115,7 @@ def small_multiples(frame: pd.DataFrame, *, units: Mapping[str, str], titles: Ma
     """One small panel per column, each with its own unit, sharing the time axis."""
     columns = list(frame.columns)
     nrows = -(-len(columns) // ncols)
+    numbered = numbered_events(events, frame.index.min(), frame.index.max()) if len(frame) else numbered_events(None, None, None)
     fig, axes = plt.subplots(nrows, ncols, figsize=(max(4.2 * ncols, 10), 2.8 * nrows), sharex=True, squeeze=False)
     for ax, column in zip(axes.flat, columns):
         data = frame[column].dropna()
@@ -104,17 +123,18 @@ def small_multiples(frame: pd.DataFrame, *, units: Mapping[str, str], titles: Ma
         ax.set_title(textwrap.fill((titles or {}).get(column, column), 48), fontsize=9)
         ax.set_ylabel(unit_label(units.get(column, "")), fontsize=8)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
-        if events is not None:
-            for date in events["date"]:
-                if data.index.min() <= date <= data.index.max():
-                    ax.axvline(date, color="0.5", linestyle="--", linewidth=0.6)
+        for date, number in zip(numbered["date"], numbered["number"]):
+            ax.axvline(date, color="0.5", linestyle="--", linewidth=0.6)
+            ax.annotate(str(number), xy=(date, 1.0), xycoords=("data", "axes fraction"), xytext=(1, -2),
+                        textcoords="offset points", va="top", fontsize=6, color="0.3")
         if data.empty:
             ax.text(0.5, 0.5, "no data in window", transform=ax.transAxes, ha="center", color="firebrick")
     for ax in list(axes.flat)[len(columns):]:
         ax.set_visible(False)
     fig.suptitle(title, fontweight="bold")
     fig.tight_layout()
-    add_caption(fig, caption)
+    legend = events_legend(numbered)
+    add_caption(fig, " ".join(part for part in (caption, legend) if part))
     return fig
 
 
@@ -132,13 +152,23 @@ def event_time_chart(tidy: pd.DataFrame, *, quantity: str, unit: str, title: str
     return fig
 
 
-def bar_chart(values: pd.Series, *, title: str, unit: str, caption: str | None = None) -> plt.Figure:
-    """Horizontal bars (e.g. a decomposition or returns by regime), labelled with their values."""
-    fig, ax = plt.subplots(figsize=(8, 0.5 + 0.45 * len(values)))
-    colors = ["seagreen" if v >= 0 else "firebrick" for v in values.to_numpy()]
-    ax.barh([str(i) for i in values.index], values.to_numpy(), color=colors)
+def bar_chart(values: pd.Series, *, title: str, unit: str, caption: str | None = None,
+              colors: Mapping[str, str] | None = None, value_format: str = "{:,.1f}",
+              errors: pd.Series | None = None) -> plt.Figure:
+    """Horizontal bars (e.g. a decomposition or returns by regime), labelled with their values.
+
+    Bars are green when positive and red when negative unless ``colors`` maps labels to
+    colours; ``errors`` (same index) draws +/- error bars.
+    """
+    fig, ax = plt.subplots(figsize=(8, 1.0 + 0.45 * len(values)))
+    bar_colors = [(colors or {}).get(str(i), "seagreen" if v >= 0 else "firebrick")
+                  for i, v in zip(values.index, values.to_numpy())]
+    ax.barh([str(i) for i in values.index], values.to_numpy(), color=bar_colors,
+            xerr=None if errors is None else errors.reindex(values.index).to_numpy(), capsize=3)
+    span = float(values.abs().max() or 1)
+    ax.set_xlim(min(0.0, float(values.min())) - 0.25 * span, max(0.0, float(values.max())) + 0.25 * span)
     for y, v in enumerate(values.to_numpy()):
-        ax.annotate(f"{v:,.1f}", xy=(v, y), xytext=(3 if v >= 0 else -3, 0), textcoords="offset points",
+        ax.annotate(value_format.format(v), xy=(v, y), xytext=(3 if v >= 0 else -3, 0), textcoords="offset points",
                     ha="left" if v >= 0 else "right", va="center", fontsize=9)
     ax.axvline(0, color="0.2", linewidth=0.8)
     ax.set_title(title)

@@ -14,6 +14,7 @@ from .claims import ClaimChecker, load_claims
 from .panel import Loader
 from .quantities import QUANTITIES, quantity, quantity_unit
 
+VERDICT_BAR_COLOURS = {"supported": "seagreen", "partly": "goldenrod", "contradicted": "firebrick", "not_checkable": "grey"}
 VERDICT_COLOURS = {"supported": "#d8f0d8", "partly": "#fff1c2", "contradicted": "#f8d0d0", "not_checkable": "#e6e6e6"}
 
 
@@ -82,9 +83,14 @@ def _claim_dates(claim) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
 
 
 def claims_table(*, start: object = None, end: object = None, articles: Iterable[str] | None = None,
-                 ids: Iterable[str] | None = None, loader: Loader | None = None) -> pd.DataFrame:
-    """The claims (optionally those dated inside [start, end], from some articles or by id)
-    with the value computed from data and the verdict."""
+                 ids: Iterable[str] | None = None, loader: Loader | None = None, within: bool = False) -> pd.DataFrame:
+    """The claims (optionally those dated in [start, end], from some articles or by id) with
+    the value computed from data and the verdict.
+
+    By default a claim is included when its date or window overlaps [start, end]; with
+    ``within=True`` only when it lies entirely inside (an "as of" view that must not show
+    claims about later dates).
+    """
     checker = ClaimChecker(loader or Loader())
     lo = pd.Timestamp(start) if start is not None else None
     hi = pd.Timestamp(end) if end is not None else None
@@ -99,6 +105,8 @@ def claims_table(*, start: object = None, end: object = None, articles: Iterable
         first, last = _claim_dates(claim)
         if lo is not None or hi is not None:
             if first is None or (hi is not None and first > hi) or (lo is not None and last < lo):
+                continue
+            if within and ((hi is not None and last > hi) or (lo is not None and first < lo)):
                 continue
         rows.append(checker.check(claim).row())
     columns = ["id", "article", "claim", "quantity", "check", "claimed", "claimed_text", "unit", "computed",
@@ -222,6 +230,9 @@ def show_model_header(result) -> None:
     """Display a model result's specification, sample and notes (Markdown) beside its table."""
     from IPython.display import Markdown, display
 
-    notes = "".join(f"\n- {note}" for note in getattr(result, "notes", []) or [])
-    display(Markdown(f"**Specification.** {result.spec}\n\n**Sample.** {result.sample}"
+    def plain(text: object) -> str:  # model formulas contain * and _ that Markdown would eat
+        return "".join("\\" + ch if ch in "*_`[]<>#|" else ch for ch in str(text))
+
+    notes = "".join(f"\n- {plain(note)}" for note in getattr(result, "notes", []) or [])
+    display(Markdown(f"**Specification.** {plain(result.spec)}\n\n**Sample.** {plain(result.sample)}"
                      + (f"\n\n**Notes.**{notes}" if notes else "")))
