@@ -31,25 +31,25 @@ def test_every_entry_has_a_known_unit_and_a_source(catalog):
         assert spec.title and spec.publisher, spec.key
 
 
+#: MANIFEST.csv units text (lowercase prefix, most specific first) -> catalog native unit
+MANIFEST_UNITS = (
+    ("millions of usd", "usd_millions"),
+    ("billions of usd, saar", "usd_billions_saar"),
+    ("billions of usd", "usd_billions"),
+    ("percent (option-adjusted spread)", "percent_spread"),
+    ("percent", "percent"),
+    ("index", "index"),
+    ("usd per", "usd_price"),
+    ("japanese yen per 1 usd", "jpy_per_usd"),
+)
+
+
 def _unit_from_manifest(text: str) -> str:
     """The catalog's native unit name for a MANIFEST.csv units text (checked independently)."""
     lowered = text.lower()
-    if lowered.startswith("millions of usd"):
-        return "usd_millions"
-    if lowered.startswith("billions of usd, saar"):
-        return "usd_billions_saar"
-    if lowered.startswith("billions of usd"):
-        return "usd_billions"
-    if lowered.startswith("percent (option-adjusted spread)"):
-        return "percent_spread"
-    if lowered.startswith("percent"):
-        return "percent"
-    if lowered.startswith("index"):
-        return "index"
-    if lowered.startswith("usd per"):
-        return "usd_price"
-    if lowered.startswith("japanese yen per 1 usd"):
-        return "jpy_per_usd"
+    for prefix, unit in MANIFEST_UNITS:
+        if lowered.startswith(prefix):
+            return unit
     raise AssertionError(f"unmapped manifest unit {text!r}")
 
 
