@@ -16,13 +16,19 @@
 # %% [markdown]
 # # Event studies: episodes and CME margin changes
 #
-# Abnormal returns around the episode dates, and around each CME margin change for gold and
-# silver futures, against a model estimated on a stated window before each event. Then the
-# article's folk rule, "margin hikes end bull markets": does a hike precede a fall more often
-# than the unconditional share of falling windows of the same length?
+# Returns around each CME margin change for gold and silver futures, and around the episode
+# dates. Then the article's folk rule, "margin hikes end bull markets": does a hike precede a
+# fall more often than the unconditional share of falling windows of the same length?
+#
+# Margin hikes follow rallies, so a "normal" return estimated on the days before a hike would
+# carry the rally's drift into the event window and make every hike look like it was followed
+# by a loss. The margin study therefore measures raw returns (`margin_model="zero_mean"`: the
+# estimation window is used only for the variance); set `margin_model="constant_mean"` to see
+# that artefact. The episode study keeps a constant-mean benchmark.
 
 # %% tags=["parameters"]
-model = "constant_mean"
+margin_model = "zero_mean"
+episode_model = "constant_mean"
 estimation_window = [-120, -11]
 event_window = [-10, 20]
 binomial_window = [0, 9]
@@ -34,22 +40,26 @@ from plumbing.models.event_study import run_episode_event_study, run_margin_even
 from plumbing.reports import record
 
 plots.use_house_style()
-margins = run_margin_event_study(model=model, estimation_window=tuple(estimation_window), event_window=tuple(event_window),
-                                 binomial_window=tuple(binomial_window))
+margins = run_margin_event_study(model=margin_model, estimation_window=tuple(estimation_window),
+                                 event_window=tuple(event_window), binomial_window=tuple(binomial_window))
 views.show_model_header(margins)
 
 # %% [markdown]
-# ## Margin changes: cumulative abnormal returns by metal and direction (percent)
+# ## Margin changes: cumulative returns by metal and direction (percent)
+#
+# `se_cs`/`t_cs`/`p_cs` are the cross-sectional test across events (the main one);
+# `p_pooled` assumes the events are independent, which clustered hikes are not.
 
 # %%
 margins.table
 
 # %%
-path = margins.abnormal.groupby(["metal", "day"])["car"].mean().unstack("metal").reset_index()
-fig = plots.line_chart(path.set_index("day"), title="Mean cumulative abnormal return around CME margin changes",
-                       unit="pct_change", caption="Day 0 = the effective date. A hike that ends a rally would show a "
-                                                 "falling line after day 0.")
-fig.axes[0].set_xlabel("trading days from the margin change")
+raises = margins.abnormal[margins.abnormal["direction"] == "raise"]
+path = raises.groupby(["metal", "day"])["car"].mean().unstack("metal")
+fig = plots.line_chart(path, title="Mean cumulative return around CME margin raises (gold and silver futures)",
+                       unit="pct_change", x_label="trading days from the effective date", vlines={0: "effective date"},
+                       caption="Raises only. Cumulative from day -10; a raise that ended a rally would show the line "
+                               "turning down after day 0.")
 plots.shown([fig])
 
 # %% [markdown]
@@ -70,7 +80,7 @@ margins.changes
 # hypothesis fixed in advance.
 
 # %%
-episodes = run_episode_event_study(assets=tuple(assets), model=model, estimation_window=tuple(estimation_window),
+episodes = run_episode_event_study(assets=tuple(assets), model=episode_model, estimation_window=tuple(estimation_window),
                                    event_window=tuple(event_window))
 views.show_model_header(episodes)
 record("episode_events", int(episodes.aggregate["n"].max()), label="Episodes studied")

@@ -199,3 +199,28 @@ def test_real_episode_event_study(loader):
     assert set(result.aggregate.index.get_level_values("asset")) == {"spx", "nasdaq", "gold", "silver", "btc"}
     with pytest.raises(ValueError, match="market='spx'"):
         run_episode_event_study(loader, model="market")
+
+
+def test_zero_mean_model_keeps_the_raw_return_after_a_run_up():
+    # a steady rally before each event (which a fitted mean would carry into the event window),
+    # then a known -2% return on day 0 and flat afterwards
+    import numpy as np
+    import pandas as pd
+
+    from plumbing.models.event_study import event_study
+
+    days = pd.bdate_range("2020-01-01", periods=600)
+    rng = np.random.default_rng(3)
+    returns = pd.Series(rng.normal(0, 0.2, len(days)), index=days)
+    events = [days[200], days[400]]
+    for event in events:
+        position = days.get_loc(event)
+        returns.iloc[position - 120:position - 10] += 0.5  # the run-up inside the estimation window
+        returns.iloc[position] = -2.0
+    zero = event_study(returns, events, model="zero_mean", estimation_window=(-120, -11), event_window=(-10, 20),
+                       car_windows=[(0, 0)])
+    fitted = event_study(returns, events, model="constant_mean", estimation_window=(-120, -11), event_window=(-10, 20),
+                         car_windows=[(0, 0)])
+    assert zero.events["car"].to_numpy() == pytest.approx([-2.0, -2.0])
+    assert (fitted.events["car"] < -2.3).all()  # the fitted mean (~0.5/day) is wrongly subtracted
+    assert {"raw_cum", "day"} <= set(zero.abnormal.columns)

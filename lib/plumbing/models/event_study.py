@@ -43,7 +43,7 @@ from ..episodes import Episode, cme_margins, load_episodes
 from ..panel import Loader
 from ._base import ModelResult, as_series, check_choice, check_positive_int, check_window, date_span, ordered_index
 
-MODELS = ("constant_mean", "market")
+MODELS = ("zero_mean", "constant_mean", "market")
 ESTIMATION_WINDOW = (-120, -11)
 EVENT_WINDOW = (-10, 20)
 CAR_WINDOWS: tuple[tuple[int, int], ...] = ((-10, -1), (0, 0), (0, 4), (0, 9), (0, 19))
@@ -106,7 +106,10 @@ def event_study(returns: pd.Series, events: object, *, estimation_window: tuple[
     any extra columns (carried to the per-event table; ``group_by`` names those to aggregate
     by). Windows are in trading days of ``returns`` relative to day 0 (the first trading
     day on or after the event date); the estimation window must end before the event window
-    starts. ``model``: ``"constant_mean"`` (AR = r - mean) or ``"market"`` (AR = r - a - b m,
+    starts. ``model``: ``"zero_mean"`` (AR = r: the raw return, with the estimation window used
+    only for the variance; right when events follow unusual runs, e.g. margin hikes after
+    rallies, whose drift a fitted mean would wrongly carry into the event window),
+    ``"constant_mean"`` (AR = r - mean of the estimation window) or ``"market"`` (AR = r - a - b m,
     with ``market_returns`` on the same dates; only dates where both are known are used).
 
     Events whose day 0 or windows fall outside the data, or with fewer than
@@ -160,7 +163,7 @@ def event_study(returns: pd.Series, events: object, *, estimation_window: tuple[
         ev_rows = np.arange(pos0 + evw[0], pos0 + evw[1] + 1)
         rows = np.concatenate([est_rows, ev_rows])
         y = values[rows]
-        columns = [np.ones(len(rows))]
+        columns = [] if model == "zero_mean" else [np.ones(len(rows))]
         if m is not None:
             columns.append(m.to_numpy()[rows])
         k_base = len(columns)
@@ -170,8 +173,9 @@ def event_study(returns: pd.Series, events: object, *, estimation_window: tuple[
         fit = sm.OLS(y, design).fit()
         ar = fit.params[k_base:]
         days = np.arange(evw[0], evw[1] + 1)
-        abnormal.append(pd.DataFrame({"event": row["event"], "day": days, "date": index[ev_rows],
-                                      "ar": ar, "car": np.cumsum(ar)}))
+        abnormal.append(pd.DataFrame({"event": row["event"], **{c: row[c] for c in groups}, "day": days,
+                                      "date": index[ev_rows], "ar": ar, "car": np.cumsum(ar),
+                                      "raw_cum": np.cumsum(values[ev_rows])}))
         others = frame["date"].drop(index=i)
         contaminated = bool(((others >= index[est_rows[0]]) & (others <= index[est_rows[-1]])).any())
         base = {c: row[c] for c in frame.columns if c not in ("date",)}
@@ -185,7 +189,7 @@ def event_study(returns: pd.Series, events: object, *, estimation_window: tuple[
                               "window": _window_label(w), "car": car, "se": se, "t": car / se,
                               "p_value": float(np.squeeze(test.pvalue)), "raw_return": float(values[pos0 + w[0]: pos0 + w[1] + 1].sum()),
                               "n_est": len(est_rows), "sigma_est": float(np.sqrt(fit.scale)),
-                              "beta_market": float(fit.params[1]) if m is not None else np.nan,
+                              "beta_market": float(fit.params[k_base - 1]) if m is not None else np.nan,
                               "contaminated": contaminated})
     events_table = pd.DataFrame(per_event)
     dropped_table = pd.DataFrame(dropped, columns=["event", "date", "reason"])
@@ -424,7 +428,7 @@ class MarginEventStudyResult(EventStudyResult):
 
 
 def run_margin_event_study(loader: Loader | None = None, *, metals: tuple[str, ...] = ("gold", "silver"),
-                           model: str = "constant_mean", market: str = "spx",
+                           model: str = "zero_mean", market: str = "spx",
                            estimation_window: tuple[int, int] = ESTIMATION_WINDOW,
                            event_window: tuple[int, int] = EVENT_WINDOW,
                            car_windows: Sequence[tuple[int, int]] = CAR_WINDOWS, min_estimation_obs: int = 60,
@@ -474,7 +478,8 @@ def run_margin_event_study(loader: Loader | None = None, *, metals: tuple[str, .
               f"day 0 {events_table['day0'].min()}..{events_table['day0'].max()}; {len(dropped_table)} dropped"
               + (f" ({'; '.join(f'{d.event}: {d.reason}' for d in dropped_table.itertuples())})" if len(dropped_table) else ""))
     notes = [n for s in studies.values() for n in s.notes]
-    notes += [f"signs: {changes['sign_source'].map(lambda s: s.split(':')[0]).value_counts().to_dict()}",
+    sources = changes["sign_source"].map(lambda s: s.split(":")[0]).value_counts()
+    notes += ["the sign of each change (raise or cut) comes from " + ", ".join(f"{source} for {count}" for source, count in sources.items()),
               "margin changes cluster (e.g. five silver hikes from 2011-04-26 to 2011-05-09): their windows overlap and "
               "the cross-sectional test treats them as independent"]
     return MarginEventStudyResult(
