@@ -45,9 +45,10 @@ views.show_model_header(result)
 # ## The hinge estimate
 
 # %%
-record("kink", result.kink, label="Estimated kink", unit=f"({ratio} ratio, percent)" if ratio != "usd_bn" else "USD bn")
-record("kink_ci_low", result.kink_ci[0], label="Bootstrap CI low")
-record("kink_ci_high", result.kink_ci[1], label="Bootstrap CI high")
+x_units = {"gdp": "% of GDP", "bank_assets": "% of bank assets", "usd_bn": "USD bn"}[ratio]
+record("kink", result.kink, label="Estimated kink", unit=x_units)
+record("kink_ci_low", result.kink_ci[0], label="Bootstrap 95% CI, low", unit=x_units)
+record("kink_ci_high", result.kink_ci[1], label="Bootstrap 95% CI, high", unit=x_units)
 record("n_weeks", result.n, label="Weeks in the sample")
 result.table
 
@@ -67,7 +68,9 @@ plots.shown([fig])
 # ## The estimate beside the benchmarks
 #
 # The kink converted to USD bn at the stated denominator, beside the article's $3tn and the NY
-# Fed's 12-13% of bank assets (converted with the stated assumption).
+# Fed's 12-13% of bank assets. The NY Fed rows are converted to GDP terms with the bank assets
+# / GDP ratio of late 2021 (the last H.8 data in the snapshot); banks have shrunk relative to
+# GDP since, so those rows are indicative only and overstate today's USD level.
 
 # %%
 bench
@@ -82,7 +85,10 @@ bench
 rolling = result.rolling.dropna().reset_index()
 rolling["low"], rolling["high"] = rolling["slope"] - 1.96 * rolling["se"], rolling["slope"] + 1.96 * rolling["se"]
 fig = plots.band_chart(rolling, x="date", y="slope", low="low", high="high", title="Rolling slope of the spread on reserves",
-                       x_label="", unit="bp",
-                       caption="bp of spread per unit of the reserve ratio; a slope near zero means reserves were abundant.")
+                       x_label="", unit=f"bp per {'USD bn' if ratio == 'usd_bn' else 'percentage point'} of reserves",
+                       caption=f"bp of spread per {'USD bn of reserves' if ratio == 'usd_bn' else 'percentage point of reserves / ' + ratio}"
+                               "; a slope near zero means reserves were abundant, a steeper negative slope that the "
+                               "spread reacts more to reserves.")
 plots.shown([fig])
-record("latest_rolling_slope", rolling["slope"].iloc[-1], label="Latest rolling slope", unit="bp per unit")
+record("latest_rolling_slope", rolling["slope"].iloc[-1], label="Latest rolling slope",
+       unit=f"bp per {'USD bn' if ratio == 'usd_bn' else 'percentage point'}")

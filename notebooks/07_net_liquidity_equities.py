@@ -63,26 +63,40 @@ plots.shown([fig])
 
 # %% [markdown]
 # ## In changes: rolling beta and Granger causality
+#
+# Granger p-values three ways: the classical F test (`p_value`, homoskedastic errors), a
+# heteroskedasticity-robust Wald test (`p_value_hc1`, the one to read), and the robust test
+# without February-July 2020, the pandemic weeks that dominate both series (`p_value_hc1_excl`).
 
 # %%
 beta = result.rolling_beta["spx"].dropna().reset_index()
 beta["low"], beta["high"] = beta["slope"] - 1.96 * beta["se"], beta["slope"] + 1.96 * beta["se"]
 fig = plots.band_chart(beta, x="date", y="slope", low="low", high="high",
                        title=f"Rolling {beta_window}-week beta of S&P 500 returns on net liquidity changes",
-                       x_label="", unit="pct_change", caption="Weekly S&P 500 log return (%) per 1% change in net liquidity.")
+                       x_label="", unit="elasticity: % S&P return per 1% net liquidity change",
+                       caption="An elasticity: the weekly S&P 500 log return (%) per 1% change in net liquidity, over a "
+                               "trailing window; a band around zero means no stable link in changes.")
 plots.shown([fig])
-record("granger_p_liquidity_to_spx", result.table.loc["spx", "granger_p_liquidity_to_asset"], label="Granger p, liquidity -> S&P")
-record("granger_p_spx_to_liquidity", result.table.loc["spx", "granger_p_asset_to_liquidity"], label="Granger p, S&P -> liquidity")
-result.granger
+record("granger_p_liquidity_to_spx", result.table.loc["spx", "granger_p_liquidity_to_asset"],
+       label="Granger p (robust HC1), liquidity -> S&P")
+record("granger_p_spx_to_liquidity", result.table.loc["spx", "granger_p_asset_to_liquidity"],
+       label="Granger p (robust HC1), S&P -> liquidity")
+record("granger_p_liquidity_to_spx_excl_2020", result.table.loc["spx", "granger_p_liquidity_to_asset_excl_2020"],
+       label="Granger p (robust), liquidity -> S&P, without Feb-Jul 2020")
+result.granger[["asset", "direction", "lag", "p_value", "p_value_hc1", "p_value_hc1_excl", "n", "lags_by_ic"]]
 
 # %% [markdown]
 # ## Impulse responses (VAR, liquidity ordered first)
 
 # %%
 irf = result.irf[(result.irf["impulse"] == "d_net_liquidity") & (result.irf["response"] == "spx") & (result.irf["asset"] == "spx")]
+outside = [int(h) for h, lo, hi in zip(irf["horizon"], irf["lower"], irf["upper"]) if lo > 0 or hi < 0]
 fig = plots.band_chart(irf, x="horizon", y="irf", low="lower", high="upper",
-                       title="Response of S&P 500 returns to a net liquidity shock", x_label="weeks after the shock",
-                       unit="pct_change", caption="A band straddling zero at every horizon means no detectable response.")
+                       title="Response of weekly S&P 500 returns to a one-s.d. net liquidity shock", x_label="weeks after the shock",
+                       unit="% S&P 500 weekly return",
+                       caption="Orthogonalised impulse response, net liquidity ordered first, 95% band. "
+                               + (f"The band excludes zero at horizon(s) {', '.join(map(str, outside))} only."
+                                  if outside else "The band includes zero at every horizon."))
 plots.shown([fig])
 
 # %% [markdown]

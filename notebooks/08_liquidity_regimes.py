@@ -43,18 +43,25 @@ result.counts
 
 # %% [markdown]
 # ## Mean monthly returns by quadrant (percent, Newey-West standard errors)
+#
+# With `lag = 0` the quadrant and the return are for the same month: this measures how assets
+# moved *together* with the regime, not whether the regime predicts returns (set `lag = 1`).
 
 # %%
 means = result.table["mean"].unstack("regime")
 record("spx_mean_easing_weak", result.table.loc[("spx", "easing + weak dollar"), "mean"],
        label="S&P 500 mean monthly return, easing + weak dollar", unit="%")
-fig = plots.bar_chart(result.table.loc["spx", "mean"], title="S&P 500 mean monthly return by regime", unit="pct_change",
-                      caption="Article 004: easing + weak dollar = broad rally; tight + strong dollar = everything under pressure.")
+spx = result.table.loc["spx"]
+fig = plots.bar_chart(spx["mean"], errors=1.96 * spx["se_hac"], unit="pct_change",
+                      title=f"S&P 500 mean monthly return by regime (lag {lag}), with 95% intervals",
+                      caption="Bars: mean monthly return in each quadrant; whiskers: +/- 1.96 HAC standard errors. "
+                              "Article 004 expects the highest returns under easing + weak dollar and the lowest under "
+                              "tight + strong dollar; compare the bars and their intervals.")
 plots.shown([fig])
 result.table
 
 # %% [markdown]
-# ## Do the quadrants differ? (Wald test that the four means are equal)
+# ## Do the quadrants differ? (Wald test that the four means are equal, per asset)
 
 # %%
 result.equality

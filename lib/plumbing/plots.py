@@ -165,8 +165,11 @@ def bar_chart(values: pd.Series, *, title: str, unit: str, caption: str | None =
                   for i, v in zip(values.index, values.to_numpy())]
     ax.barh([str(i) for i in values.index], values.to_numpy(), color=bar_colors,
             xerr=None if errors is None else errors.reindex(values.index).to_numpy(), capsize=3)
-    span = float(values.abs().max() or 1)
-    ax.set_xlim(min(0.0, float(values.min())) - 0.25 * span, max(0.0, float(values.max())) + 0.25 * span)
+    reach = values.abs() if errors is None else values.abs() + errors.reindex(values.index).fillna(0).abs()
+    low = float((values - (0 if errors is None else errors.reindex(values.index).fillna(0))).min())
+    high = float((values + (0 if errors is None else errors.reindex(values.index).fillna(0))).max())
+    span = float(reach.max() or 1)
+    ax.set_xlim(min(0.0, low) - 0.2 * span, max(0.0, high) + 0.2 * span)
     for y, v in enumerate(values.to_numpy()):
         ax.annotate(value_format.format(v), xy=(v, y), xytext=(3 if v >= 0 else -3, 0), textcoords="offset points",
                     ha="left" if v >= 0 else "right", va="center", fontsize=9)

@@ -254,8 +254,10 @@ def fit_hinge(x: pd.Series, y: pd.Series, *, n_grid: int = 400, grid_quantiles: 
     table = pd.DataFrame({
         "description": [descriptions[k] for k in estimates],
         "estimate": [v[0] for v in estimates.values()],
-        "se_hac": [v[1] for v in estimates.values()],
-        "t_hac": [v[0] / v[1] if v[1] > 0 else np.nan for v in estimates.values()],
+        # the kink's location has no meaningful delta-method SE (the SSR is not smooth in k):
+        # its uncertainty is the bootstrap and profile intervals only
+        "se_hac": [np.nan if name == "kink" else v[1] for name, v in estimates.items()],
+        "t_hac": [np.nan if name == "kink" or v[1] <= 0 else v[0] / v[1] for name, v in estimates.items()],
         "ci_low_boot": [v[2][0] for v in estimates.values()],
         "ci_high_boot": [v[2][1] for v in estimates.values()],
         "ci_low_profile": [kink_ci_profile[0]] + [np.nan] * 4,
@@ -434,7 +436,9 @@ def run_reserve_demand(loader: Loader | None = None, *, spread: str = "effr_iorb
         "and the 2009-2015 zero-lower-bound years had EFFR below IOER for institutional reasons (GSE lending): "
         "the spread is not a pure price of reserve scarcity",
         "only reserves / bank assets is the NY Fed's ratio; other x's are compared with it through the benchmarks table",
-    ]
+    ] + ([f"the NY Fed rows convert 12-13% of bank assets to GDP terms with the bank assets / GDP ratio of the "
+          f"{ba_label} ({ba_to_gdp:.2f}); banks have shrunk relative to GDP since, so those rows are indicative only "
+          "and overstate the USD level today"] if ba_to_gdp is not None else [])
     return ReserveDemandResult(
         name=f"Reserve demand: hinge of {spread} on {x_col}", table=fit.table, sample=sample, spec=spec, n=fit.n,
         start=fit.start, end=fit.end, notes=notes, kink=fit.kink, kink_ci=fit.kink_ci,
