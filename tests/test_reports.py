@@ -153,7 +153,12 @@ def test_a_failing_notebook_names_the_cell_and_keeps_the_previous_report(env, tm
     path = notebooks / "90_tiny.ipynb"
     nbformat.write(good, path)
     monkeypatch.setattr(runner, "NOTEBOOKS_DIR", notebooks)
+    secret = "abcd1234secretkey0000"
+    monkeypatch.setenv("FRED_API_KEY", secret)  # the kernel inherits it; nothing it writes may show it
     first = runner.run_reports(runner.plan_jobs(["90"]), progress=False)
+    for written in env.rglob("*"):
+        if written.is_file():
+            assert secret.encode() not in written.read_bytes(), written
     assert first.rendered == ["90_tiny.html"], (first.failed, first.up_to_date)
     before = (env / "90_tiny.html").read_text()
     good.cells[2].source = "import plumbing\nplumbing.load('sofr', day, day)\nraise ValueError('broken on purpose')"

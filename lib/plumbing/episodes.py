@@ -226,7 +226,8 @@ def event_time(names: list[str] | str, episode_ids: list[str] | str, mode: str =
     t0), date and value. ``mode``: ``level`` (the quantity in its unit), ``change`` (value
     minus the value on ``baseline_day``, same unit), ``pct_change`` (percent change since
     ``baseline_day``, for prices) or ``auto`` (``pct_change`` for prices, indexes and FX,
-    ``change`` otherwise; the ``mode`` column says which). ``baseline_day`` is in business days
+    ``change`` otherwise, volatility indexes such as MOVE included, which read in points; the
+    ``mode`` column says which). ``baseline_day`` is in business days
     from t0 (default 0; a negative day measures moves from before the event, so the event day
     itself shows). Each quantity is sampled on business days as of each day with the rules of
     :func:`plumbing.panel.align_to` (daily series bridge up to 2 business days between
@@ -247,7 +248,8 @@ def event_time(names: list[str] | str, episode_ids: list[str] | str, mode: str =
         frequency = quantity_frequency(name, loader)
         name_mode = mode
         if mode == "auto":
-            name_mode = "pct_change" if quantity_unit(name, loader) in RELATIVE_UNITS else "change"
+            volatility = name in loader.catalog and loader.catalog.get(name).group == "volatility"
+            name_mode = "pct_change" if quantity_unit(name, loader) in RELATIVE_UNITS and not volatility else "change"
         for episode in chosen:
             dates = pd.bdate_range(episode.start, episode.end)
             values = align_to(series, dates, frequency)
