@@ -208,3 +208,8 @@ def test_the_display_table_puts_units_beside_both_numbers(loader):
     assert shown.loc["a002_nasdaq_1104", "data"] == "-2.039%"
     assert shown.loc["a001_sofr_1031_jump_22bp", ["claimed", "data"]].tolist() == ["0.22 pp", "0.18 pp"]
     assert shown.loc["a001_srf_1031_record", "claimed"] == "highest since 2021-07-29"
+
+
+def test_a_right_number_on_the_wrong_day_is_pointed_out(table):
+    detail = table.set_index("id").loc["a002_sofr_4_31", "detail"]
+    assert "the claimed value does hold on 2025-10-28 (4.31)" in detail

@@ -319,7 +319,23 @@ class ClaimChecker:
     def _check_value(self, claim: Claim) -> Verdict:
         actual, used = self.value_on(claim.quantity, claim.get("date"))
         how = f"{claim.quantity} on {used.date()}"
-        return self._grade(claim, actual, float(claim.get("claimed")), float(claim.get("tolerance")), how, str(used.date()))
+        verdict = self._grade(claim, actual, float(claim.get("claimed")), float(claim.get("tolerance")), how, str(used.date()))
+        if verdict.verdict != "supported":
+            hint = self._nearby_match(claim, used)
+            if hint:
+                verdict = Verdict(claim, verdict.verdict, verdict.computed, f"{verdict.detail}; {hint}", verdict.data_date)
+        return verdict
+
+    def _nearby_match(self, claim: Claim, used: pd.Timestamp, days: int = 15) -> str:
+        """When a value claim misses on its date, the nearest date within ``days`` where the
+        claimed value does hold (a right number quoted for the wrong day), if any."""
+        series = self.series(claim.quantity)
+        near = series.loc[used - pd.Timedelta(days=days):used + pd.Timedelta(days=days)]
+        hits = near[(near - float(claim.get("claimed"))).abs() <= float(claim.get("tolerance"))]
+        if hits.empty:
+            return ""
+        closest = hits.index[abs(hits.index - used).argmin()]
+        return f"the claimed value does hold on {closest.date()} ({_fmt(float(hits.loc[closest]))})"
 
     def _two_points(self, claim: Claim) -> tuple[float, pd.Timestamp, float, pd.Timestamp]:
         first, first_date = self.value_on(claim.quantity, claim.get("start"))
