@@ -213,3 +213,11 @@ def test_the_display_table_puts_units_beside_both_numbers(loader):
 def test_a_right_number_on_the_wrong_day_is_pointed_out(table):
     detail = table.set_index("id").loc["a002_sofr_4_31", "detail"]
     assert "the claimed value does hold on 2025-10-28 (4.31)" in detail
+
+
+def test_seasonal_compares_the_same_time_of_year(checker, snapshot, raw):
+    result = checker.check(claim("seasonal", "tga_wednesday", "usd_bn", date="2026-01-14", extreme="max", years=4))
+    assert result.computed == pytest.approx(raw(snapshot, "fred/WDTGAL.csv", "2026-01-14") / 1000)
+    assert result.verdict == "supported"  # 2022-2025 were all lower
+    five = checker.check(claim("seasonal", "tga_wednesday", "usd_bn", date="2026-01-14", extreme="max", years=5))
+    assert five.verdict == "partly" and "2021-01-13: 1,575.9" in five.detail  # the pandemic cash pile

@@ -9,6 +9,8 @@ Check kinds
 -----------
 value        the quantity on ``date`` is ``claimed`` within ``tolerance``
 direction    the quantity moved ``expected`` (up/down) from ``start`` to ``end``
+seasonal     the value on ``date`` is the ``max``/``min`` of the same calendar day in each of the
+             previous ``years`` years ("highest for the time of year in five years")
 change       ``value(end) - value(start)`` is ``claimed`` within ``tolerance``
 pct_change   ``(value(end) / value(start) - 1) * 100`` is ``claimed`` within ``tolerance``
 extreme      the value on ``date`` is the ``max``/``min`` since ``since`` (or of the whole
@@ -51,7 +53,7 @@ from .panel import Loader, align_to
 from .quantities import quantity, quantity_frequency, quantity_unit
 
 CLAIMS_PATH: Path = config.DATA_DIR / "claims.yaml"
-CHECK_KINDS = ("value", "change", "pct_change", "direction", "extreme", "threshold", "not_checkable")
+CHECK_KINDS = ("value", "change", "pct_change", "direction", "seasonal", "extreme", "threshold", "not_checkable")
 VERDICTS = ("supported", "partly", "contradicted", "not_checkable")
 PARTLY_FACTOR = 3.0
 
@@ -68,18 +70,20 @@ OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "change": ("bound",),
     "pct_change": ("bound",),
     "direction": (),
+    "seasonal": (),
     "extreme": ("since", "record", "rank", "transform"),
     "threshold": ("first", "since", "share", "abs"),
     "not_checkable": ("date", "start", "end", "window", "tolerance", "level", "direction"),
 }
 DATE_FIELDS = ("date", "start", "end", "since")
-NUMBER_FIELDS = ("claimed", "tolerance", "level", "share", "rank")
+NUMBER_FIELDS = ("claimed", "tolerance", "level", "share", "rank", "years")
 
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "value": ("date", "claimed", "tolerance"),
     "change": ("start", "end", "claimed", "tolerance"),
     "pct_change": ("start", "end", "claimed", "tolerance"),
     "direction": ("start", "end", "expected"),
+    "seasonal": ("date", "extreme", "years"),
     "extreme": ("date", "extreme"),
     "threshold": ("level", "direction", "window"),
     "not_checkable": ("missing",),
@@ -148,6 +152,9 @@ class Verdict:
             return f"{ordinal}{word}{of} {scope}"
         if c.check == "direction":
             return f"{c.get('expected')} from {c.get('start')} to {c.get('end')}"
+        if c.check == "seasonal":
+            word = {"max": "highest", "min": "lowest"}.get(str(c.get("extreme")), str(c.get("extreme")))
+            return f"{word} for the time of year in {c.get('years')} years"
         return ""
 
     def row(self) -> dict:
@@ -365,6 +372,29 @@ class ClaimChecker:
         moved = "up" if change > 0 else ("down" if change < 0 else "flat")
         verdict = "supported" if moved == expected else "contradicted"
         return Verdict(claim, verdict, round(change, 6), f"{text}: moved {moved}, claimed {expected}", f"{d0.date()}..{d1.date()}")
+
+    def _check_seasonal(self, claim: Claim) -> Verdict:
+        direction = claim.get("extreme")
+        if direction not in ("max", "min"):
+            raise ClaimError(f"claim {claim.id!r} field 'extreme': {direction!r}; valid: max, min")
+        value, used = self.value_on(claim.quantity, claim.get("date"))
+        earlier = []
+        for back in range(1, int(claim.get("years")) + 1):
+            day = used - pd.DateOffset(years=back)
+            try:
+                earlier.append((day, *self.value_on(claim.quantity, day)))
+            except _NotCheckable:
+                raise _NotCheckable(f"{claim.quantity} has no value near {day.date()} for the same time of year") from None
+        beats = [(d, v) for d, v, _ in earlier if (v > value if direction == "max" else v < value)]
+        listing = "; ".join(f"{obs.date()}: {_fmt(v)}" for _, v, obs in earlier)
+        word = "highest" if direction == "max" else "lowest"
+        text = (f"{claim.quantity} on {used.date()} = {_fmt(value)}; same time of year in the previous "
+                f"{len(earlier)} years: {listing}")
+        if not beats:
+            return Verdict(claim, "supported", round(value, 6), f"{text}: the {word}", str(used.date()))
+        verdict = "partly" if len(beats) == 1 else "contradicted"
+        return Verdict(claim, verdict, round(value, 6),
+                       f"{text}: {len(beats)} earlier year(s) {'higher' if direction == 'max' else 'lower'}", str(used.date()))
 
     def _check_extreme(self, claim: Claim) -> Verdict:
         transform = claim.get("transform")
