@@ -33,6 +33,7 @@ rolling_window = 104
 import pandas as pd
 
 from plumbing import plots, views
+from plumbing.models._base import with_normal_band
 from plumbing.models.reserve_demand import run_reserve_demand
 from plumbing.reports import record
 
@@ -82,8 +83,7 @@ bench
 # weeks (HAC standard errors): more negative = the spread reacts more to reserves.
 
 # %%
-rolling = result.rolling.dropna().reset_index()
-rolling["low"], rolling["high"] = rolling["slope"] - 1.96 * rolling["se"], rolling["slope"] + 1.96 * rolling["se"]
+rolling = with_normal_band(result.rolling).reset_index()
 fig = plots.band_chart(rolling, x="date", y="slope", low="low", high="high", title="Rolling slope of the spread on reserves",
                        x_label="", unit=f"bp per {'USD bn' if ratio == 'usd_bn' else 'percentage point'} of reserves",
                        caption=f"bp of spread per {'USD bn of reserves' if ratio == 'usd_bn' else 'percentage point of reserves / ' + ratio}"

@@ -34,6 +34,7 @@ band_pct = 10.0
 import pandas as pd
 
 from plumbing import plots, views
+from plumbing.models._base import with_normal_band
 from plumbing.models.net_liquidity_equities import run_net_liquidity_equities
 from plumbing.reports import record
 
@@ -69,8 +70,7 @@ plots.shown([fig])
 # without February-July 2020, the pandemic weeks that dominate both series (`p_value_hc1_excl`).
 
 # %%
-beta = result.rolling_beta["spx"].dropna().reset_index()
-beta["low"], beta["high"] = beta["slope"] - 1.96 * beta["se"], beta["slope"] + 1.96 * beta["se"]
+beta = with_normal_band(result.rolling_beta["spx"]).reset_index()
 fig = plots.band_chart(beta, x="date", y="slope", low="low", high="high",
                        title=f"Rolling {beta_window}-week beta of S&P 500 returns on net liquidity changes",
                        x_label="", unit="elasticity: % S&P return per 1% net liquidity change",

@@ -190,3 +190,14 @@ def test_robust_granger_finds_a_known_lag_under_heteroskedastic_noise():
     assert table.loc["d_net_liquidity -> asset", "p_value_hc1"] < 0.001
     assert table.loc["asset -> d_net_liquidity", "p_value_hc1"] > 0.01
     assert table.loc["d_net_liquidity -> asset", "p_value_hc1_excl"] < 0.001
+
+
+def test_normal_band_is_estimate_plus_minus_z_se():
+    import pandas as pd
+
+    from plumbing.models._base import with_normal_band
+
+    band = with_normal_band(pd.DataFrame({"slope": [1.0, None], "se": [0.5, 0.1]}))
+    assert len(band) == 1
+    assert band.loc[0, "low"] == pytest.approx(1.0 - 1.959964 * 0.5, abs=1e-5)
+    assert band.loc[0, "high"] == pytest.approx(1.0 + 1.959964 * 0.5, abs=1e-5)

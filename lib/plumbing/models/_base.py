@@ -183,3 +183,15 @@ def ordered_index(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     for key in keys:
         frame[key] = pd.Categorical(frame[key], categories=list(pd.unique(frame[key])))
     return frame.set_index(keys).sort_index(kind="stable")
+
+
+def with_normal_band(frame: pd.DataFrame, estimate: str = "slope", se: str = "se", level: float = 0.95) -> pd.DataFrame:
+    """``frame`` with ``low``/``high`` columns: ``estimate`` -/+ z * ``se`` (normal approximation,
+    ``level`` two-sided; 0.95 gives +/- 1.96 standard errors). Rows lacking either are dropped."""
+    from scipy.stats import norm
+
+    check_fraction("level", level)
+    z = float(norm.ppf(0.5 + level / 2))
+    out = frame.dropna(subset=[estimate, se]).copy()
+    out["low"], out["high"] = out[estimate] - z * out[se], out[estimate] + z * out[se]
+    return out
