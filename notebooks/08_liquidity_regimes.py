@@ -42,22 +42,40 @@ views.show_model_header(result)
 result.counts
 
 # %% [markdown]
-# ## Mean monthly returns by quadrant (percent, Newey-West standard errors)
+# ## Mean monthly returns by quadrant: with `lag = 0`, same-month co-movement, not prediction
 #
-# With `lag = 0` the quadrant and the return are for the same month: this measures how assets
-# moved *together* with the regime, not whether the regime predicts returns (set `lag = 1`).
+# With `lag = 0` (the default) a month's return is paired with the quadrant measured over the
+# three months *ending in that month*: the table says how assets moved together with the
+# regime, not whether the regime, once known, predicts the next month's return. `lag = 1` pairs
+# each return with the quadrant known at the end of the previous month. Means are in percent
+# per month with Newey-West (HAC) standard errors; the whiskers are +/- 1.96 HAC s.e.
 
 # %%
-means = result.table["mean"].unstack("regime")
+from IPython.display import Markdown, display
+
+timing = ("same month as the quadrant (lag 0): co-movement, not prediction" if lag == 0
+          else f"quadrant known {lag} month(s) before the return (lag {lag})")
+display(Markdown(f"**Pairing used here:** {timing}."))
 record("spx_mean_easing_weak", result.table.loc[("spx", "easing + weak dollar"), "mean"],
        label="S&P 500 mean monthly return, easing + weak dollar", unit="%")
 spx = result.table.loc["spx"]
-fig = plots.bar_chart(spx["mean"], errors=1.96 * spx["se_hac"], unit="pct_change",
-                      title=f"S&P 500 mean monthly return by regime (lag {lag}), with 95% intervals",
-                      caption="Bars: mean monthly return in each quadrant; whiskers: +/- 1.96 HAC standard errors. "
-                              "Article 004 expects the highest returns under easing + weak dollar and the lowest under "
-                              "tight + strong dollar; compare the bars and their intervals.")
+wald = result.equality.loc["spx"] if "spx" in result.equality.index else None
+highest, lowest = spx["mean"].idxmax(), spx["mean"].idxmin()
+caption = (f"Bars: mean monthly S&P 500 return (%) in the months of each quadrant ({timing}); whiskers: +/- 1.96 HAC "
+           f"standard errors; months per quadrant: {', '.join(f'{g} {int(n)}' for g, n in spx['n'].items())}. "
+           f"Highest mean: {highest} ({spx.loc[highest, 'mean']:.2f}%); lowest: {lowest} ({spx.loc[lowest, 'mean']:.2f}%). "
+           + (f"Wald test that the four means are equal: p = {wald['p_value']:.2f}. " if wald is not None else "")
+           + "Article 004 expects the highest returns under easing + weak dollar and the lowest under tight + strong dollar.")
+fig = plots.bar_chart(spx["mean"], errors=1.96 * spx["se_hac"], unit="percent per month",
+                      title=f"S&P 500 mean monthly return by quadrant (lag {lag}), +/- 1.96 HAC s.e.", caption=caption)
 plots.shown([fig])
+spx[["n", "mean", "se_hac", "t_hac", "p_value"]].assign(low_95=spx["mean"] - 1.96 * spx["se_hac"],
+                                                       high_95=spx["mean"] + 1.96 * spx["se_hac"])
+
+# %% [markdown]
+# ### All assets by quadrant (percent per month, HAC standard errors)
+
+# %%
 result.table
 
 # %% [markdown]

@@ -20,71 +20,200 @@
 # dates. Then the article's folk rule, "margin hikes end bull markets": does a hike precede a
 # fall more often than the unconditional share of falling windows of the same length?
 #
-# Margin hikes follow rallies, so a "normal" return estimated on the days before a hike would
-# carry the rally's drift into the event window and make every hike look like it was followed
-# by a loss. The margin study therefore measures raw returns (`margin_model="zero_mean"`: the
-# estimation window is used only for the variance); set `margin_model="constant_mean"` to see
-# that artefact. The episode study keeps a constant-mean benchmark.
+# **Why raw returns by default.** CME raises margins when prices and volatility have risen, so
+# hikes follow rallies. A constant-mean "normal" return estimated on trading days [-120, -11]
+# before a hike contains that rally's drift; subtracting it over the event window makes the
+# cumulative abnormal return (CAR) after a hike negative by construction, even when prices
+# rose. The default model here is therefore `"zero_mean"`: the abnormal return is the raw
+# return (no estimated drift), and the estimation window is used only for the variance. Over a
+# 20-day window the expected drift of a metal or an index is a fraction of a percent, small
+# beside the moves studied. The constant-mean CARs are shown beside them (`comparison_model`)
+# to make the difference visible.
 
 # %% tags=["parameters"]
 margin_model = "zero_mean"
-episode_model = "constant_mean"
+comparison_model = "constant_mean"
+episode_model = "zero_mean"
 estimation_window = [-120, -11]
 event_window = [-10, 20]
 binomial_window = [0, 9]
 assets = ["spx", "nasdaq", "gold", "btc", "usdjpy"]
 
 # %%
+import pandas as pd
+from IPython.display import Markdown, display
+
 from plumbing import plots, views
-from plumbing.models.event_study import run_episode_event_study, run_margin_event_study
+from plumbing.models.event_study import aggregate_cars, run_episode_event_study, run_margin_event_study
 from plumbing.reports import record
 
 plots.use_house_style()
-margins = run_margin_event_study(model=margin_model, estimation_window=tuple(estimation_window),
-                                 event_window=tuple(event_window), binomial_window=tuple(binomial_window))
+windows = dict(estimation_window=tuple(estimation_window), event_window=tuple(event_window))
+margins = run_margin_event_study(model=margin_model, binomial_window=tuple(binomial_window), **windows)
+comparison = run_margin_event_study(model=comparison_model, binomial_window=tuple(binomial_window), **windows)
 views.show_model_header(margins)
+
+MODEL_NAMES = {"zero_mean": "zero-mean (raw return)", "constant_mean": "constant-mean", "market": "market model"}
+
+
+def readable(table: pd.DataFrame, model: str) -> pd.DataFrame:
+    """The aggregate CAR table with the main (cross-sectional) test first and the pooled p last."""
+    columns = {"n": "events", "n_contaminated": "another event in estimation window",
+               "n_overlapping": "another event in event window", "mean_car": f"mean CAR, % ({MODEL_NAMES[model]})",
+               "se_cs": "s.e. (cross-section)", "t_cs": "t (cross-section)", "p_cs": "p (cross-section)",
+               "mean_raw_return": "mean raw return, %", "share_negative": "share of CARs < 0",
+               "p_pooled": "p pooled (secondary; assumes independent events)"}
+    return table[list(columns)].rename(columns=columns)
+
 
 # %% [markdown]
 # ## Margin changes: cumulative returns by metal and direction (percent)
 #
-# `se_cs`/`t_cs`/`p_cs` are the cross-sectional test across events (the main one);
-# `p_pooled` assumes the events are independent, which clustered hikes are not.
+# Per window: the mean CAR across events with its cross-sectional standard error, t and p (the
+# main test), the mean raw return over the same window, and how many events have another margin
+# change inside their estimation window or inside their event window. Margin changes cluster, so
+# those counts are high: with the zero-mean model a change in the estimation window only affects
+# the variance, but a change inside the event window means the CAR also contains that other
+# change's days. The last column, a pooled p-value, treats events as independent, which clustered
+# hikes are not: it is secondary and overstates significance.
 
 # %%
-margins.table
+readable(margins.table, margin_model)
 
 # %%
 raises = margins.abnormal[margins.abnormal["direction"] == "raise"]
-path = raises.groupby(["metal", "day"])["car"].mean().unstack("metal")
-fig = plots.line_chart(path, title="Mean cumulative return around CME margin raises (gold and silver futures)",
-                       unit="pct_change", x_label="trading days from the effective date", vlines={0: "effective date"},
-                       caption="Raises only. Cumulative from day -10; a raise that ended a rally would show the line "
-                               "turning down after day 0.")
+counts = raises.groupby("metal")["event"].nunique()
+path = {}
+for metal, part in raises.groupby("metal"):
+    by_day = part.groupby("day")
+    path[f"{metal} ({counts[metal]} raises): CAR, {MODEL_NAMES[margin_model]}"] = by_day["car"].mean()
+    if margin_model != "zero_mean":
+        path[f"{metal}: raw cumulative return"] = by_day["raw_cum"].mean()
+other = comparison.abnormal[comparison.abnormal["direction"] == "raise"]
+if comparison_model != margin_model:
+    for metal, part in other.groupby("metal"):
+        path[f"{metal}: CAR, {MODEL_NAMES[comparison_model]} (comparison)"] = part.groupby("day")["car"].mean()
+path = pd.DataFrame(path)
+comparison_note = ""
+if comparison_model != margin_model:
+    gaps = {metal: path.filter(like=f"{metal} (").iloc[-1, 0] - path[f"{metal}: CAR, {MODEL_NAMES[comparison_model]} (comparison)"].iloc[-1]
+            for metal in counts.index}
+    comparison_note = (f"Dashed, {MODEL_NAMES[comparison_model]} (comparison): the same after subtracting each event's mean "
+                       f"daily return over days {estimation_window[0]}..{estimation_window[1]}; "
+                       + ("raises follow rallies, so that mean is positive on average and the dashed line falls "
+                          "further below the solid one each day" if all(g > 0 for g in gaps.values())
+                          else "the gap between the lines is that fitted drift, cumulated")
+                       + f" (gap at day +{event_window[1]}: " + ", ".join(f"{m} {g:.1f} pp" for m, g in gaps.items()) + "). ")
+fig = plots.line_chart(path, title="Mean cumulative return around CME margin raises, gold and silver futures",
+                       unit="percent", x_label="trading days from the margin raise (day 0 = first trading day on or "
+                                               "after the effective date)",
+                       vlines={0: "day 0"},
+                       caption=f"Raises only ({counts.get('gold', 0)} gold, {counts.get('silver', 0)} silver). Each line "
+                               "is the mean across raises of the cumulative log return from day "
+                               f"{event_window[0]}, in percent. Solid, {MODEL_NAMES[margin_model]}: "
+                               + ("the cumulative raw return. " if margin_model == "zero_mean"
+                                  else "the cumulative abnormal return of the main model. ")
+                               + comparison_note
+                               + "Many raises overlap (clusters in 2011 and 2025-26), so the lines are not averages of "
+                                 "independent events.")
+ax = fig.axes[0]
+colors = {}
+for line in ax.get_lines():
+    label = str(line.get_label())
+    metal = label.split(" ")[0].rstrip(":")
+    if "(comparison)" in label or "raw cumulative" in label:
+        line.set_linestyle("--" if "(comparison)" in label else ":")
+    else:
+        colors[metal] = line.get_color()
+for line in ax.get_lines():
+    label = str(line.get_label())
+    metal = label.split(" ")[0].rstrip(":")
+    if ("(comparison)" in label or "raw cumulative" in label) and metal in colors:
+        line.set_color(colors[metal])
+ax.legend(loc="best", fontsize=8)
 plots.shown([fig])
 
 # %% [markdown]
+# ### The same windows under the comparison model
+#
+# Raises pooled over both metals: the mean raw return beside the mean CAR of the comparison
+# model. The gap is the pre-event drift the comparison model subtracts.
+
+# %%
+side = pd.DataFrame({
+    "events": margins.table.loc[("all", "raise"), "n"],
+    f"mean CAR, % ({MODEL_NAMES[margin_model]})": margins.table.loc[("all", "raise"), "mean_car"],
+    f"p (cross-section), {MODEL_NAMES[margin_model]}": margins.table.loc[("all", "raise"), "p_cs"],
+    "mean raw return, %": margins.table.loc[("all", "raise"), "mean_raw_return"],
+    f"mean CAR, % ({MODEL_NAMES[comparison_model]})": comparison.table.loc[("all", "raise"), "mean_car"],
+    f"p (cross-section), {MODEL_NAMES[comparison_model]}": comparison.table.loc[("all", "raise"), "p_cs"],
+})
+main_19 = margins.table.loc[("all", "raise", "[+0,+19]")]
+record("hike_mean_car_0_19", main_19["mean_car"], label=f"Mean CAR after raises, days 0..+19 ({MODEL_NAMES[margin_model]})",
+       unit="%")
+record("hike_mean_car_0_19_p_cs", main_19["p_cs"], label="Its cross-sectional p-value")
+record("hike_mean_car_0_19_comparison", comparison.table.loc[("all", "raise", "[+0,+19]"), "mean_car"],
+       label=f"Mean CAR after raises, days 0..+19 ({MODEL_NAMES[comparison_model]}, comparison)", unit="%")
+side
+
+# %% [markdown]
+# ### Raises whose event window holds no other margin change
+#
+# The cleanest subset: raises with no other change of the same metal within trading days
+# [-10, +20]. Few events, so wide intervals.
+
+# %%
+events = margins.events
+clean = events[(events["direction"] == "raise") & ~events["overlaps_event_window"].astype(bool)]
+clean_table = readable(aggregate_cars(clean.assign(metal="all"), ["metal", "direction"]), margin_model)
+record("clean_hike_events", int(clean["event"].nunique()), label="Raises with no other change in their event window")
+clean_table
+
+# %% [markdown]
+# ### Each change: CARs and flags
+#
+# CARs in percent per window (trading days from day 0). `contaminated`: another change of the
+# same metal inside the estimation window; `overlaps_event_window`: another change inside the
+# event window [-10, +20].
+
+# %%
+per_event = events.pivot_table(index=["metal", "direction", "event"], columns="window", values="car", observed=True, sort=False)
+flags = events.drop_duplicates("event").set_index(["metal", "direction", "event"])[["contaminated", "overlaps_event_window"]]
+per_event.join(flags)
+
+# %% [markdown]
 # ## Do hikes precede falls more often than chance?
+#
+# For each raise, the raw return over days `binomial_window` after day 0; the share of negative
+# windows against the share of negative windows of the same length in the metal's whole
+# history (one-sided binomial test; pooled: each event at its own metal's baseline). The
+# `non_overlapping` rows keep only raises whose window starts after the previous kept one ends.
 
 # %%
 binomial = margins.binomial.table
 record("hike_binomial_p_pooled", binomial.loc[("all", "pooled"), "p_value"], label="Binomial p, all hikes pooled")
+pooled = binomial.loc[("all", "pooled")]
+display(Markdown(f"Pooled over both metals, {int(pooled['k_negative'])} of {int(pooled['n'])} raises were followed by a "
+                 f"negative return over days {binomial_window[0]}..{binomial_window[1]} ({pooled['share_negative']:.0%}), "
+                 f"against an unconditional share of about {pooled['baseline_share']:.0%}; one-sided p = "
+                 f"{pooled['p_value']:.2f}."))
 binomial
 
 # %%
 margins.changes
 
 # %% [markdown]
-# ## Abnormal returns around the episode dates
+# ## Returns around the episode dates
 #
 # Descriptive: the episodes were chosen because markets moved, so these are not tests of a
-# hypothesis fixed in advance.
+# hypothesis fixed in advance. Same model choice as above (`episode_model`, raw returns by
+# default: several episodes follow long rallies).
 
 # %%
-episodes = run_episode_event_study(assets=tuple(assets), model=episode_model, estimation_window=tuple(estimation_window),
-                                   event_window=tuple(event_window))
+episodes = run_episode_event_study(assets=tuple(assets), model=episode_model, **windows)
 views.show_model_header(episodes)
 record("episode_events", int(episodes.aggregate["n"].max()), label="Episodes studied")
-episodes.aggregate
+readable(episodes.aggregate, episode_model)
 
 # %%
 episodes.table

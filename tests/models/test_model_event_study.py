@@ -204,11 +204,6 @@ def test_real_episode_event_study(loader):
 def test_zero_mean_model_keeps_the_raw_return_after_a_run_up():
     # a steady rally before each event (which a fitted mean would carry into the event window),
     # then a known -2% return on day 0 and flat afterwards
-    import numpy as np
-    import pandas as pd
-
-    from plumbing.models.event_study import event_study
-
     days = pd.bdate_range("2020-01-01", periods=600)
     rng = np.random.default_rng(3)
     returns = pd.Series(rng.normal(0, 0.2, len(days)), index=days)
@@ -224,3 +219,62 @@ def test_zero_mean_model_keeps_the_raw_return_after_a_run_up():
     assert zero.events["car"].to_numpy() == pytest.approx([-2.0, -2.0])
     assert (fitted.events["car"] < -2.3).all()  # the fitted mean (~0.5/day) is wrongly subtracted
     assert {"raw_cum", "day"} <= set(zero.abnormal.columns)
+
+
+def test_zero_mean_model_recovers_a_known_abnormal_return():
+    returns = simulated_returns(seed=34, mean=0.0)
+    dates = event_dates()
+    returns.loc[dates] += 5.0                                  # +5% on day 0 of every event
+    events = pd.DataFrame({"date": dates, "direction": ["raise", "cut"] * 9})
+    result = event_study(returns, events, model="zero_mean", group_by="direction")
+    for direction in ("raise", "cut"):
+        day0 = result.table.loc[(direction, "[+0,+0]")]
+        # tolerance: within 3 cross-sectional SEs of the truth, with t far above 2
+        assert abs(day0["mean_car"] - 5.0) < 3 * day0["se_cs"] and day0["t_cs"] > 10
+        before = result.table.loc[(direction, "[-10,-1]")]
+        assert abs(before["mean_car"]) < 3 * before["se_cs"]
+        # zero-mean: the CAR is the raw return, so the two columns agree exactly
+        assert result.table.loc[direction, "mean_car"].to_numpy() == pytest.approx(
+            result.table.loc[direction, "mean_raw_return"].to_numpy())
+    # no estimated drift: the one-day CAR SE is the root mean square of the estimation returns
+    per_event = result.events[result.events["window"] == "[+0,+0]"].reset_index(drop=True)
+    positions = [DAYS.get_loc(d) for d in dates]
+    rms = [np.sqrt(np.mean(returns.iloc[p - 120:p - 10].to_numpy() ** 2)) for p in positions]
+    assert np.allclose(per_event["se"], rms, rtol=1e-9)
+    # the abnormal-return frame: raw return equals AR, carries the direction, cumulates from day -10
+    ab = result.abnormal
+    assert {"direction", "ret", "raw_cum", "contaminated", "overlaps_event_window"} <= set(ab.columns)
+    assert np.allclose(ab["ar"], ab["ret"]) and np.allclose(ab["car"], ab["raw_cum"])
+    assert set(ab.loc[ab["direction"] == "raise", "event"]) == {str(d.date()) for d in dates[::2]}
+    assert "zero-mean model" in result.spec and "no estimated drift" in result.spec
+    # the constant-mean model subtracts the estimation-window mean: its CARs differ from the raw ones
+    fitted = event_study(returns, events, model="constant_mean")
+    assert not np.allclose(fitted.events["car"], fitted.events["raw_return"])
+
+
+def test_events_inside_each_others_event_window_are_flagged_and_counted():
+    returns = simulated_returns()
+    # b is on a's day +10 (event windows overlap); a and b are on c's days -100 and -90 (inside
+    # c's estimation window [-120, -11]); e is alone
+    events = pd.DataFrame({"date": [DAYS[300], DAYS[310], DAYS[400], DAYS[900]], "event": ["a", "b", "c", "e"]})
+    result = event_study(returns, events, model="zero_mean")
+    flags = result.events.drop_duplicates("event").set_index("event")
+    assert flags["overlaps_event_window"].to_dict() == {"a": True, "b": True, "c": False, "e": False}
+    assert flags["contaminated"].to_dict() == {"a": False, "b": False, "c": True, "e": False}
+    row = result.table.loc["[+0,+0]"]
+    assert row["n"] == 4 and row["n_contaminated"] == 1 and row["n_overlapping"] == 2
+    # main (cross-sectional) columns come before the secondary pooled test
+    columns = list(result.table.columns)
+    assert columns.index("p_cs") < columns.index("p_pooled") and columns[-1] == "p_pooled"
+    assert any("estimated variance" in note for note in result.notes)
+    assert any("event window" in note for note in result.notes)
+
+
+def test_real_margin_study_defaults_to_raw_returns_and_reads_as_sentences(margins):
+    assert "zero-mean model" in margins.spec
+    raises = margins.table.loc[("all", "raise")]
+    assert np.allclose(raises["mean_car"], raises["mean_raw_return"])
+    assert set(margins.abnormal["direction"]) == {"raise", "cut"}
+    text = " ".join(margins.notes) + margins.sample + margins.binomial.sample
+    assert "{" not in text and "}" not in text  # no raw Python dicts in the notes
+    assert any(note.startswith("the sign of each change") for note in margins.notes)

@@ -142,6 +142,12 @@ def test_real_reserve_demand_runs_with_finite_results(real):
     assert 1000 < kink_usd < 7000 and np.isfinite(bench.loc["estimated kink", ["ci_low_usd_bn", "ci_high_usd_bn"]]).all()
     assert "GDP" in bench.attrs["denominator"]
     assert {"NY Fed steepening 12% of bank assets", "NY Fed steepening 13% of bank assets"} <= set(bench.index)
+    # against GDP the NY Fed rows rest on the stale (2021) bank assets / GDP ratio: flagged, said so
+    nyfed = bench.loc[["NY Fed steepening 12% of bank assets", "NY Fed steepening 13% of bank assets"]]
+    assert nyfed["indicative"].all() and nyfed["note"].str.startswith("INDICATIVE ONLY: stale").all()
+    assert nyfed["note"].str.contains("2021-12-29").all()
+    assert not bench.drop(index=nyfed.index)["indicative"].any()
+    assert any("stale bank assets / GDP" in note for note in real.notes)
     assert len(real.rolling) > 500 and np.isfinite(real.rolling["slope"]).all()
 
 
@@ -174,3 +180,20 @@ def test_real_reserve_demand_rejects_unknown_names(loader):
         run_reserve_demand(loader, spread="sofr")
     with pytest.raises(ValueError, match="ratio='m2'"):
         run_reserve_demand(loader, ratio="m2")
+
+
+def test_bootstrap_kinks_on_the_grid_edge_are_counted_and_truncate_the_interval():
+    # a well-located kink: no bootstrap kink on a grid edge, the interval is not truncated
+    x, y = simulated_kink()
+    inside = fit_hinge(x, y, n_grid=100, bootstrap_reps=40, seed=4)
+    assert inside.boot_share_at_edge == (0.0, 0.0) and inside.kink_ci_truncated == (False, False)
+    assert inside.kink_grid == pytest.approx(tuple(np.quantile(x, [0.05, 0.95])))
+    assert any("not truncated" in note for note in inside.notes)
+    # a steep kink at 6.0, right at the grid's lower edge (x's 5% quantile, 5.99): the bootstrap kinks
+    # pile up on the lowest admissible grid point and the interval's lower bound is the grid edge
+    x, y = simulated_kink(kink=6.0, slope_below=-20.0)
+    low = fit_hinge(x, y, n_grid=100, bootstrap_reps=40, seed=4)
+    assert low.boot_share_at_edge[0] > 0.5 and low.kink_ci_truncated == (True, False)
+    assert low.kink_ci[0] == pytest.approx(low.kink_grid[0])
+    assert any("lower bound is truncated by the search grid" in note for note in low.notes)
+    assert pd.isna(low.table.loc["kink", "t_hac"])

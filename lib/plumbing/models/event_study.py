@@ -9,16 +9,22 @@ margins ("six times"); the folk claim is that "margin hikes end bull markets". H
 * **event day 0**: the first trading day of the asset on or after the event date (the
   effective date of a margin change, many of which apply "after the close" of that day,
   so day 0 partly precedes the change and the announcement usually precedes day 0);
-* **normal-return model** estimated over a stated **estimation window** of trading days
-  relative to day 0 (default [-120, -11]): ``constant_mean`` (default) or ``market``
-  (market model on a market index's returns);
+* **normal-return model** over a stated **estimation window** of trading days relative to
+  day 0 (default [-120, -11]): ``zero_mean`` (the abnormal return is the raw return; the
+  estimation window only gives the variance), ``constant_mean`` (minus the window's mean
+  return) or ``market`` (market model on a market index's returns). A fitted mean is wrong
+  when events follow unusual runs: CME raises margins after rallies, so the window's mean
+  carries the rally's drift and post-hike CARs come out negative by construction; the
+  real-data functions therefore default to ``zero_mean``;
 * **abnormal returns** (AR) for each day of the **event window** (default [-10, +20]) and
   **cumulative abnormal returns** (CAR) over stated sub-windows, estimated in one OLS per
   event with a dummy for each event-window day (statsmodels), so the standard error of a
   CAR includes the estimation error of the normal-return model;
 * **aggregation** across events: the mean CAR with the cross-sectional standard error (OLS
-  on a constant), and a pooled test that assumes independent events; events whose
-  estimation window contains another event of the same list are flagged (``contaminated``);
+  on a constant; the main test), the mean raw return beside it, and a secondary pooled test
+  that assumes independent events; events whose estimation window contains another event of
+  the same list are flagged (``contaminated``), and so are events whose event window contains
+  another event (``overlaps_event_window``);
 * for margin changes, **the sign** (raise or cut) from ``change_pct``, else the new vs the
   old level (converted at the futures close when CME switched from USD per contract to
   percent of notional), else the level the next change says it replaced, else the
@@ -77,6 +83,14 @@ class EventStudyResult(ModelResult):
     dropped: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+MODEL_SPECS = {
+    "zero_mean": "zero-mean model (abnormal return = raw return, no estimated drift; the estimation window gives "
+                 "only the residual variance)",
+    "constant_mean": "constant-mean model (abnormal return = return - mean return of the estimation window)",
+    "market": "market model (abnormal return = return - a - b x market return, a and b from the estimation window)",
+}
+
+
 def _as_event_frame(events: object) -> pd.DataFrame:
     if isinstance(events, pd.DataFrame):
         if "date" not in events:
@@ -114,6 +128,14 @@ def event_study(returns: pd.Series, events: object, *, estimation_window: tuple[
 
     Events whose day 0 or windows fall outside the data, or with fewer than
     ``min_estimation_obs`` estimation returns, are dropped and listed in ``dropped``.
+
+    ``abnormal`` (one row per event and event day): ``ar``, ``car`` (cumulated from the first
+    event-window day), the raw return ``ret`` and its cumulation ``raw_cum``, the ``group_by``
+    columns and the two flags. ``events`` (one row per event and CAR window) adds the flags
+    ``contaminated`` (another event inside this event's estimation window: with a fitted model
+    it shifts the normal return, with ``zero_mean`` only the variance) and
+    ``overlaps_event_window`` (another event inside this event's event window: its CAR includes
+    the other event's returns).
     """
     check_choice("model", model, MODELS)
     est = check_window("estimation_window", estimation_window)
@@ -173,11 +195,13 @@ def event_study(returns: pd.Series, events: object, *, estimation_window: tuple[
         fit = sm.OLS(y, design).fit()
         ar = fit.params[k_base:]
         days = np.arange(evw[0], evw[1] + 1)
-        abnormal.append(pd.DataFrame({"event": row["event"], **{c: row[c] for c in groups}, "day": days,
-                                      "date": index[ev_rows], "ar": ar, "car": np.cumsum(ar),
-                                      "raw_cum": np.cumsum(values[ev_rows])}))
         others = frame["date"].drop(index=i)
         contaminated = bool(((others >= index[est_rows[0]]) & (others <= index[est_rows[-1]])).any())
+        overlaps = bool(((others >= index[ev_rows[0]]) & (others <= index[ev_rows[-1]])).any())
+        abnormal.append(pd.DataFrame({"event": row["event"], **{c: row[c] for c in groups}, "day": days,
+                                      "date": index[ev_rows], "ar": ar, "car": np.cumsum(ar),
+                                      "ret": values[ev_rows], "raw_cum": np.cumsum(values[ev_rows]),
+                                      "contaminated": contaminated, "overlaps_event_window": overlaps}))
         base = {c: row[c] for c in frame.columns if c not in ("date",)}
         for w in windows:
             contrast = np.zeros(design.shape[1])
@@ -190,23 +214,33 @@ def event_study(returns: pd.Series, events: object, *, estimation_window: tuple[
                               "p_value": float(np.squeeze(test.pvalue)), "raw_return": float(values[pos0 + w[0]: pos0 + w[1] + 1].sum()),
                               "n_est": len(est_rows), "sigma_est": float(np.sqrt(fit.scale)),
                               "beta_market": float(fit.params[k_base - 1]) if m is not None else np.nan,
-                              "contaminated": contaminated})
+                              "contaminated": contaminated, "overlaps_event_window": overlaps})
     events_table = pd.DataFrame(per_event)
     dropped_table = pd.DataFrame(dropped, columns=["event", "date", "reason"])
     if events_table.empty:
         raise ValueError(f"no event could be studied: {dropped_table.to_dict('records')}")
     table = aggregate_cars(events_table, groups)
-    spec = (f"{model.replace('_', ' ')} model of daily {name} returns (percent log returns) estimated over trading days "
+    spec = (f"{MODEL_SPECS[model]} of daily {name} returns (percent log returns), estimation window trading days "
             f"{_window_label(est)} relative to day 0 (first trading day on or after the event date); AR by OLS with "
             f"one dummy per event day {_window_label(evw)}; CAR windows {', '.join(_window_label(w) for w in windows)}; "
-            "CAR SEs from the dummy regression (include estimation error); aggregate: mean CAR with cross-sectional "
-            "SE and a pooled test assuming independent events")
+            "CAR SEs from the dummy regression (include estimation error); aggregate: mean CAR with a cross-sectional "
+            "SE (main test) and, secondary, a pooled test that assumes independent events")
     n_events = events_table["event"].nunique()
     sample = (f"{n_events} events, {date_span(pd.DatetimeIndex(sorted(pd.to_datetime(events_table['day0'].unique()))))}"
               f"; returns {date_span(index)}; {len(dropped_table)} events dropped"
               + (f" ({'; '.join(f'{d.event}: {d.reason}' for d in dropped_table.itertuples())})" if len(dropped_table) else ""))
-    n_cont = int(events_table.drop_duplicates("event")["contaminated"].sum())
-    notes = [f"{n_cont} of {n_events} events have another event inside their estimation window"] if n_cont else []
+    first_rows = events_table.drop_duplicates("event")
+    n_cont = int(first_rows["contaminated"].sum())
+    n_overlap = int(first_rows["overlaps_event_window"].sum())
+    notes = []
+    if n_cont:
+        effect = ("this affects only the estimated variance (CAR standard errors), not the CARs"
+                  if model == "zero_mean" else "the other event's returns shift the fitted normal return")
+        notes.append(f"{n_cont} of {n_events} events have another event inside their estimation window "
+                     f"(flag 'contaminated'); with the {model.replace('_', '-')} model {effect}")
+    if n_overlap:
+        notes.append(f"{n_overlap} of {n_events} events have another event inside their event window "
+                     f"{_window_label(evw)} (flag 'overlaps_event_window'): their CARs include the other event's days")
     return EventStudyResult(name=f"Event study: {name}", table=table, sample=sample, spec=spec, n=n_events,
                             start=pd.Timestamp(events_table["day0"].min()), end=pd.Timestamp(events_table["day0"].max()),
                             notes=notes, events=events_table, abnormal=pd.concat(abnormal, ignore_index=True),
@@ -216,14 +250,18 @@ def event_study(returns: pd.Series, events: object, *, estimation_window: tuple[
 def aggregate_cars(per_event: pd.DataFrame, group_by: Sequence[str] = ()) -> pd.DataFrame:
     """Mean CAR per group and window with its standard errors.
 
-    ``per_event``: the ``events`` table of :func:`event_study` (columns window, car, se).
-    Columns of the result: n (events), mean_car, se_cs (cross-sectional standard error, OLS
-    of the CARs on a constant), t_cs, p_cs (t with n-1 df), se_pooled and t_pooled / p_pooled
-    (sqrt(sum of the events' CAR variances)/n; assumes independent events), share_negative.
+    ``per_event``: the ``events`` table of :func:`event_study` (columns window, car, se, and
+    optionally raw_return, contaminated, overlaps_event_window). Columns of the result, main
+    ones first: n (events), n_contaminated and n_overlapping (events flagged, see
+    :func:`event_study`), mean_car, se_cs (cross-sectional standard error, OLS of the CARs on
+    a constant), t_cs, p_cs (t with n-1 df), mean_raw_return (the raw log return over the same
+    window, percent), share_negative (of CARs); then the secondary pooled test, which assumes
+    independent events (false for clustered events): se_pooled (sqrt(sum of the events' CAR
+    variances)/n), t_pooled, p_pooled (normal).
     """
     keys = list(group_by) + ["window"]
     rows = []
-    for key, part in per_event.groupby(keys, sort=False):
+    for key, part in per_event.groupby(keys, sort=False, observed=True):
         key = key if isinstance(key, tuple) else (key,)
         cars = part["car"].to_numpy(dtype=float)
         n = len(cars)
@@ -235,9 +273,13 @@ def aggregate_cars(per_event: pd.DataFrame, group_by: Sequence[str] = ()) -> pd.
             se_cs = t_cs = p_cs = np.nan
         se_pooled = float(np.sqrt((part["se"] ** 2).sum()) / n)
         t_pooled = mean / se_pooled
-        rows.append({**dict(zip(keys, key)), "n": n, "mean_car": mean, "se_cs": se_cs, "t_cs": t_cs, "p_cs": p_cs,
-                     "se_pooled": se_pooled, "t_pooled": t_pooled, "p_pooled": float(2 * stats.norm.sf(abs(t_pooled))),
-                     "share_negative": float((cars < 0).mean())})
+        flag = lambda column: int(part[column].astype(bool).sum()) if column in part else 0  # noqa: E731
+        rows.append({**dict(zip(keys, key)), "n": n, "n_contaminated": flag("contaminated"),
+                     "n_overlapping": flag("overlaps_event_window"), "mean_car": mean, "se_cs": se_cs,
+                     "t_cs": t_cs, "p_cs": p_cs,
+                     "mean_raw_return": float(part["raw_return"].mean()) if "raw_return" in part else np.nan,
+                     "share_negative": float((cars < 0).mean()),
+                     "se_pooled": se_pooled, "t_pooled": t_pooled, "p_pooled": float(2 * stats.norm.sf(abs(t_pooled)))})
     return ordered_index(pd.DataFrame(rows), keys)
 
 
@@ -403,7 +445,8 @@ def margin_hike_binomial(returns: dict[str, pd.Series], changes: pd.DataFrame, w
     dropped = events[events["window_return"].isna()] if len(events) else events
     return BinomialResult(
         name=f"Margin {direction}s followed by a fall: binomial test", table=table,
-        sample=(f"{len(usable)} {direction} events with a complete window ({usable['metal'].value_counts().to_dict()}), "
+        sample=(f"{len(usable)} {direction} events with a complete window "
+                f"({', '.join(f'{count} {metal}' for metal, count in usable['metal'].value_counts().items())}), "
                 f"{date_span(pd.DatetimeIndex(sorted(pd.to_datetime(usable['date']))))}; {len(dropped)} left out "
                 f"(window outside the data); baselines over {baseline_start or 'the first'}..{baseline_end or 'the last'} return"),
         spec=(f"negative = raw log return summed over trading days {_window_label(w)} from day 0 (first trading day on "
@@ -439,9 +482,12 @@ def run_margin_event_study(loader: Loader | None = None, *, metals: tuple[str, .
     :func:`margin_changes`; changes whose sign cannot be established are studied under
     ``direction="unknown"`` and left out of the binomial test. Returns: GC=F / SI=F closes
     (``gold``/``silver``), daily percent log returns. ``model``/``market``: see
-    :func:`event_study` (the market model uses the ``market`` catalog key's returns).
-    ``table`` aggregates CARs by (metal, direction) and, pooled over metals, by
-    ("all", direction). ``binomial_window`` (default [0, +9]) for the binomial test.
+    :func:`event_study` (the market model uses the ``market`` catalog key's returns); the
+    default ``"zero_mean"`` measures raw returns, because hikes follow rallies and a mean
+    fitted before the event would carry the rally into the event window. ``table`` aggregates
+    CARs by (metal, direction) and, pooled over metals, by ("all", direction); ``abnormal``
+    has one row per event and day with ``metal`` and ``direction``. ``binomial_window``
+    (default [0, +9]) for the binomial test.
     """
     for metal in metals:
         check_choice("metals item", metal, tuple(CONTRACT_OUNCES))
@@ -477,7 +523,7 @@ def run_margin_event_study(loader: Loader | None = None, *, metals: tuple[str, .
     sample = (f"{n_events} margin changes studied ({', '.join(f'{m} {d}: {c}' for (m, d), c in counts.items())} in the table), "
               f"day 0 {events_table['day0'].min()}..{events_table['day0'].max()}; {len(dropped_table)} dropped"
               + (f" ({'; '.join(f'{d.event}: {d.reason}' for d in dropped_table.itertuples())})" if len(dropped_table) else ""))
-    notes = [n for s in studies.values() for n in s.notes]
+    notes = [f"{metal}: {note}" for metal, study in studies.items() for note in study.notes]
     sources = changes["sign_source"].map(lambda s: s.split(":")[0]).value_counts()
     notes += ["the sign of each change (raise or cut) comes from " + ", ".join(f"{source} for {count}" for source, count in sources.items()),
               "margin changes cluster (e.g. five silver hikes from 2011-04-26 to 2011-05-09): their windows overlap and "
@@ -509,7 +555,7 @@ class EpisodeEventStudyResult(EventStudyResult):
 
 
 def run_episode_event_study(loader: Loader | None = None, *, assets: tuple[str, ...] = EPISODE_ASSETS,
-                            episode_ids: Sequence[str] | None = None, model: str = "constant_mean", market: str = "spx",
+                            episode_ids: Sequence[str] | None = None, model: str = "zero_mean", market: str = "spx",
                             estimation_window: tuple[int, int] = ESTIMATION_WINDOW,
                             event_window: tuple[int, int] = EVENT_WINDOW,
                             car_windows: Sequence[tuple[int, int]] = CAR_WINDOWS,
@@ -517,13 +563,15 @@ def run_episode_event_study(loader: Loader | None = None, *, assets: tuple[str, 
     """Abnormal returns of ``assets`` (catalog keys of prices) around each episode's ``t0``.
 
     Episodes from ``data/episodes.yaml`` (all by default). Each asset's own trading days;
-    with ``model="market"`` the ``market`` key must differ from the asset (the market model
+    ``model`` defaults to ``"zero_mean"`` (raw returns: several episodes follow long rallies,
+    e.g. gold and silver before 2026-02, whose drift a fitted mean would subtract); with
+    ``model="market"`` the ``market`` key must differ from the asset (the market model
     of the market on itself is meaningless, so such an asset raises ValueError).
     """
     loader = loader or Loader()
     if model == "market" and market in assets:
         raise ValueError(f"market={market!r} is also in assets; the market model needs a different market index "
-                         "(or use model='constant_mean')")
+                         "(or use model='zero_mean' or 'constant_mean')")
     events = episode_event_dates(load_episodes(catalog=loader.catalog), episode_ids)
     market_returns = log_returns(loader.common(market)) if model == "market" else None
     per_event, abnormal, dropped, notes = [], [], [], []
@@ -537,10 +585,11 @@ def run_episode_event_study(loader: Loader | None = None, *, assets: tuple[str, 
         notes += [f"{asset}: {n}" for n in study.notes]
     events_table = pd.concat(per_event, ignore_index=True)
     table = ordered_index(events_table, ["asset", "event", "window"])[["date", "day0", "car", "se", "t", "p_value",
-                                                                       "raw_return", "n_est", "sigma_est", "contaminated"]]
+                                                                       "raw_return", "n_est", "sigma_est", "contaminated",
+                                                                       "overlaps_event_window"]]
     aggregate = aggregate_cars(events_table, ["asset"])
     dropped_table = pd.concat(dropped, ignore_index=True)
-    spec = (f"{model.replace('_', ' ')} model of daily percent log returns per asset, estimated over trading days "
+    spec = (f"{MODEL_SPECS[model]} of daily percent log returns per asset, estimation window trading days "
             f"{_window_label(check_window('estimation_window', estimation_window))} relative to day 0 = the episode's t0 "
             f"(or the next trading day); AR by OLS with event-day dummies over {_window_label(check_window('event_window', event_window))}; "
             "CAR SE from the dummy regression (includes estimation error)")

@@ -11,11 +11,14 @@ Wednesday takes the close at most 2 business days earlier, as :func:`plumbing.lo
    spurious-regression result of Granger and Newbold (1974), not evidence.
 2. **Work in changes.** Weekly log returns of the index (percent) against the weekly change
    of net liquidity (percent log change by default, or USD bn): the regression beta with
-   HAC standard errors, a rolling beta, Granger causality in both directions in a bivariate
-   VAR whose lag is chosen by an information criterion, and the VAR's impulse responses.
+   HAC standard errors, a rolling beta (an elasticity when liquidity is in percent), Granger
+   causality in both directions in a bivariate VAR whose lag is chosen by an information
+   criterion (heteroskedasticity-robust Wald tests, also without the Feb-Jul 2020 weeks,
+   beside the classical F test), and the VAR's impulse responses.
 3. **The "fair value" rule** that circulated from late 2022, ``S&P 500 = net liquidity (USD
    bn) / 1.1 - 1625``, evaluated after it began circulating: the error (percent and
-   points), the hit rate of its +/- band and the drift of the error over time.
+   points), the hit rate of its +/- band, the drift of the error over time and its
+   persistence, as descriptive numbers (no t-statistics; see :func:`evaluate_fair_value_rule`).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from statsmodels.tsa.stattools import adfuller, coint
 
 from ..panel import Loader
 from ..quantities import quantity
-from ._base import (ModelResult, as_series, as_timestamp, check_choice, check_positive_int, date_span, hac_mean,
+from ._base import (ModelResult, as_series, as_timestamp, check_choice, check_positive_int, date_span,
                     last_contiguous_block, newey_west_lags, ordered_index, rolling_slope)
 
 ASSETS = ("spx", "nasdaq")
@@ -201,46 +204,86 @@ def select_var_lag(data: pd.DataFrame, maxlags: int = 8, ic: str = "aic") -> tup
     return max(1, int(orders[ic])), {k: int(v) for k, v in orders.items()}
 
 
-def robust_granger_p(data: pd.DataFrame, caused: str, causing: str, lag: int, cov_type: str = "HC1") -> tuple[float, float]:
-    """Wald test that ``causing``'s ``lag`` lags add nothing to ``caused``'s equation, with a
-    heteroskedasticity-robust covariance (``HC1``). Returns (F statistic, p-value)."""
+GRANGER_COV_TYPES = ("HC0", "HC1", "HC2", "HC3", "HAC")
+#: the weeks left out by the robustness row of the Granger table: the pandemic months
+GRANGER_EXCLUDE = ("2020-02-01", "2020-07-31")
+
+
+def robust_granger_test(data: pd.DataFrame, caused: str, causing: str, lag: int, cov_type: str = "HC1",
+                        hac_lags: int | None = None) -> dict:
+    """Heteroskedasticity-robust Granger test of ``causing`` -> ``caused`` at ``lag`` lags.
+
+    OLS of ``caused`` on a constant and lags 1..``lag`` of both variables (one equation of the
+    VAR); a Wald test that the ``lag`` coefficients on ``causing``'s lags are jointly zero, with
+    a robust covariance: ``cov_type`` ``"HC1"`` (default; White with the small-sample factor)
+    or ``"HC0"``/``"HC2"``/``"HC3"``/``"HAC"`` (Newey-West, ``hac_lags``, default the
+    Newey-West rule). Rows with a missing value in the variable or any of its lags are left
+    out, so blanking weeks (NaN) removes them both as observations and as lags. Returns the
+    statistic in F form (Wald chi2 / ``lag``), its p-value (F(``lag``, n - k)), the chi2 form
+    and its p-value, and n.
+    """
+    check_choice("cov_type", cov_type, GRANGER_COV_TYPES)
+    check_positive_int("lag", lag, 1)
     lagged = {f"{column}_l{k}": data[column].shift(k) for column in (caused, causing) for k in range(1, lag + 1)}
     frame = pd.concat({"y": data[caused], **lagged}, axis=1).dropna()
-    fit = sm.OLS(frame["y"], sm.add_constant(frame.drop(columns="y"))).fit(cov_type=cov_type)
+    if len(frame) < 4 * lag + 10:
+        raise ValueError(f"only {len(frame)} complete weeks for a Granger test with {lag} lags")
+    kwargs = {}
+    if cov_type == "HAC":
+        kwargs = {"cov_kwds": {"maxlags": newey_west_lags(len(frame)) if hac_lags is None else hac_lags}}
+    fit = sm.OLS(frame["y"], sm.add_constant(frame.drop(columns="y"))).fit(cov_type=cov_type, **kwargs)
     restriction = ", ".join(f"{causing}_l{k} = 0" for k in range(1, lag + 1))
-    test = fit.wald_test(restriction, use_f=True, scalar=True)
-    return float(test.statistic), float(test.pvalue)
+    f_test = fit.wald_test(restriction, use_f=True, scalar=True)
+    chi2_test = fit.wald_test(restriction, use_f=False, scalar=True)
+    return {"wald_f": float(f_test.statistic), "p_value": float(f_test.pvalue),
+            "wald_chi2": float(chi2_test.statistic), "p_value_chi2": float(chi2_test.pvalue), "n": int(fit.nobs)}
 
 
 def granger_both_ways(changes: pd.DataFrame, asset: str, liquidity: str = "d_net_liquidity", maxlags: int = 8,
-                      ic: str = "aic", exclude: tuple[object, object] | None = ("2020-02-01", "2020-07-31")) -> pd.DataFrame:
+                      ic: str = "aic", cov_type: str = "HC1",
+                      exclude: tuple[object, object] | None = GRANGER_EXCLUDE) -> pd.DataFrame:
     """Granger causality in a bivariate VAR, both directions, lag chosen by ``ic``.
 
-    Returns two rows (``liquidity -> asset`` and ``asset -> liquidity``) with the lag, the
-    classical F test (``f_stat``, ``p_value``: homoskedastic errors), a heteroskedasticity-robust
-    Wald test of the same restriction (``p_value_hc1``), the robust test on the sample without
-    the ``exclude`` window (default Feb-Jul 2020, the pandemic weeks that dominate both series;
-    ``p_value_hc1_excl``; None to skip), and the lags every criterion would have chosen.
+    Returns two rows (``liquidity -> asset`` and ``asset -> liquidity``), each with:
+
+    * ``lag`` (chosen by ``ic`` on the full sample, and kept for every test below) and the
+      lags every criterion would have chosen (``lags_by_ic``);
+    * ``p_value_robust`` (the main test): :func:`robust_granger_test` with ``cov_type``
+      (default HC1), statistic ``wald_f_robust`` (F form);
+    * ``p_value_robust_excl`` and ``n_excl``: the same robust test with the weeks from
+      ``exclude[0]`` to ``exclude[1]`` left out, as observations and as lags (default
+      2020-02-01..2020-07-31, the pandemic weeks in which both series made their largest
+      moves; None skips it);
+    * ``f_stat``, ``df_num``, ``df_den``, ``p_value``: the classical VAR F test (statsmodels
+      ``test_causality``), which assumes homoskedastic errors, for comparison.
     """
+    check_choice("cov_type", cov_type, GRANGER_COV_TYPES)
     data = changes[[liquidity, asset]].dropna()
     lag, orders = select_var_lag(data, maxlags, ic)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = VAR(data.reset_index(drop=True)).fit(lag)
-    trimmed = None
+    trimmed, excluded = None, ""
     if exclude is not None:
-        lo, hi = pd.Timestamp(exclude[0]), pd.Timestamp(exclude[1])
+        lo, hi = as_timestamp("exclude[0]", exclude[0]), as_timestamp("exclude[1]", exclude[1])
+        if lo is None or hi is None or hi < lo:
+            raise ValueError(f"exclude={exclude!r} is not valid; give (first, last) ISO dates with first <= last")
         trimmed = data.copy()
-        trimmed.loc[lo:hi] = np.nan  # removing the rows also removes them as lags of later weeks
+        trimmed.loc[lo:hi] = np.nan  # blanked weeks drop out as observations and as lags of later weeks
+        excluded = f"{lo.date()}..{hi.date()}"
     rows = []
     for caused, causing in ((asset, liquidity), (liquidity, asset)):
         test = fit.test_causality(caused, causing, kind="f")
-        _, p_robust = robust_granger_p(data, caused, causing, lag)
-        p_excl = robust_granger_p(trimmed, caused, causing, lag)[1] if trimmed is not None else np.nan
+        robust = robust_granger_test(data, caused, causing, lag, cov_type)
+        excl = robust_granger_test(trimmed, caused, causing, lag, cov_type) if trimmed is not None else None
         rows.append({"asset": asset, "direction": f"{causing} -> {caused}", "lag": lag, "ic": ic,
+                     "cov_type": cov_type, "wald_f_robust": robust["wald_f"], "p_value_robust": robust["p_value"],
+                     "n": robust["n"], "excluded": excluded,
+                     "p_value_robust_excl": excl["p_value"] if excl else np.nan,
+                     "n_excl": excl["n"] if excl else 0,
                      "f_stat": float(test.test_statistic), "df_num": int(test.df[0]), "df_den": int(test.df[1]),
-                     "p_value": float(test.pvalue), "p_value_hc1": p_robust, "p_value_hc1_excl": p_excl,
-                     "n": int(fit.nobs), "lags_by_ic": ", ".join(f"{k}={v}" for k, v in orders.items())})
+                     "p_value": float(test.pvalue),
+                     "lags_by_ic": ", ".join(f"{k}={v}" for k, v in orders.items())})
     return pd.DataFrame(rows)
 
 
@@ -251,7 +294,10 @@ def var_impulse_responses(changes: pd.DataFrame, asset: str, liquidity: str = "d
     ``orth=True``: responses to a one-standard-deviation orthogonalised (Cholesky) shock with
     liquidity ordered first (liquidity may move the index within the week, not the reverse);
     ``orth=False``: to a one-unit reduced-form shock. Tidy columns: impulse, response,
-    horizon (weeks), irf, se, lower, upper (95%, +/-1.96 se), cum_irf, cum_se. Units: the
+    horizon (weeks), irf, se, lower, upper (pointwise 95% interval at each horizon, +/-1.96
+    asymptotic se; not a joint band over horizons), cum_irf, cum_se, and ``shock_size``: the
+    size of the impulse in the impulse variable's units (one standard deviation of its
+    orthogonalised innovation, the Cholesky diagonal, or 1 when ``orth=False``). Units: the
     response variable's (percent, or USD bn for a liquidity change in bn).
     """
     check_positive_int("periods", periods, 1)
@@ -268,12 +314,14 @@ def var_impulse_responses(changes: pd.DataFrame, asset: str, liquidity: str = "d
         cum = irf.orth_cum_effects if orth else irf.cum_effects
         cum_se = irf.cum_effect_stderr(orth=orth)
     names = list(data.columns)
+    sizes = np.diag(np.linalg.cholesky(np.asarray(fit.sigma_u))) if orth else np.ones(len(names))
     rows = []
     for i, response in enumerate(names):
         for j, impulse in enumerate(names):
             for h in range(periods + 1):
                 rows.append({"impulse": impulse, "response": response, "horizon": h, "irf": values[h, i, j],
-                             "se": se[h, i, j], "cum_irf": cum[h, i, j], "cum_se": cum_se[h, i, j]})
+                             "se": se[h, i, j], "cum_irf": cum[h, i, j], "cum_se": cum_se[h, i, j],
+                             "shock_size": float(sizes[j])})
     out = pd.DataFrame(rows)
     out["lower"] = out["irf"] - 1.96 * out["se"]
     out["upper"] = out["irf"] + 1.96 * out["se"]
@@ -300,18 +348,21 @@ def fair_value(net_liquidity_bn: pd.Series, divisor: float = FAIR_VALUE_DIVISOR,
 
 def evaluate_fair_value_rule(net_liquidity_bn: pd.Series, spx: pd.Series, start: object = "2022-11-01",
                              end: object = None, band_pct: float = 10.0, divisor: float = FAIR_VALUE_DIVISOR,
-                             offset: float = FAIR_VALUE_OFFSET, before_start: object = "2020-01-01",
-                             hac_lags: int | None = None) -> FairValueResult:
+                             offset: float = FAIR_VALUE_OFFSET, before_start: object = "2020-01-01") -> FairValueResult:
     """The fair-value rule out of sample, from ``start`` (default 2022-11-01, when it circulated).
 
     Weekly (the dates of ``net_liquidity_bn`` that also have an S&P 500 close). Error =
     S&P 500 - fair value, in points and in percent of fair value. For the window before
     ``start`` (from ``before_start``, default 2020-01-01: the period the rule was drawn on)
-    and for ``start``..``end`` (out of sample) the table gives: mean error (percent and
-    points, HAC SEs), mean absolute and root-mean-square error (percent), the hit rate of the
-    +/- ``band_pct`` band (share of weeks with |error| <= band, HAC SE), and the drift of the
-    percent error (OLS slope on time in years, percentage points per year, HAC SE). HAC lags:
-    ``hac_lags`` or the Newey-West rule. The weekly path is in ``.path``.
+    and for ``start``..``end`` (out of sample) the table gives descriptive numbers only: mean
+    error (percent and points), mean absolute and root-mean-square error (percent), the hit
+    rate of the +/- ``band_pct`` band (share of weeks with |error| <= band), the drift of the
+    percent error (OLS slope on time in years, percentage points per year), the first-order
+    autocorrelation of the weekly percent error (OLS AR(1) coefficient) and the first and last
+    errors. No standard errors or t-statistics: testing a hit rate against zero answers no
+    question, and an error whose AR(1) coefficient is close to one behaves like a random walk,
+    for which HAC t-statistics on its mean or time trend are not valid (they reject far too
+    often, the spurious-trend problem). The weekly path is in ``.path``.
     """
     start_ts = as_timestamp("start", start)
     end_ts = as_timestamp("end", end)
@@ -338,30 +389,27 @@ def evaluate_fair_value_rule(net_liquidity_bn: pd.Series, spx: pd.Series, start:
     for period, part in windows.items():
         if len(part) < 5:
             continue
-        lags = newey_west_lags(len(part)) if hac_lags is None else hac_lags
-        mean_pct, se_pct, n = hac_mean(part["error_pct"], lags)
-        mean_pts, se_pts, _ = hac_mean(part["error_pts"], lags)
-        hit, se_hit, _ = hac_mean(part["within_band"], lags)
+        error = part["error_pct"].to_numpy()
         years = ((part.index - part.index[0]).days / 365.25).to_numpy()
-        drift = sm.OLS(part["error_pct"].to_numpy(), sm.add_constant(years)).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
-        for metric, value, se in (
-            ("mean_error_pct", mean_pct, se_pct),
-            ("mean_error_pts", mean_pts, se_pts),
-            ("mean_abs_error_pct", float(part["error_pct"].abs().mean()), np.nan),
-            ("rmse_pct", float(np.sqrt((part["error_pct"] ** 2).mean())), np.nan),
-            (f"hit_rate_band_{band_pct:g}pct", hit, se_hit),
-            ("drift_pct_per_year", float(drift.params[1]), float(drift.bse[1])),
-            ("first_error_pct", float(part["error_pct"].iloc[0]), np.nan),
-            ("last_error_pct", float(part["error_pct"].iloc[-1]), np.nan),
+        drift = float(np.polyfit(years, error, 1)[0])
+        ar1 = float(sm.OLS(error[1:], sm.add_constant(error[:-1])).fit().params[1])
+        for metric, value, description in (
+            ("mean_error_pct", float(error.mean()), "mean of S&P 500 / fair value - 1 (%)"),
+            ("mean_error_pts", float(part["error_pts"].mean()), "mean of S&P 500 - fair value (index points)"),
+            ("mean_abs_error_pct", float(np.abs(error).mean()), "mean absolute error (%)"),
+            ("rmse_pct", float(np.sqrt((error ** 2).mean())), "root-mean-square error (%)"),
+            (f"hit_rate_band_{band_pct:g}pct", float(part["within_band"].mean()),
+             f"share of weeks with |error| <= {band_pct:g}% (0-1)"),
+            ("drift_pct_per_year", drift, "OLS slope of the error on time (percentage points per year)"),
+            ("error_ar1", ar1, "AR(1) coefficient of the weekly error (1 = random walk)"),
+            ("first_error_pct", float(error[0]), "error in the first week (%)"),
+            ("last_error_pct", float(error[-1]), "error in the last week (%)"),
         ):
-            rows.append({"period": period, "metric": metric, "estimate": value, "se_hac": se, "n": n,
-                         "first": part.index[0].date(), "last": part.index[-1].date()})
+            rows.append({"period": period, "metric": metric, "estimate": value, "description": description,
+                         "n": len(part), "first": part.index[0].date(), "last": part.index[-1].date()})
     table = ordered_index(pd.DataFrame(rows), ["period", "metric"])
-    # a t-statistic against zero means nothing for a hit rate, and the percent error is close to
-    # a unit root out of sample (it trends), so HAC t-stats on its mean and drift overstate
-    # precision: those are left out and the standard errors are shown as rough guides only
-    table["t_hac"] = np.nan
     oos = windows["out_of_sample"]
+    ar1_oos = float(table.loc[("out_of_sample", "error_ar1"), "estimate"])
     return FairValueResult(
         name="Fair-value rule S&P 500 = net liquidity/1.1 - 1625, out of sample", table=table,
         sample=(f"weekly, out of sample {date_span(oos.index)} (n={len(oos)})"
@@ -369,11 +417,12 @@ def evaluate_fair_value_rule(net_liquidity_bn: pd.Series, spx: pd.Series, start:
                    if "before_start" in windows else "")),
         spec=(f"fair value = net liquidity (USD bn) / {divisor:g} - {offset:g}; error = S&P 500 - fair value (points) "
               f"and S&P 500 / fair value - 1 (percent); band +/-{band_pct:g}%; out of sample from {start_ts.date()}; "
-              f"HAC Newey-West SEs (rough guides: the error trends, so no t-statistics are reported); "
-              f"drift = OLS slope of the percent error on years since the window start"),
+              "descriptive statistics only (no standard errors); drift = OLS slope of the percent error on years "
+              "since the window start; persistence = OLS AR(1) coefficient of the weekly percent error"),
         n=len(oos), start=oos.index[0], end=oos.index[-1], path=frame,
-        notes=["no t-statistics: a hit rate is not tested against zero, and the out-of-sample error trends (near a "
-               "unit root), so HAC standard errors of its mean and drift are rough guides, not a basis for tests"])
+        notes=[f"no standard errors or t-statistics: the out-of-sample weekly error has an AR(1) coefficient of "
+               f"{ar1_oos:.2f}, close to a random walk, so HAC t-statistics on its mean or its drift would overstate "
+               "precision badly; and a hit rate is a share to read, not a number to test against zero"])
 
 
 # --- convenience on the real data --------------------------------------------------------------
@@ -400,15 +449,21 @@ def run_net_liquidity_equities(loader: Loader | None = None, *, assets: tuple[st
                                end: object = None, liquidity_change: str = "pct", maxlags: int = 8, ic: str = "aic",
                                beta_window: int = 52, irf_periods: int = 12, fair_value_start: object = "2022-11-01",
                                band_pct: float = 10.0, fair_value_before_start: object = "2020-01-01",
-                               hac_lags: int | None = None) -> NetLiquidityEquitiesResult:
+                               hac_lags: int | None = None, granger_cov: str = "HC1",
+                               granger_exclude: tuple[object, object] | None = GRANGER_EXCLUDE) -> NetLiquidityEquitiesResult:
     """Everything above on the real data, weekly (Wednesdays).
 
     ``assets``: any of ``"spx"``, ``"nasdaq"`` (index closes). ``start``/``end`` cut the
     sample (default: the last contiguous run of weekly net liquidity, from 2013-09). The
     VAR lag is chosen by ``ic`` (default AIC) up to ``maxlags`` (8 weeks), separately per
     asset; ``beta_window`` weeks for the rolling beta (52); ``irf_periods`` weeks of impulse
-    responses (12). The fair-value rule is evaluated from ``fair_value_start`` (2022-11-01)
-    with a +/- ``band_pct`` (10%) band on the full weekly history (not cut by ``start``).
+    responses (12). Granger tests: heteroskedasticity-robust Wald tests with ``granger_cov``
+    (HC1) on the full sample and without ``granger_exclude`` (2020-02-01..2020-07-31; None
+    skips it), beside the classical F test (:func:`granger_both_ways`). The summary ``table``'s
+    ``granger_p_*`` columns are the robust p-values (``*_excl``: without the excluded weeks;
+    ``granger_f_p_*``: the classical F test). The fair-value rule is evaluated from
+    ``fair_value_start`` (2022-11-01) with a +/- ``band_pct`` (10%) band on the full weekly
+    history (not cut by ``start``).
     """
     if isinstance(assets, str):
         assets = (assets,)
@@ -427,7 +482,8 @@ def run_net_liquidity_equities(loader: Loader | None = None, *, assets: tuple[st
     levels, granger_rows, irfs, betas, summary = {}, [], [], {}, []
     for asset in assets:
         levels[asset] = levels_vs_changes(panel, changes, asset, hac_lags=hac_lags)
-        granger = granger_both_ways(changes, asset, maxlags=maxlags, ic=ic)
+        granger = granger_both_ways(changes, asset, maxlags=maxlags, ic=ic, cov_type=granger_cov,
+                                    exclude=granger_exclude)
         granger_rows.append(granger)
         irf = var_impulse_responses(changes, asset, lag=int(granger["lag"].iloc[0]), periods=irf_periods)
         irfs.append(irf.assign(asset=asset))
@@ -440,23 +496,30 @@ def run_net_liquidity_equities(loader: Loader | None = None, *, assets: tuple[st
                         "coint_p_levels": lv.loc["levels", "coint_p"], "coint_p_logs": lv.loc["logs", "coint_p"],
                         "beta_changes": lv.loc["changes", "slope"], "beta_changes_se_hac": lv.loc["changes", "se_hac"],
                         "r2_changes": lv.loc["changes", "r2"], "var_lag": int(to_asset["lag"]),
-                        "granger_p_liquidity_to_asset": to_asset["p_value_hc1"],
-                        "granger_p_asset_to_liquidity": to_liq["p_value_hc1"],
-                        "granger_p_liquidity_to_asset_excl_2020": to_asset["p_value_hc1_excl"],
-                        "granger_p_asset_to_liquidity_excl_2020": to_liq["p_value_hc1_excl"]})
+                        "granger_p_liquidity_to_asset": to_asset["p_value_robust"],
+                        "granger_p_liquidity_to_asset_excl": to_asset["p_value_robust_excl"],
+                        "granger_f_p_liquidity_to_asset": to_asset["p_value"],
+                        "granger_p_asset_to_liquidity": to_liq["p_value_robust"],
+                        "granger_p_asset_to_liquidity_excl": to_liq["p_value_robust_excl"],
+                        "granger_f_p_asset_to_liquidity": to_liq["p_value"]})
     table = pd.DataFrame(summary).set_index("asset")
+    table.attrs = {"granger_cov": granger_cov, "granger_excluded": granger["excluded"].iloc[0]}
     full_panel, _ = weekly_panel(nl, prices[["spx"]]) if "spx" in prices else (None, "")
     fv = None
     fv_path = pd.DataFrame()
     if full_panel is not None:
         fv = evaluate_fair_value_rule(full_panel["net_liquidity_bn"], full_panel["spx"], start=fair_value_start,
-                                      band_pct=band_pct, before_start=fair_value_before_start, hac_lags=hac_lags)
+                                      band_pct=band_pct, before_start=fair_value_before_start)
         fv_path = fv.path
     unit = "100 x log change (percent)" if liquidity_change == "pct" else "change in USD bn"
     spec = (f"weekly (Wednesday) net liquidity (Fed assets - TGA week average - ON RRP, USD bn) and index closes; "
             f"changes: net liquidity {unit}, index 100 x log return; ADF and Engle-Granger on levels; "
-            f"bivariate VAR per index (net liquidity first), lag by {ic.upper()} up to {maxlags}, Granger F-tests both "
-            f"ways, orthogonalised IRFs {irf_periods} weeks with asymptotic SEs; rolling beta {beta_window} weeks (HAC 4)")
+            f"bivariate VAR per index (net liquidity first), lag by {ic.upper()} up to {maxlags}; Granger tests both "
+            f"ways: Wald tests with {granger_cov} (heteroskedasticity-robust) covariance on the VAR equation, on the "
+            f"full sample and "
+            + (f"without {granger_exclude[0]}..{granger_exclude[1]}" if granger_exclude is not None else "(no exclusion)")
+            + f", beside the classical F test; orthogonalised IRFs (one-s.d. Cholesky shocks, net liquidity first) "
+            f"{irf_periods} weeks with asymptotic pointwise SEs; rolling beta {beta_window} weeks (HAC 4)")
     return NetLiquidityEquitiesResult(
         name="Net liquidity and equities", table=table, sample=f"weekly, {note}; changes n={len(changes)}", spec=spec,
         n=len(changes), start=changes.index[0], end=changes.index[-1],

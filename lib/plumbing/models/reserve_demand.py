@@ -17,13 +17,18 @@ bank assets. Here, much more simply:
   ``spread = a + b_below * min(x - k, 0) + b_above * max(x - k, 0) + e``, with the kink
   ``k`` found by least squares over a fixed grid; confidence intervals for ``k`` from a
   moving-block bootstrap of the weekly pairs (the main interval) and from the profile
-  likelihood (which assumes i.i.d. errors, so it is too narrow under autocorrelation);
-  Newey-West (HAC) standard errors of all four parameters from the linearised model;
+  likelihood (which assumes i.i.d. errors, so it is too narrow under autocorrelation), with
+  the share of bootstrap kinks piled on an edge of the search grid (then the interval is cut
+  by the grid); Newey-West (HAC) standard errors of the slopes and the level at the kink from
+  the linearised model (none for ``k``: the fit is not smooth in the kink's location, so a
+  delta-method standard error of ``k`` means nothing);
 * a **rolling-window slope** of the spread on the ratio (trailing window of weeks, HAC
   standard errors): a time-varying semi-elasticity, bp per percentage point of the ratio;
 * **benchmarks**: the kink converted back to USD bn at a stated denominator (GDP or bank
   assets of a stated date), beside the article's USD 3,000bn line, the NY Fed's 12% and
-  13% of bank assets and the latest reserves. The hinge can also be run on reserves in
+  13% of bank assets and the latest reserves. Against GDP the NY Fed's levels need bank
+  assets / GDP, which the snapshot has only to 2021-12 (H.8): those rows are flagged
+  ``indicative`` (a stale ratio). The hinge can also be run on reserves in
   USD bn (``ratio="usd_bn"``), the article's own terms.
 """
 
@@ -124,6 +129,12 @@ class HingeResult(ModelResult):
     kink: float = float("nan")
     kink_ci: tuple[float, float] = (float("nan"), float("nan"))
     kink_ci_profile: tuple[float, float] = (float("nan"), float("nan"))
+    #: the search grid's first and last candidate kink (units of x)
+    kink_grid: tuple[float, float] = (float("nan"), float("nan"))
+    #: shares of bootstrap kinks on the lowest / highest admissible grid point of their replication
+    boot_share_at_edge: tuple[float, float] = (float("nan"), float("nan"))
+    #: whether the bootstrap interval's lower / upper bound is set by the grid (it would reach further)
+    kink_ci_truncated: tuple[bool, bool] = (False, False)
     profile: pd.DataFrame = field(default_factory=pd.DataFrame)
     data: pd.DataFrame = field(default_factory=pd.DataFrame)
     bootstrap: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -226,8 +237,11 @@ def fit_hinge(x: pd.Series, y: pd.Series, *, n_grid: int = 400, grid_quantiles: 
         if not np.isfinite(b_ssr).any():
             continue
         j = int(np.argmin(b_ssr))
-        boot_rows.append((grid[j], b_coef[j, 0], b_coef[j, 1], b_coef[j, 2]))
-    bootstrap = pd.DataFrame(boot_rows, columns=["kink", "at_kink", "slope_below", "slope_above"])
+        admissible = np.flatnonzero(np.isfinite(b_ssr))
+        boot_rows.append((grid[j], b_coef[j, 0], b_coef[j, 1], b_coef[j, 2],
+                          j == admissible[0], j == admissible[-1]))
+    bootstrap = pd.DataFrame(boot_rows, columns=["kink", "at_kink", "slope_below", "slope_above",
+                                                 "at_low_edge", "at_high_edge"])
     bootstrap["slope_change"] = bootstrap["slope_below"] - bootstrap["slope_above"]
     alpha = (1 - ci_level) / 2
 
@@ -244,10 +258,11 @@ def fit_hinge(x: pd.Series, y: pd.Series, *, n_grid: int = 400, grid_quantiles: 
         "slope_change": (b_below - b_above, se_change, boot_ci("slope_change")),
         "at_kink": (a, se[0], boot_ci("at_kink")),
     }
+    per_x = "percentage point" if x_unit.startswith("percent") else ("unit" if x_unit in ("", "x") else x_unit)
     descriptions = {
-        "kink": f"kink k ({x_name}, {x_unit})",
-        "slope_below": f"slope below k ({y_unit} per unit of {x_name})",
-        "slope_above": f"slope above k ({y_unit} per unit of {x_name})",
+        "kink": f"kink k ({x_name}, {x_unit}; bootstrap and profile intervals only, no SE)",
+        "slope_below": f"slope below k ({y_unit} per {per_x} of {x_name})",
+        "slope_above": f"slope above k ({y_unit} per {per_x} of {x_name})",
         "slope_change": "slope below - slope above",
         "at_kink": f"fitted {y_name} at k ({y_unit})",
     }
@@ -272,13 +287,24 @@ def fit_hinge(x: pd.Series, y: pd.Series, *, n_grid: int = 400, grid_quantiles: 
              f"{len(bootstrap)} of {bootstrap_reps} bootstrap replications usable"]
     if edge:
         notes.append("the kink is at the edge of the admissible grid: the data do not locate it inside the range")
-    share_at_edge = float(np.isin(bootstrap["kink"], [grid[0], grid[-1]]).mean()) if len(bootstrap) else float("nan")
-    if share_at_edge > 0.05:
-        notes.append(f"{share_at_edge:.0%} of bootstrap kinks sit on a grid edge; the bootstrap interval is truncated by the grid")
+    # bootstrap kinks piled on an edge of the grid mean the interval is cut by the grid, not by the data
+    if len(bootstrap):
+        share_low, share_high = float(bootstrap["at_low_edge"].mean()), float(bootstrap["at_high_edge"].mean())
+    else:
+        share_low = share_high = float("nan")
+    truncated = (bool(share_low > alpha), bool(share_high > alpha))
+    if len(bootstrap):
+        edge_note = (f"{share_low:.1%} of bootstrap kinks sit on the lowest admissible grid point (grid starts at "
+                     f"{grid[0]:.3f}) and {share_high:.1%} on the highest (grid ends at {grid[-1]:.3f})")
+        cut = [side for side, flag in zip(("lower", "upper"), truncated) if flag]
+        edge_note += ("; more than the interval's tail share ({:.1%}) is there, so the bootstrap interval's {} bound "
+                      "is truncated by the search grid (the data would put it further out)".format(alpha, " and ".join(cut))
+                      if cut else "; the bootstrap interval is not truncated by the grid")
+        notes.append(edge_note)
     spec = (f"OLS hinge {y_name} = a + b_below*min({x_name}-k,0) + b_above*max({x_name}-k,0) + e; k by grid search "
             f"over {n_grid} points from the {grid_quantiles[0]:.0%} to {grid_quantiles[1]:.0%} quantile of {x_name} "
             f"({lo:.3f}..{hi:.3f}, step {grid_step:.4f}), >= {min_side} obs each side; HAC (Newey-West, {lags} lags) "
-            f"SEs of the linearised model; {ci_level:.0%} CIs: moving-block bootstrap of pairs ({bootstrap_reps} reps, "
+            f"SEs of the slopes and level from the linearised model (no SE for k); {ci_level:.0%} CIs: moving-block bootstrap of pairs ({bootstrap_reps} reps, "
             f"blocks of {length}, seed {seed}, percentile) and profile likelihood for k (chi2(1), i.i.d. errors)")
     sample = f"{date_span(both.index)}, n={n}" + (f"; {dropped} rows dropped (missing x or y)" if dropped else "")
     data = both.assign(fitted=fitted, residual=resid)
@@ -286,7 +312,9 @@ def fit_hinge(x: pd.Series, y: pd.Series, *, n_grid: int = 400, grid_quantiles: 
     return HingeResult(name=f"Hinge regression of {y_name} on {x_name}", table=table, sample=sample, spec=spec,
                        n=n, start=both.index[0], end=both.index[-1], notes=notes, kink=kink,
                        kink_ci=(table.loc["kink", "ci_low_boot"], table.loc["kink", "ci_high_boot"]),
-                       kink_ci_profile=kink_ci_profile, profile=profile, data=data, bootstrap=bootstrap)
+                       kink_ci_profile=kink_ci_profile, kink_grid=(float(grid[0]), float(grid[-1])),
+                       boot_share_at_edge=(share_low, share_high), kink_ci_truncated=truncated,
+                       profile=profile, data=data, bootstrap=bootstrap)
 
 
 # --- benchmarks ----------------------------------------------------------------------------------
@@ -312,8 +340,9 @@ def kink_benchmarks(fit: HingeResult, ratio: str, denominator_bn: float, denomin
     (``usd_bn``), with the bootstrap or profile interval where there is one. The denominator
     (``denominator_bn``) is GDP SAAR for ``"gdp"`` and ``"usd_bn"``, bank assets for
     ``"bank_assets"``. The NY Fed finding is in percent of bank assets; against GDP it is
-    converted with ``bank_assets_to_gdp`` (bank assets / GDP at a stated date, a fraction),
-    an assumption stated in the ``note`` column.
+    converted with ``bank_assets_to_gdp`` (bank assets / GDP at a stated date, a fraction):
+    those rows have ``indicative=True`` and say so in ``note``, since the ratio is from the
+    stated date (in the snapshot, the last H.8 bank assets are of 2021-12-29), not today.
     """
     check_choice("ratio", ratio, RATIOS)
     if not denominator_bn > 0:
@@ -325,25 +354,27 @@ def kink_benchmarks(fit: HingeResult, ratio: str, denominator_bn: float, denomin
 
     rows = []
     lo, hi = fit.kink_ci
-    rows.append(("estimated kink", fit.kink, lo, hi, f"hinge estimate, bootstrap CI; conversion at {denominator_label}"))
+    rows.append(("estimated kink", fit.kink, lo, hi, False, f"hinge estimate, bootstrap CI; conversion at {denominator_label}"))
     plo, phi = fit.kink_ci_profile
-    rows.append(("estimated kink (profile CI)", fit.kink, plo, phi, "same point estimate, profile-likelihood CI (i.i.d. errors)"))
+    rows.append(("estimated kink (profile CI)", fit.kink, plo, phi, False,
+                 "same point estimate, profile-likelihood CI (i.i.d. errors)"))
     red_line = RESERVES_RED_LINE_BN if in_usd else usd_bn_to_ratio(RESERVES_RED_LINE_BN, denominator_bn)
-    rows.append((f"article red line USD {RESERVES_RED_LINE_BN:,.0f}bn", red_line, np.nan, np.nan,
+    rows.append((f"article red line USD {RESERVES_RED_LINE_BN:,.0f}bn", red_line, np.nan, np.nan, False,
                  f"USD 3tn; ratio at {denominator_label}"))
     for pct in NYFED_STEEPENING_PCT_OF_BANK_ASSETS:
         if ratio == "bank_assets":
-            rows.append((f"NY Fed steepening {pct:g}% of bank assets", pct, np.nan, np.nan,
+            rows.append((f"NY Fed steepening {pct:g}% of bank assets", pct, np.nan, np.nan, False,
                          "Afonso et al. (NY Fed SR 1019): the curve steepens below roughly 12-13% of bank assets"))
         elif bank_assets_to_gdp is not None and np.isfinite(bank_assets_to_gdp):
             rows.append((f"NY Fed steepening {pct:g}% of bank assets", from_pct(pct * bank_assets_to_gdp), np.nan, np.nan,
-                         f"converted to % of GDP assuming bank assets / GDP = {bank_assets_to_gdp:.3f} ({bank_assets_to_gdp_label})"))
+                         True, f"INDICATIVE ONLY: stale bank assets / GDP ({bank_assets_to_gdp:.3f}, "
+                               f"{bank_assets_to_gdp_label}); the ratio has changed since, so this level is approximate"))
     if latest_reserves_bn is not None:
         when = pd.Timestamp(latest_date).date() if latest_date is not None else "latest"
         latest = latest_reserves_bn if in_usd else usd_bn_to_ratio(latest_reserves_bn, denominator_bn)
-        rows.append((f"latest reserves ({when})", latest, np.nan, np.nan,
+        rows.append((f"latest reserves ({when})", latest, np.nan, np.nan, False,
                      f"USD {latest_reserves_bn:,.0f}bn; ratio at {denominator_label}"))
-    raw = pd.DataFrame(rows, columns=["benchmark", "x", "ci_low", "ci_high", "note"]).set_index("benchmark")
+    raw = pd.DataFrame(rows, columns=["benchmark", "x", "ci_low", "ci_high", "indicative", "note"]).set_index("benchmark")
     out = pd.DataFrame(index=raw.index)
     if in_usd:
         for col, src in (("usd_bn", "x"), ("ci_low_usd_bn", "ci_low"), ("ci_high_usd_bn", "ci_high")):
@@ -356,10 +387,11 @@ def kink_benchmarks(fit: HingeResult, ratio: str, denominator_bn: float, denomin
         for col, src in (("usd_bn", "x"), ("ci_low_usd_bn", "ci_low"), ("ci_high_usd_bn", "ci_high")):
             out[col] = raw[src] / 100 * denominator_bn
     out["denominator_bn"] = denominator_bn
+    out["indicative"] = raw["indicative"].astype(bool)
     out["note"] = raw["note"]
     out.attrs = {"denominator": denominator_label, "ratio": ratio}
     return out[["ratio_pct", "ci_low_pct", "ci_high_pct", "usd_bn", "ci_low_usd_bn", "ci_high_usd_bn",
-                "denominator_bn", "note"]]
+                "denominator_bn", "indicative", "note"]]
 
 
 # --- convenience on the real data --------------------------------------------------------------
@@ -419,7 +451,7 @@ def run_reserve_demand(loader: Loader | None = None, *, spread: str = "effr_iorb
         both = panel[["bank_assets_bn", "gdp_bn"]].dropna()
         if len(both):
             ba_to_gdp = float(both["bank_assets_bn"].iloc[-1] / both["gdp_bn"].iloc[-1])
-            ba_label = f"week of {both.index[-1].date()}, the last with H.8 bank assets in the snapshot"
+            ba_label = f"{both.index[-1].date()}, the last week with H.8 bank assets in the snapshot"
     reserves = panel["reserves_bn"].dropna()
     benchmarks = kink_benchmarks(fit, ratio, denominator_bn, denominator_label, float(reserves.iloc[-1]),
                                  reserves.index[-1], ba_to_gdp, ba_label)
@@ -436,11 +468,12 @@ def run_reserve_demand(loader: Loader | None = None, *, spread: str = "effr_iorb
         "and the 2009-2015 zero-lower-bound years had EFFR below IOER for institutional reasons (GSE lending): "
         "the spread is not a pure price of reserve scarcity",
         "only reserves / bank assets is the NY Fed's ratio; other x's are compared with it through the benchmarks table",
-    ] + ([f"the NY Fed rows convert 12-13% of bank assets to GDP terms with the bank assets / GDP ratio of the "
-          f"{ba_label} ({ba_to_gdp:.2f}); banks have shrunk relative to GDP since, so those rows are indicative only "
-          "and overstate the USD level today"] if ba_to_gdp is not None else [])
+    ] + ([f"the NY Fed rows convert 12-13% of bank assets to GDP terms with a stale bank assets / GDP ratio "
+          f"({ba_to_gdp:.3f}, week of {ba_label}); the snapshot has no later bank assets and the ratio has changed since, "
+          "so those rows (and their USD amounts) are indicative only"] if ba_to_gdp is not None else [])
     return ReserveDemandResult(
         name=f"Reserve demand: hinge of {spread} on {x_col}", table=fit.table, sample=sample, spec=spec, n=fit.n,
         start=fit.start, end=fit.end, notes=notes, kink=fit.kink, kink_ci=fit.kink_ci,
-        kink_ci_profile=fit.kink_ci_profile, profile=fit.profile, data=fit.data, bootstrap=fit.bootstrap,
+        kink_ci_profile=fit.kink_ci_profile, kink_grid=fit.kink_grid, boot_share_at_edge=fit.boot_share_at_edge,
+        kink_ci_truncated=fit.kink_ci_truncated, profile=fit.profile, data=fit.data, bootstrap=fit.bootstrap,
         benchmarks=benchmarks, rolling=rolling, panel=panel)
