@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+import responses
 
 from plumbing.cache import SeriesCache
 from plumbing.catalog import load_catalog
@@ -80,3 +81,10 @@ def raw():
 @pytest.fixture
 def fresh_cache(tmp_path) -> SeriesCache:
     return SeriesCache(Path(tmp_path) / "cache")
+
+
+@pytest.fixture
+def mocked():
+    """HTTP mocked with ``responses``: any request not registered fails (no network)."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        yield rsps

@@ -25,11 +25,6 @@ from plumbing.sources.mof import (
 FIXTURES = Path(__file__).parent / "fixtures" / "mof"
 
 
-@pytest.fixture
-def mocked():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
 
 def raw(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()

@@ -33,11 +33,6 @@ START = pd.Timestamp("2025-10-27")
 END = pd.Timestamp("2025-11-04")
 
 
-@pytest.fixture
-def mocked():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
 
 def body(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")

@@ -26,11 +26,6 @@ from plumbing.sources.treasury import (
 FIXTURES = Path(__file__).parent / "fixtures" / "treasury"
 
 
-@pytest.fixture
-def mocked():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
 
 def page(number: int) -> dict[str, Any]:
     return json.loads((FIXTURES / f"operating_cash_balance_page{number}.json").read_text())

@@ -63,7 +63,8 @@ class DataUnavailable(RuntimeError):
     """A series could not be read from the cache nor imported from the snapshot."""
 
 
-def _timestamp(value: object, name: str) -> pd.Timestamp | None:
+def as_timestamp(name: str, value: object) -> pd.Timestamp | None:
+    """``value`` as a normalised Timestamp (None stays None); a clear error names ``name``."""
     if value is None:
         return None
     try:
@@ -186,7 +187,7 @@ class Loader:
         if not key_list:
             raise ValueError("load() needs at least one series key")
         specs = [self.catalog.get(k) for k in key_list]  # unknown keys fail here, with close matches
-        start_ts, end_ts = _timestamp(start, "start"), _timestamp(end, "end")
+        start_ts, end_ts = as_timestamp("start", start), as_timestamp("end", end)
         if start_ts is not None and end_ts is not None and end_ts < start_ts:
             raise ValueError(f"end {end_ts.date()} is before start {start_ts.date()}")
         if how not in HOW_CHOICES:

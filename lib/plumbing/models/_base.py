@@ -16,6 +16,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 
+
 @dataclass
 class ModelResult:
     """A table of estimates with the sample and the specification that produced it.
@@ -79,15 +80,6 @@ def check_window(name: str, window: object, *, allow_negative: bool = True) -> t
     if not allow_negative and window[0] < 0:
         raise ValueError(f"{name}={window!r} is not valid; it must not start before 0")
     return int(window[0]), int(window[1])
-
-
-def as_timestamp(name: str, value: object) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    try:
-        return pd.Timestamp(value).normalize()
-    except (ValueError, TypeError):
-        raise ValueError(f"{name}={value!r} is not a date; use an ISO date such as '2022-11-01'") from None
 
 
 def as_series(name: str, values: object) -> pd.Series:

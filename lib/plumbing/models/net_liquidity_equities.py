@@ -33,9 +33,9 @@ from statsmodels.stats.stattools import durbin_watson
 from statsmodels.tsa.api import VAR
 from statsmodels.tsa.stattools import adfuller, coint
 
-from ..panel import Loader
+from ..panel import Loader, as_timestamp
 from ..quantities import quantity
-from ._base import (ModelResult, as_series, as_timestamp, check_choice, check_positive_int, date_span,
+from ._base import (ModelResult, as_series, check_choice, check_positive_int, date_span,
                     last_contiguous_block, newey_west_lags, ordered_index, rolling_slope)
 
 ASSETS = ("spx", "nasdaq")

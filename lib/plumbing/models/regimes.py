@@ -32,9 +32,9 @@ import pandas as pd
 import statsmodels.api as sm
 
 from ..indicators import REGIME_LABELS, liquidity_dollar_regimes
-from ..panel import FFILL_LIMIT_BDAYS, Loader, align_asof
+from ..panel import FFILL_LIMIT_BDAYS, Loader, align_asof, as_timestamp
 from ..quantities import quantity
-from ._base import ModelResult, as_timestamp, check_choice, check_positive_int, date_span, ordered_index
+from ._base import ModelResult, check_choice, check_positive_int, date_span, ordered_index
 
 #: asset key -> label (catalog keys; IWM is split- and dividend-adjusted, the others are price indexes)
 ASSETS: dict[str, str] = {

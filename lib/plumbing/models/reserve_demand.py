@@ -43,9 +43,9 @@ import statsmodels.api as sm
 from scipy import stats
 
 from ..indicators import RESERVES_RED_LINE_BN
-from ..panel import Loader
+from ..panel import Loader, as_timestamp
 from ..quantities import quantity
-from ._base import (ModelResult, as_series, as_timestamp, check_choice, check_fraction, check_positive_int,
+from ._base import (ModelResult, as_series, check_choice, check_fraction, check_positive_int,
                     date_span, newey_west_lags, rolling_slope)
 
 SPREADS = ("effr_iorb_bp", "sofr_iorb_bp")
