@@ -20,10 +20,11 @@
 # TGA - ON RRP), the price of overnight cash (SOFR and SOFR - IORB), rate volatility (MOVE),
 # yen carry (USDJPY and US 2Y - Japan 2Y) and credit (high-yield OAS), plus reserves, the TGA,
 # ON RRP and the Fed's repo facility. Every number is computed from the data listed in the
-# header; change `as_of` to see another day.
+# header. By default (`as_of = "latest"`) the monitor stands on the latest date that every
+# series on the watch list covers; pass any date to see another day.
 
 # %% tags=["parameters"]
-as_of = "2026-02-06"
+as_of = "latest"
 lookback_years = 2
 percentile_years = 5
 stress_window = 252
@@ -33,13 +34,18 @@ import pandas as pd
 
 from plumbing import plots, views
 from plumbing.episodes import load_events
+from plumbing.freshness import resolve_as_of
 from plumbing.quantities import liquidity_stress, quantity_frame
 from plumbing.reports import record
 
 plots.use_house_style()
 WATCH = ["net_liquidity", "sofr", "sofr_iorb_bp", "move", "usdjpy", "us2y_jp2y_bp", "hy_oas",
          "reserves", "tga_daily", "on_rrp", "repo_take_up"]
-start = pd.Timestamp(as_of) - pd.DateOffset(years=lookback_years)
+requested_as_of = as_of
+as_of = resolve_as_of(as_of, WATCH)
+record("as_of", str(as_of.date()), label="Monitor date" + (" (latest date the whole watch list covers)"
+                                                           if requested_as_of == "latest" else ""))
+start = as_of - pd.DateOffset(years=lookback_years)
 events = load_events(start, as_of)
 events = events[events["kind"] != "cme_margin"]
 
@@ -64,7 +70,7 @@ table.style.format(precision=2, na_rep="missing")
 # %%
 frame = quantity_frame(WATCH, start, as_of)
 fig = plots.small_multiples(frame, units=frame.attrs["units"], titles={n: views.title_of(n) for n in WATCH},
-                            title=f"Watch list, {start.date()} to {as_of}", events=events,
+                            title=f"Watch list, {start.date()} to {as_of.date()}", events=events,
                             caption="Net liquidity and reserves are the water level; SOFR - IORB and repo take-up show the "
                                     "price and the backstop; MOVE, the US-Japan spread and HY OAS show whether stress spreads.")
 plots.shown([fig])

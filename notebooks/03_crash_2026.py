@@ -122,18 +122,27 @@ plots.shown([fig])
 # %% [markdown]
 # ## Valuation
 #
-# The Buffett indicator needs a market-cap series. The only one in the data is the Wilshire
-# 5000 full-cap index (points approximate US market cap in USD bn), which ends 2023-02-08, so
-# the article's 230% for February 2026 cannot be checked here: the chart stops where the data
-# stop. Forward P/E history is not free data: the article's figures (22.0x against a 30-year
-# mean of 17.1x) are shown as quoted in the claims table, marked not checkable.
+# The Buffett indicator needs a market-cap series. The data hold none of the Fed's Z.1 equity
+# values, so it uses a **Wilshire 5000 proxy for market cap**: the Wilshire 5000 index, whose
+# points approximate US market capitalisation in USD bn and understate the Z.1 measure. FRED's
+# copy ends 2023-02-08; Yahoo's ^W5000 continues it once the two copies are checked to agree
+# where both exist (the splice date and the agreement are stated under the chart). The
+# denominator is the GDP of the latest quarter published by each date. Forward P/E history is
+# not free data: the article's figures (22.0x against a 30-year mean of 17.1x) are shown as
+# quoted in the claims table, marked not checkable.
 
 # %%
-buffett = indicators.buffett_indicator(load(["wilshire5000", "gdp"], freq="B"))
-record("buffett_available_until", str(buffett.available_until.date()), label="Buffett indicator data end")
-fig = plots.line_chart(buffett.series.loc["2000":].dropna(), title="Market cap / GDP (Wilshire 5000 points / GDP)",
-                       unit="percent", caption=f"{buffett.method}. Data end {buffett.available_until.date()}; nothing after that "
-                                               "is estimated.")
+buffett = indicators.buffett_indicator(load(["wilshire5000", "wilshire5000_yahoo", "gdp"]))
+on_t0 = buffett.series.loc[:t0].dropna()
+record("buffett_available_until", str(buffett.available_until.date()), label=f"{buffett.label}: data end")
+record("buffett_splice_date", str(buffett.splice.splice_date.date()), label="Wilshire 5000 splice date (FRED to Yahoo)")
+record("buffett_on_t0", on_t0.iloc[-1], label=f"Market cap / GDP ({buffett.label}) on {on_t0.index[-1].date()}",
+       unit="%")
+fig = plots.line_chart(buffett.series.loc["2000":].dropna().rename(f"Market cap / GDP ({buffett.label})"),
+                       title=f"Market cap / GDP, {buffett.label}", unit="percent", hline=230,
+                       hline_label="230%: article 000's figure for February 2026",
+                       caption=f"{buffett.method}. Data end {buffett.available_until.date()}; nothing after that is "
+                               "estimated. Source: FRED WILL5000PRFC, Yahoo Finance ^W5000, BEA GDP via FRED.")
 plots.shown([fig])
 
 # %% [markdown]

@@ -80,7 +80,7 @@ result.table
 x_unit = "usd_bn" if ratio == "usd_bn" else "percent"
 bench = result.benchmarks
 level = bench["usd_bn" if ratio == "usd_bn" else "ratio_pct"]
-lines = {(f"{label} (indicative: 2021 bank assets/GDP)" if bench.loc[label, "indicative"] else label): value
+lines = {(f"{label} (indicative: stale bank assets/GDP)" if bench.loc[label, "indicative"] else label): value
          for label, value in level.items() if label.startswith(("article", "NY Fed", "latest"))}
 fig = plots.scatter_fit(result.data, x="x", y="y", fitted="fitted", title=f"{spread} against {x_name}, weekly",
                         x_unit=x_unit, y_unit="bp", x_label=x_name, y_label=spread, vlines=lines,
@@ -88,7 +88,7 @@ fig = plots.scatter_fit(result.data, x="x", y="y", fitted="fitted", title=f"{spr
                         caption="Points: weekly observations; black line: the fitted hinge. Left of the kink the fitted "
                                 "spread rises as reserves fall; right of it the fitted slope is close to flat. Dashed "
                                 "lines: the article's $3tn and the latest reserves at today's GDP, and the NY Fed's 12-13% "
-                                "of bank assets converted with the stale 2021 bank assets/GDP ratio (indicative only).")
+                                f"of bank assets, converted with {bench.attrs['nyfed_conversion']}.")
 plots.shown([fig])
 
 # %% [markdown]
@@ -96,13 +96,12 @@ plots.shown([fig])
 #
 # The kink converted to USD bn at the stated denominator, beside the article's $3tn and the NY
 # Fed's 12-13% of bank assets. The NY Fed's finding is in percent of *bank assets*; to put it in
-# GDP terms (and USD) the rows marked `indicative` use bank assets / GDP of 2021-12-29, the last
-# week with H.8 bank assets in the snapshot. That ratio is stale (it has changed since and the
-# snapshot cannot say by how much), so those two rows are indicative only, not a benchmark to
-# test the kink against.
+# GDP terms (and USD) the NY Fed rows use bank assets / GDP of the latest week with H.8 bank
+# assets (the note column states the week and the ratio). Were that week more than half a year
+# older than the latest reserves, the rows would be flagged `indicative`.
 
 # %%
-bench.rename(index=lambda label: f"{label} (INDICATIVE: stale 2021 bank assets/GDP)" if bench.loc[label, "indicative"]
+bench.rename(index=lambda label: f"{label} (INDICATIVE: stale bank assets/GDP)" if bench.loc[label, "indicative"]
              else label)
 
 # %% [markdown]

@@ -88,3 +88,22 @@ def mocked():
     """HTTP mocked with ``responses``: any request not registered fails (no network)."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         yield rsps
+
+
+@pytest.fixture(scope="session")
+def coverage(snapshot):
+    """``coverage(file)`` -> (first_date, last_date, rows) as the snapshot's manifests state them.
+
+    Tests that assert where a series starts or stops read it here (or from the data), never
+    from a hard-coded date, so a newer snapshot does not break them.
+    """
+    rows = {}
+    for name in ("MANIFEST.csv", "MARKET_MANIFEST.csv"):
+        with open(snapshot.path(name), newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                rows[row["file"]] = (row["first_date"], row["last_date"], int(row["rows"]))
+
+    def lookup(file: str) -> tuple[str, str, int]:
+        return rows[file]
+
+    return lookup

@@ -1,5 +1,8 @@
 """Indicators against values computed by hand from the raw snapshot files."""
 
+import csv
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -81,13 +84,65 @@ def test_reserves_to_gdp_uses_the_last_completed_quarter(q, snapshot, raw):
     assert value == pytest.approx(raw(snapshot, "fred/WRESBAL.csv", "2025-10-29") / 1000 / gdp_q3 * 100)
 
 
-def test_buffett_indicator_says_where_its_data_stop(loader, snapshot, raw):
-    result = ind.buffett_indicator(loader.load(["wilshire5000", "gdp"], freq="B"))
-    assert result.available_until == pd.Timestamp("2023-02-08")
-    assert "Wilshire" in result.method
-    assert result.series.loc["2019-12-30"] == pytest.approx(
+def _csv_dates(snapshot, file):
+    with open(snapshot.path(file), newline="", encoding="utf-8") as handle:
+        return [row[0] for row in list(csv.reader(handle))[1:]]
+
+
+@pytest.fixture(scope="module")
+def buffett(loader):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ind.buffett_indicator(loader.load(["wilshire5000", "wilshire5000_yahoo", "gdp"]))
+
+
+def test_buffett_indicator_splices_fred_wilshire_with_yahoo_after_fred_stops(buffett, snapshot, raw):
+    fred_last = max(_csv_dates(snapshot, "fred/WILL5000PRFC.csv"))
+    yahoo_after = min(d for d in _csv_dates(snapshot, "yahoo/_W5000.csv") if d > fred_last)
+    assert buffett.splice.splice_date == pd.Timestamp(yahoo_after) == pd.Timestamp("2023-02-09")
+    assert str(buffett.splice.splice_date.date()) in buffett.method
+    assert buffett.splice.overlap_days > 8000 and abs(buffett.splice.median_ratio - 1) < 1e-4
+    assert buffett.available_until == pd.Timestamp(max(_csv_dates(snapshot, "yahoo/_W5000.csv")))
+    assert buffett.label == "Wilshire 5000 proxy for market cap" and buffett.label in buffett.method
+    # before the splice: FRED's copy over the GDP of Q3 2019 (published 30 days after 2019-09-30)
+    assert buffett.series.loc["2019-12-30"] == pytest.approx(
         raw(snapshot, "fred/WILL5000PRFC.csv", "2019-12-30") / raw(snapshot, "fred/GDP.csv", "2019-07-01") * 100)
-    assert result.series.loc["2024-01-02":].isna().all()
+    # late 2025: Yahoo's copy over Q3 2025 GDP; finite
+    late_2025 = buffett.series.loc["2025-11-04"]
+    assert np.isfinite(late_2025) and late_2025 == pytest.approx(
+        raw(snapshot, "yahoo/_W5000.csv", "2025-11-04", "Close") / raw(snapshot, "fred/GDP.csv", "2025-07-01") * 100)
+    # the 4-day gap in March 2026 stays a gap
+    assert pd.Timestamp("2026-03-05") not in buffett.series.index
+
+
+def test_buffett_indicator_divides_by_the_gdp_published_by_each_date(buffett, snapshot, raw):
+    # 2026-01-15: Q4 2025 has ended (2025-12-31) but is not published until about 2026-01-30,
+    # so the denominator is still Q3 2025 (a "latest completed quarter" rule would use Q4)
+    assert buffett.gdp_quarter.loc["2026-01-15"] == pd.Timestamp("2025-09-30")
+    assert buffett.series.loc["2026-01-15"] == pytest.approx(
+        raw(snapshot, "yahoo/_W5000.csv", "2026-01-15", "Close") / raw(snapshot, "fred/GDP.csv", "2025-07-01") * 100)
+    assert buffett.gdp_quarter.loc["2026-02-06"] == pd.Timestamp("2025-12-31")
+    assert buffett.series.loc["2026-02-06"] == pytest.approx(
+        raw(snapshot, "yahoo/_W5000.csv", "2026-02-06", "Close") / raw(snapshot, "fred/GDP.csv", "2025-10-01") * 100)
+
+
+def test_buffett_indicator_without_the_continuation_stops_with_fred(loader):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = ind.buffett_indicator(loader.load(["wilshire5000", "gdp"]))
+    assert result.available_until == pd.Timestamp("2023-02-08") and result.splice is None
+
+
+def test_a_splice_of_copies_that_disagree_is_refused():
+    days = pd.bdate_range("2020-01-01", periods=400)
+    primary = pd.Series(np.linspace(100, 140, 400), index=days, name="a")
+    shifted = pd.Series(primary.to_numpy() * 1.01, index=days + pd.offsets.BDay(20), name="b")
+    with pytest.raises(ind.SpliceMismatch, match="median"):
+        ind.splice_continuation(primary.iloc[:300], shifted)
+    with pytest.raises(ind.SpliceMismatch, match="share 0 dates"):
+        ind.splice_continuation(primary.iloc[:100], primary.iloc[200:].rename("b"))
+    ok = ind.splice_continuation(primary.iloc[:300], primary.rename("b"))
+    assert ok.splice_date == days[300] and len(ok.series) == 400 and ok.series.equals(primary)
 
 
 def test_missing_inputs_fail_with_the_load_call_to_make():

@@ -28,8 +28,9 @@ def test_bad_arguments_name_the_value_and_the_choices(loader, kwargs, message):
         loader.load("sofr", **kwargs)
 
 
-def test_window_beyond_coverage_warns_with_the_coverage(loader):
-    with pytest.warns(CoverageWarning, match=r"tga_daily covers 2022-04-18\.\.2026-09-22"):
+def test_window_beyond_coverage_warns_with_the_coverage(loader, coverage):
+    first, last, _ = coverage("treasury/TGA_CLOSING_BALANCE.csv")
+    with pytest.warns(CoverageWarning, match=rf"tga_daily covers {first}\.\.{last}"):
         frame = loader.load("tga_daily", start="2021-01-01", end="2022-12-31", freq="B")
     assert frame.index.min() == pd.Timestamp("2021-01-01")  # the window asked for...
     assert frame.loc[:"2022-04-15", "tga_daily"].isna().all()  # ...with nothing invented before coverage
@@ -89,21 +90,21 @@ def test_attrs_describe_units_sources_and_coverage(loader):
     assert frame.attrs["coverage"]["hy_oas"][0] == "1996-12-31"
 
 
-def test_daily_series_are_not_carried_past_their_last_observation(loader):
+def test_daily_series_are_not_carried_past_their_last_observation(loader, coverage):
     frame = loader.load(["wilshire5000", "fed_assets"], "2023-02-01", "2023-02-28", freq="B")
-    assert frame["wilshire5000"].last_valid_index() == pd.Timestamp("2023-02-08")
+    assert frame["wilshire5000"].last_valid_index() == pd.Timestamp(coverage("fred/WILL5000PRFC.csv")[1])
     assert frame["fed_assets"].notna().all()  # weekly levels still carried between releases
 
 
-def test_a_missing_period_is_not_filled_from_the_previous_one(loader, snapshot, raw):
+def test_a_missing_period_is_not_filled_from_the_previous_one(loader, snapshot, raw, coverage):
     # M2 is published to 2026-06 (dated 2026-06-01): July 2026 has no value of its own
     monthly = loader.load("m2", "2026-04-01", "2026-08-31", freq="M")
     assert monthly.loc["2026-07-31":, "m2"].isna().all()
     assert monthly.loc["2026-06-30", "m2"] == raw(snapshot, "fred/M2SL.csv", "2026-06-01")
     # WTREGEN ends 2026-07-15 while WALCL runs to 2026-08-19: later weeks have no TGA
     weekly = loader.load(["tga_weekly", "fed_assets"], "2026-07-01", freq="W")
-    assert weekly["tga_weekly"].last_valid_index() == pd.Timestamp("2026-07-15")
-    assert weekly.index.max() == pd.Timestamp("2026-08-19")  # no row past the data
+    assert weekly["tga_weekly"].last_valid_index() == pd.Timestamp(coverage("fred/WTREGEN.csv")[1])
+    assert weekly.index.max() == pd.Timestamp(coverage("fred/WALCL.csv")[1])  # no row past the data
 
 
 def test_weekly_values_hold_four_business_days_on_a_daily_grid(loader):

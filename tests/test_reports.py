@@ -3,6 +3,7 @@
 Rendering all notebooks once takes well under a minute; the module shares one render.
 """
 
+import csv
 import html
 import json
 import re
@@ -48,6 +49,9 @@ def test_every_notebook_renders_with_the_index(rendered):
     assert len(ALL_THEMED) >= 6 and len(jobs) == len(ALL_THEMED) + 1
     assert sorted(summary.rendered) == sorted(job.output for job in jobs)
     index = (out / "index.html").read_text()
+    assert re.search(r"How old the data are.</strong> The newest data the reports read are from \d{4}-\d\d-\d\d, "
+                     r"\d+ days? old on \d{4}-\d\d-\d\d", index)
+    assert "gold (last" in index  # the metals stop before the other daily series
     for job in jobs:
         assert (out / job.output).is_file()
         assert f'href="{job.output}"' in index
@@ -73,19 +77,38 @@ def test_2025_report_shows_the_spread_and_the_selloff(rendered):
     assert values["tga_contribution_bn"] < 0  # the TGA build-up drained liquidity
 
 
-def test_2026_report_shows_the_tga_and_the_metals_crash(rendered):
+def test_2026_report_shows_the_tga_and_the_metals_crash(rendered, snapshot, raw, coverage):
     out, _, _ = rendered
     values = records(out, "03_crash_2026.html")
     assert values["tga_on_t0_bn"] == pytest.approx(893.245)
     assert values["silver_move_on_t0"] < -25 and values["gold_move_on_t0"] < -5
     assert values["silver_margin_latest_pct"] == 18
-    assert values["buffett_available_until"] == "2023-02-08"
+    # the Wilshire 5000 proxy for market cap now runs past FRED's end, spliced with Yahoo's copy
+    assert values["buffett_splice_date"] == "2023-02-09"
+    assert values["buffett_available_until"] == coverage("yahoo/_W5000.csv")[1]
+    gdp_q4 = raw(snapshot, "fred/GDP.csv", "2025-10-01")  # Q4 2025, published by 2026-01-30 (t0)
+    assert values["buffett_on_t0"] == pytest.approx(raw(snapshot, "yahoo/_W5000.csv", "2026-01-30", "Close") / gdp_q4 * 100)
+    page = (out / "03_crash_2026.html").read_text()
+    assert "Wilshire 5000 proxy for market cap" in page
 
 
-def test_monitor_comparison_claims_and_episode_reports(rendered):
+def _last_row_date(snapshot, file):
+    with open(snapshot.path(file), newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))[-1][0]
+
+
+def test_monitor_comparison_claims_and_episode_reports(rendered, snapshot, raw):
     out, _, _ = rendered
     monitor = records(out, "00_liquidity_monitor.html")
-    assert monitor["sofr_iorb_latest"] == pytest.approx(-1.0)  # SOFR 3.64 - IORB 3.65 on 2026-02-06
+    # by default the monitor stands on the latest date its whole watch list covers: weekly net
+    # liquidity ends with the week-average TGA (WTREGEN), the first of the watch list to stop
+    as_of = _last_row_date(snapshot, "fred/WTREGEN.csv")
+    assert monitor["as_of"] == as_of
+    spread = (raw(snapshot, "fred/SOFR.csv", as_of) - raw(snapshot, "fred/IORB.csv", as_of)) * 100
+    assert monitor["sofr_iorb_latest"] == pytest.approx(spread)
+    page = (out / "00_liquidity_monitor.html").read_text()
+    assert re.search(r"The newest data in this report are from \d{4}-\d\d-\d\d, \d+ days? old on", page)
+    assert "stops early?" in page
     assert records(out, "04_episode_comparison.html")["episodes_compared"] == 6
     claims = records(out, "05_claims_check.html")
     assert sum(claims[f"count_{v}"] for v in ("supported", "partly", "contradicted", "not_checkable")) >= 30

@@ -68,3 +68,17 @@ def test_reserves_weekly_average_in_billions(loader, snapshot, raw):
 
 def test_jgb_2y_from_the_mof_file(loader):
     assert at(loader.load("jp2y", "2025-11-01", "2025-11-10"), "jp2y", "2025-11-04") == pytest.approx(0.945)
+
+
+def test_bank_assets_run_to_the_new_h8_vintage(loader, snapshot, raw, coverage):
+    frame = loader.load("bank_assets")
+    assert str(frame.index.max().date()) == coverage("fred/TLAACBW027SBOG.csv")[1] == "2026-04-15"
+    assert frame.loc["2019-09-18", "bank_assets"] == raw(snapshot, "fred/TLAACBW027SBOG.csv", "2019-09-18")
+    assert frame.loc["2019-09-18", "bank_assets"] == pytest.approx(17449.5369)  # the manifest's check value
+
+
+def test_bank_deposits_in_billions(loader, snapshot, raw):
+    frame = loader.load("bank_deposits", "2023-03-01", "2023-03-31")
+    assert frame.loc["2023-03-15", "bank_deposits"] == raw(snapshot, "fred/DPSACBW027SBOG.csv", "2023-03-15")
+    assert frame.loc["2023-03-15", "bank_deposits"] == pytest.approx(17432.754)  # the SVB week, as the manifest says
+    assert frame.attrs["units"]["bank_deposits"] == "usd_bn"

@@ -162,32 +162,129 @@ def pct_change_over(series: pd.Series, periods: int) -> pd.Series:
 
 # --- valuation ---------------------------------------------------------------------------
 
+#: how the market-cap input of the Buffett indicator is labelled wherever it is shown
+MARKET_CAP_PROXY_LABEL = "Wilshire 5000 proxy for market cap"
+#: BEA publishes its first (advance) GDP estimate of a quarter about this many days after it ends
+GDP_RELEASE_LAG_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Splice:
+    """A series continued by another copy of the same index after its last observation.
+
+    ``series`` takes ``primary`` up to its last date and ``continuation`` strictly after it;
+    ``splice_date`` is the first date taken from the continuation. The overlap statistics
+    compare the two copies on their common dates (ratio continuation / primary): how many
+    dates, the median ratio, the share of dates within 0.05% and the largest gap in percent.
+    """
+
+    series: pd.Series
+    splice_date: pd.Timestamp | None
+    overlap_days: int
+    median_ratio: float
+    share_within_5bp: float
+    max_abs_diff_pct: float
+
+    def describe(self) -> str:
+        """One sentence for captions and notes."""
+        when = self.splice_date.date() if self.splice_date is not None else "never (no later observation)"
+        return (f"spliced on {when}; the two copies agree on {self.overlap_days:,} common dates "
+                f"(median ratio {self.median_ratio:.5f}, {self.share_within_5bp:.1%} within 0.05%, "
+                f"largest difference {self.max_abs_diff_pct:.2f}%)")
+
+
+class SpliceMismatch(ValueError):
+    """Two copies of one index disagree where both exist, so one cannot continue the other."""
+
+
+def splice_continuation(primary: pd.Series, continuation: pd.Series, *, min_overlap: int = 250,
+                        max_median_diff_pct: float = 0.05) -> Splice:
+    """Continue ``primary`` with ``continuation`` after its last date, after checking they agree.
+
+    Both are levels of the same index (same points, no rescaling is applied). The splice is
+    refused (:class:`SpliceMismatch`) when the copies share fewer than ``min_overlap`` dates or
+    their median absolute difference on the common dates exceeds ``max_median_diff_pct``
+    percent. Nothing is filled: dates in neither copy stay absent.
+    """
+    primary, continuation = primary.dropna(), continuation.dropna()
+    common = primary.index.intersection(continuation.index)
+    if len(common) < min_overlap:
+        raise SpliceMismatch(f"{primary.name} and {continuation.name} share {len(common)} dates; "
+                             f"at least {min_overlap} are needed to check that they agree")
+    ratio = continuation.loc[common] / primary.loc[common]
+    diff_pct = (ratio - 1).abs() * 100
+    if float(diff_pct.median()) > max_median_diff_pct:
+        raise SpliceMismatch(f"{continuation.name} differs from {primary.name} by a median "
+                             f"{diff_pct.median():.3f}% on {len(common)} common dates (limit {max_median_diff_pct}%)")
+    last = primary.index.max()
+    after = continuation.loc[continuation.index > last]
+    series = pd.concat([primary, after]).rename(primary.name)
+    return Splice(series=series, splice_date=after.index.min() if len(after) else None, overlap_days=len(common),
+                  median_ratio=float(ratio.median()), share_within_5bp=float((diff_pct <= 0.05).mean()),
+                  max_abs_diff_pct=float(diff_pct.max()))
+
+
+def latest_published_quarter(quarterly: pd.Series, dates: pd.DatetimeIndex,
+                             release_lag_days: int = GDP_RELEASE_LAG_DAYS) -> pd.DataFrame:
+    """For each date, the value of the latest quarter already published by then.
+
+    ``quarterly`` is dated at the start (FRED) or the end of its quarter. A quarter counts as
+    published ``release_lag_days`` calendar days after it ends (BEA's advance estimate comes
+    about 30 days after the quarter; releases delayed by events, such as the Oct-Nov 2025
+    shutdown, are not modelled). Values are today's vintage: later revisions are not undone.
+    Returns columns ``value`` and ``quarter_end`` (the quarter used), NaN before the first
+    release.
+    """
+    quarterly = quarterly.dropna()
+    quarter_end = quarterly.index + pd.offsets.QuarterEnd(0)
+    published = pd.DataFrame({"published": quarter_end + pd.Timedelta(days=release_lag_days),
+                              "quarter_end": quarter_end, "value": quarterly.to_numpy()}).sort_values("published")
+    left = pd.DataFrame({"date": pd.DatetimeIndex(dates)})
+    merged = pd.merge_asof(left, published, left_on="date", right_on="published", direction="backward")
+    return merged.set_index(pd.DatetimeIndex(dates, name="date"))[["value", "quarter_end"]]
+
+
 @dataclass(frozen=True)
 class BuffettIndicator:
-    """Market cap / GDP, with how it was measured and where the data stop."""
+    """Market cap / GDP, with how it was measured, the splice and where the data stop."""
 
     series: pd.Series  # percent
     method: str
     available_until: pd.Timestamp | None
+    splice: Splice | None = None
+    gdp_quarter: pd.Series | None = None  # quarter end of the GDP used on each date
+    label: str = MARKET_CAP_PROXY_LABEL
 
 
-def buffett_indicator(frame: pd.DataFrame) -> BuffettIndicator:
-    """US equity market value / nominal GDP, percent, where a market-cap series exists.
+def buffett_indicator(frame: pd.DataFrame, *, release_lag_days: int = GDP_RELEASE_LAG_DAYS) -> BuffettIndicator:
+    """US equity market value / nominal GDP, percent: a Wilshire 5000 proxy for market cap.
 
-    The only market-cap measure in the data is the Wilshire 5000 Full Cap price index, whose
+    The only market-cap measure in the data is the Wilshire 5000 Total Market index, whose
     points approximate total US market capitalisation in USD bn (1 point ~ USD 1bn; it
-    understates the Fed's Z.1 equity valuation). The series ends 2023-02-08, when its FRED
-    copy stops; after that the indicator is missing, not extended. Pass
-    ``load(["wilshire5000", "gdp"], freq="B")``.
+    understates the Fed's Z.1 equity valuation): so the numerator is labelled a *proxy*.
+    FRED's copy (``wilshire5000``, business days, withdrawn, ends 2023-02-08) is continued by
+    Yahoo's ``wilshire5000_yahoo`` after its last date, once the two are checked to agree
+    (:func:`splice_continuation`). Without ``wilshire5000_yahoo`` in the frame the series
+    stops where FRED's does. The denominator is nominal GDP (SAAR, USD bn) of the latest
+    quarter *published* by each date (:func:`latest_published_quarter`). Pass
+    ``load(["wilshire5000", "wilshire5000_yahoo", "gdp"])`` (native dates, not aligned).
+    Dates without a market-cap observation (holidays, the March 2026 gap) are absent.
     """
     _require(frame, "wilshire5000", "gdp")
-    series = (frame["wilshire5000"] / frame["gdp"] * 100).rename("buffett_indicator")
-    last = series.last_valid_index()
-    return BuffettIndicator(
-        series=series,
-        method="Wilshire 5000 Full Cap index points (~USD bn of US market cap) / nominal GDP (SAAR) x 100",
-        available_until=last,
-    )
+    fred = frame["wilshire5000"].dropna().rename("wilshire5000")
+    splice = None
+    market_cap = fred
+    if "wilshire5000_yahoo" in frame.columns:
+        splice = splice_continuation(fred, frame["wilshire5000_yahoo"].rename("wilshire5000_yahoo"))
+        market_cap = splice.series
+    gdp = latest_published_quarter(frame["gdp"], market_cap.index, release_lag_days)
+    series = (market_cap / gdp["value"] * 100).dropna().rename("buffett_indicator")
+    method = (f"{MARKET_CAP_PROXY_LABEL}: Wilshire 5000 index points (~USD bn of US market cap; FRED WILL5000PRFC"
+              + (f", continued by Yahoo ^W5000, {splice.describe()}" if splice is not None else "")
+              + f") / nominal GDP (SAAR) of the latest quarter published by each date "
+                f"(a quarter counts as published {release_lag_days} days after it ends) x 100")
+    return BuffettIndicator(series=series, method=method, available_until=series.last_valid_index(), splice=splice,
+                            gdp_quarter=gdp["quarter_end"].reindex(series.index))
 
 
 # --- stress composite -------------------------------------------------------------------

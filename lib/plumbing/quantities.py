@@ -60,9 +60,10 @@ QUANTITIES: dict[str, Quantity] = {q.name: q for q in (
              "GDP of the latest completed quarter carried to each week"),
     Quantity("reserves_minus_red_line", "Reserves - USD 3tn", "usd_bn",
              ("reserves",), None, ind.distance_to_red_line_bn),
-    Quantity("buffett_indicator", "Market cap (Wilshire 5000 points) / GDP", "percent",
-             ("wilshire5000", "gdp"), "B", lambda f: ind.buffett_indicator(f).series,
-             "Wilshire 5000 ends 2023-02-08; no market-cap series after that"),
+    Quantity("buffett_indicator", f"Market cap / GDP ({ind.MARKET_CAP_PROXY_LABEL})", "percent",
+             ("wilshire5000", "wilshire5000_yahoo", "gdp"), None, lambda f: ind.buffett_indicator(f).series,
+             f"{ind.MARKET_CAP_PROXY_LABEL}: FRED WILL5000PRFC continued by Yahoo ^W5000 after 2023-02-08; "
+             "GDP of the latest quarter published by each date"),
 )}
 
 

@@ -126,13 +126,17 @@ def real(loader):
     return run_reserve_demand(loader, bootstrap_reps=20, n_grid=120)
 
 
-def test_real_reserve_demand_runs_with_finite_results(real):
+def test_real_reserve_demand_runs_with_finite_results(real, snapshot, raw, coverage):
     assert np.isfinite(real.table[["estimate", "ci_low_boot", "ci_high_boot"]].to_numpy()).all()
     assert np.isfinite(real.table.drop(index="kink")["se_hac"].to_numpy()).all()
     assert 850 <= real.n <= 950  # weekly 2009-01 .. 2026, minus weeks without GDP or spread
     assert real.start >= pd.Timestamp("2009-01-01")
-    # GDP 2026Q1 (dated 2026-03-31) holds until the next quarter end (exclusive): last week 2026-06-24
-    assert real.end == pd.Timestamp("2026-06-24")
+    # the latest GDP quarter holds until the next quarter end (exclusive): the last week is the
+    # last Wednesday before the end of the quarter after the latest GDP's quarter
+    gdp_quarter_end = pd.Timestamp(coverage("fred/GDP.csv")[1]) + pd.offsets.QuarterEnd(0)
+    holds_until = gdp_quarter_end + pd.offsets.QuarterEnd(1)
+    assert real.end == min(holds_until - pd.offsets.Week(weekday=2),
+                           pd.Timestamp(coverage("fred/WRESBAL.csv")[1]))
     assert "weekly" in real.sample and "n=" in real.sample and "effr_iorb_bp" in real.spec
     lo, hi = real.panel["reserves_to_gdp_pct"].quantile([0.05, 0.95])
     assert lo - 1e-9 <= real.kink <= hi + 1e-9
@@ -142,21 +146,40 @@ def test_real_reserve_demand_runs_with_finite_results(real):
     assert 1000 < kink_usd < 7000 and np.isfinite(bench.loc["estimated kink", ["ci_low_usd_bn", "ci_high_usd_bn"]]).all()
     assert "GDP" in bench.attrs["denominator"]
     assert {"NY Fed steepening 12% of bank assets", "NY Fed steepening 13% of bank assets"} <= set(bench.index)
-    # against GDP the NY Fed rows rest on the stale (2021) bank assets / GDP ratio: flagged, said so
+    # against GDP the NY Fed rows convert with bank assets / GDP of the latest H.8 week (2026-04-15,
+    # GDP 2026Q1): recent, so not flagged; the ratio is read from the raw files here
+    last_h8 = coverage("fred/TLAACBW027SBOG.csv")[1]
+    ratio = raw(snapshot, "fred/TLAACBW027SBOG.csv", last_h8) / raw(snapshot, "fred/GDP.csv", "2026-01-01")
+    assert 0.75 < ratio < 0.83  # about 0.79, not the 0.943 of 2021
     nyfed = bench.loc[["NY Fed steepening 12% of bank assets", "NY Fed steepening 13% of bank assets"]]
-    assert nyfed["indicative"].all() and nyfed["note"].str.startswith("INDICATIVE ONLY: stale").all()
-    assert nyfed["note"].str.contains("2021-12-29").all()
-    assert not bench.drop(index=nyfed.index)["indicative"].any()
-    assert any("stale bank assets / GDP" in note for note in real.notes)
+    assert nyfed["ratio_pct"].to_numpy() == pytest.approx([12 * ratio, 13 * ratio])
+    assert not nyfed["indicative"].any() and nyfed["note"].str.contains(last_h8).all()
+    assert nyfed.loc["NY Fed steepening 12% of bank assets", "usd_bn"] == pytest.approx(
+        12 * ratio / 100 * raw(snapshot, "fred/GDP.csv", "2026-01-01"))
+    assert not bench["indicative"].any()
+    assert not any("stale" in note for note in real.notes)
     assert len(real.rolling) > 500 and np.isfinite(real.rolling["slope"]).all()
 
 
-def test_real_reserve_demand_on_bank_assets_uses_2009_2021_only(loader):
+def test_real_reserve_demand_on_bank_assets_ends_with_the_h8_data(loader, snapshot, raw, coverage):
     result = run_reserve_demand(loader, ratio="bank_assets", bootstrap_reps=10, n_grid=80)
-    assert result.end <= pd.Timestamp("2021-12-29") and result.start >= pd.Timestamp("2009-01-01")
-    assert 600 <= result.n <= 700
+    last_h8 = coverage("fred/TLAACBW027SBOG.csv")[1]
+    assert result.end == pd.Timestamp(last_h8) and result.start >= pd.Timestamp("2009-01-01")
+    assert 850 <= result.n <= 950  # weekly 2009-01 .. 2026-04
     assert result.benchmarks.loc["NY Fed steepening 12% of bank assets", "ratio_pct"] == 12.0
-    assert "2021-12-29" in result.benchmarks.attrs["denominator"]
+    assert last_h8 in result.benchmarks.attrs["denominator"]
+    assert result.benchmarks["denominator_bn"].iloc[0] == pytest.approx(raw(snapshot, "fred/TLAACBW027SBOG.csv", last_h8))
+
+
+def test_a_stale_bank_assets_ratio_is_flagged_indicative():
+    x, y = simulated_kink()
+    fit = fit_hinge(x, y, n_grid=100, bootstrap_reps=10)
+    fresh = kink_benchmarks(fit, "gdp", 30000.0, "GDP test", bank_assets_to_gdp=0.8, bank_assets_to_gdp_label="recent")
+    stale = kink_benchmarks(fit, "gdp", 30000.0, "GDP test", bank_assets_to_gdp=0.8, bank_assets_to_gdp_label="old",
+                            bank_assets_to_gdp_stale=True)
+    row = "NY Fed steepening 12% of bank assets"
+    assert fresh.loc[row, "ratio_pct"] == pytest.approx(9.6) and not fresh.loc[row, "indicative"]
+    assert stale.loc[row, "indicative"] and stale.loc[row, "note"].startswith("INDICATIVE ONLY: stale")
 
 
 def test_real_reserve_demand_with_sofr_starts_in_2018(loader):

@@ -9,7 +9,7 @@ bank assets. Here, much more simply:
 
 * data, **weekly** (weeks ending Wednesday): reserves (WRESBAL, week average, USD bn);
   reserves as a percent of nominal GDP (latest completed quarter, SAAR) and, where H.8 bank
-  assets exist in the snapshot (2009-2021 only), as a percent of commercial bank assets;
+  assets exist (in the snapshot 1973 to April 2026), as a percent of commercial bank assets;
   the spreads EFFR - IORB and SOFR - IORB (IOER before 2021-07-29), in bp, averaged over the
   business days of the same week (weeks with fewer than ``min_days`` daily spreads are
   dropped and counted, never filled);
@@ -27,8 +27,8 @@ bank assets. Here, much more simply:
 * **benchmarks**: the kink converted back to USD bn at a stated denominator (GDP or bank
   assets of a stated date), beside the article's USD 3,000bn line, the NY Fed's 12% and
   13% of bank assets and the latest reserves. Against GDP the NY Fed's levels need bank
-  assets / GDP, which the snapshot has only to 2021-12 (H.8): those rows are flagged
-  ``indicative`` (a stale ratio). The hinge can also be run on reserves in
+  assets / GDP, taken at the latest week with H.8 bank assets; when that week lags the
+  latest reserves by more than ``STALE_RATIO_WEEKS`` those rows are flagged ``indicative``. The hinge can also be run on reserves in
   USD bn (``ratio="usd_bn"``), the article's own terms.
 """
 
@@ -50,6 +50,8 @@ from ._base import (ModelResult, as_series, check_choice, check_fraction, check_
 
 SPREADS = ("effr_iorb_bp", "sofr_iorb_bp")
 RATIOS = ("gdp", "bank_assets", "usd_bn")
+#: a bank assets / GDP ratio older than this (weeks before the latest reserves) is stale for conversions
+STALE_RATIO_WEEKS = 26
 RATIO_COLUMNS = {"gdp": "reserves_to_gdp_pct", "bank_assets": "reserves_to_bank_assets_pct", "usd_bn": "reserves_bn"}
 RATIO_UNITS = {"gdp": "percent of GDP", "bank_assets": "percent of bank assets", "usd_bn": "USD bn"}
 #: NY Fed (Afonso et al. 2022): the demand curve steepens below roughly 12-13% of bank assets
@@ -80,7 +82,7 @@ def reserve_panel(loader: Loader | None = None, start: object = "2009-01-01", en
 
     Columns: ``reserves_bn`` (WRESBAL week average, USD bn), ``gdp_bn`` (nominal GDP SAAR of
     the latest completed quarter, USD bn), ``bank_assets_bn`` (H.8 total assets of commercial
-    banks, Wednesday level, USD bn; 2009-2021 only), ``reserves_to_gdp_pct``,
+    banks, Wednesday level, USD bn; to 2026-04 in the snapshot), ``reserves_to_gdp_pct``,
     ``reserves_to_bank_assets_pct`` (percent), ``effr_iorb_bp`` and ``sofr_iorb_bp`` (weekly
     means of the daily spreads to IORB/IOER, bp) with ``effr_days`` and ``sofr_days``. Rows
     are the weeks on which reserves were observed; other columns may be missing there (they
@@ -331,7 +333,8 @@ def usd_bn_to_ratio(usd_bn: float, denominator_bn: float) -> float:
 
 def kink_benchmarks(fit: HingeResult, ratio: str, denominator_bn: float, denominator_label: str,
                     latest_reserves_bn: float | None = None, latest_date: object = None,
-                    bank_assets_to_gdp: float | None = None, bank_assets_to_gdp_label: str = "") -> pd.DataFrame:
+                    bank_assets_to_gdp: float | None = None, bank_assets_to_gdp_label: str = "",
+                    bank_assets_to_gdp_stale: bool = False) -> pd.DataFrame:
     """The estimated kink beside the article's USD 3tn line and the NY Fed's 12-13%.
 
     ``ratio`` says what the hinge's x was: ``"gdp"`` (reserves, percent of GDP),
@@ -340,9 +343,10 @@ def kink_benchmarks(fit: HingeResult, ratio: str, denominator_bn: float, denomin
     (``usd_bn``), with the bootstrap or profile interval where there is one. The denominator
     (``denominator_bn``) is GDP SAAR for ``"gdp"`` and ``"usd_bn"``, bank assets for
     ``"bank_assets"``. The NY Fed finding is in percent of bank assets; against GDP it is
-    converted with ``bank_assets_to_gdp`` (bank assets / GDP at a stated date, a fraction):
-    those rows have ``indicative=True`` and say so in ``note``, since the ratio is from the
-    stated date (in the snapshot, the last H.8 bank assets are of 2021-12-29), not today.
+    converted with ``bank_assets_to_gdp`` (bank assets / GDP at a stated date, a fraction,
+    labelled by ``bank_assets_to_gdp_label``). With ``bank_assets_to_gdp_stale=True`` (the
+    ratio's date lags the latest reserves by more than :data:`STALE_RATIO_WEEKS` weeks) those
+    rows have ``indicative=True`` and say so in ``note``.
     """
     check_choice("ratio", ratio, RATIOS)
     if not denominator_bn > 0:
@@ -366,9 +370,12 @@ def kink_benchmarks(fit: HingeResult, ratio: str, denominator_bn: float, denomin
             rows.append((f"NY Fed steepening {pct:g}% of bank assets", pct, np.nan, np.nan, False,
                          "Afonso et al. (NY Fed SR 1019): the curve steepens below roughly 12-13% of bank assets"))
         elif bank_assets_to_gdp is not None and np.isfinite(bank_assets_to_gdp):
+            converted = f"converted with bank assets / GDP = {bank_assets_to_gdp:.3f} ({bank_assets_to_gdp_label})"
+            note = (f"INDICATIVE ONLY: stale bank assets / GDP; {converted}; the ratio has changed since, so this level "
+                    "is approximate" if bank_assets_to_gdp_stale
+                    else f"Afonso et al. (NY Fed SR 1019) in percent of bank assets, {converted}")
             rows.append((f"NY Fed steepening {pct:g}% of bank assets", from_pct(pct * bank_assets_to_gdp), np.nan, np.nan,
-                         True, f"INDICATIVE ONLY: stale bank assets / GDP ({bank_assets_to_gdp:.3f}, "
-                               f"{bank_assets_to_gdp_label}); the ratio has changed since, so this level is approximate"))
+                         bank_assets_to_gdp_stale, note))
     if latest_reserves_bn is not None:
         when = pd.Timestamp(latest_date).date() if latest_date is not None else "latest"
         latest = latest_reserves_bn if in_usd else usd_bn_to_ratio(latest_reserves_bn, denominator_bn)
@@ -389,7 +396,14 @@ def kink_benchmarks(fit: HingeResult, ratio: str, denominator_bn: float, denomin
     out["denominator_bn"] = denominator_bn
     out["indicative"] = raw["indicative"].astype(bool)
     out["note"] = raw["note"]
-    out.attrs = {"denominator": denominator_label, "ratio": ratio}
+    if ratio == "bank_assets":
+        nyfed_conversion = "no conversion (the x axis is already in percent of bank assets)"
+    elif bank_assets_to_gdp is not None and np.isfinite(bank_assets_to_gdp):
+        nyfed_conversion = (f"bank assets / GDP = {bank_assets_to_gdp:.3f} ({bank_assets_to_gdp_label})"
+                            + (", a stale ratio: indicative only" if bank_assets_to_gdp_stale else ""))
+    else:
+        nyfed_conversion = "no bank assets / GDP ratio available, so the NY Fed levels are not shown"
+    out.attrs = {"denominator": denominator_label, "ratio": ratio, "nyfed_conversion": nyfed_conversion}
     return out[["ratio_pct", "ci_low_pct", "ci_high_pct", "usd_bn", "ci_low_usd_bn", "ci_high_usd_bn",
                 "denominator_bn", "indicative", "note"]]
 
@@ -417,7 +431,7 @@ def run_reserve_demand(loader: Loader | None = None, *, spread: str = "effr_iorb
     ``spread``: ``"effr_iorb_bp"`` (default; the NY Fed's measure) or ``"sofr_iorb_bp"``
     (from 2018-04), bp, weekly mean of business days. ``ratio``: ``"gdp"`` (reserves / GDP,
     percent, default), ``"bank_assets"`` (reserves / commercial bank assets, percent; the
-    snapshot has bank assets for 2009-2021 only) or ``"usd_bn"`` (reserves in USD bn, the
+    snapshot's H.8 bank assets end in April 2026) or ``"usd_bn"`` (reserves in USD bn, the
     article's own terms, which ignore the growth of the economy and the banks). ``start`` defaults to 2009-01-01 (IOER
     began 2008-10-09; its first weeks had a floor that did not hold). Other parameters: see
     :func:`fit_hinge` and :func:`rolling_slope` (``rolling_window`` weeks, HAC lags 4).
@@ -446,15 +460,17 @@ def run_reserve_demand(loader: Loader | None = None, *, spread: str = "effr_iorb
     else:
         denominator_label = (f"stated {'GDP' if on_gdp else 'bank assets'} USD {denominator_bn:,.0f}bn"
                              + (f" ({pd.Timestamp(denominator_date).date()})" if denominator_date is not None else ""))
-    ba_to_gdp, ba_label = None, ""
+    reserves = panel["reserves_bn"].dropna()
+    ba_to_gdp, ba_label, ba_stale = None, "", False
     if on_gdp:
         both = panel[["bank_assets_bn", "gdp_bn"]].dropna()
         if len(both):
             ba_to_gdp = float(both["bank_assets_bn"].iloc[-1] / both["gdp_bn"].iloc[-1])
-            ba_label = f"{both.index[-1].date()}, the last week with H.8 bank assets in the snapshot"
-    reserves = panel["reserves_bn"].dropna()
+            ba_stale = bool(reserves.index[-1] - both.index[-1] > pd.Timedelta(weeks=STALE_RATIO_WEEKS))
+            ba_label = (f"week of {both.index[-1].date()}, the latest with H.8 bank assets; "
+                        f"USD {both['bank_assets_bn'].iloc[-1]:,.0f}bn over GDP USD {both['gdp_bn'].iloc[-1]:,.0f}bn")
     benchmarks = kink_benchmarks(fit, ratio, denominator_bn, denominator_label, float(reserves.iloc[-1]),
-                                 reserves.index[-1], ba_to_gdp, ba_label)
+                                 reserves.index[-1], ba_to_gdp, ba_label, ba_stale)
 
     no_spread = int(panel[spread].isna().sum())
     sample = (f"weekly (weeks ending Wednesday), {fit.sample}; spread weeks need >= {min_days} daily observations "
@@ -468,9 +484,10 @@ def run_reserve_demand(loader: Loader | None = None, *, spread: str = "effr_iorb
         "and the 2009-2015 zero-lower-bound years had EFFR below IOER for institutional reasons (GSE lending): "
         "the spread is not a pure price of reserve scarcity",
         "only reserves / bank assets is the NY Fed's ratio; other x's are compared with it through the benchmarks table",
-    ] + ([f"the NY Fed rows convert 12-13% of bank assets to GDP terms with a stale bank assets / GDP ratio "
-          f"({ba_to_gdp:.3f}, week of {ba_label}); the snapshot has no later bank assets and the ratio has changed since, "
-          "so those rows (and their USD amounts) are indicative only"] if ba_to_gdp is not None else [])
+    ] + ([f"the NY Fed rows convert 12-13% of bank assets to GDP terms with bank assets / GDP = {ba_to_gdp:.3f} "
+          f"({ba_label})" + ("; that ratio is stale (more than "
+                             f"{STALE_RATIO_WEEKS} weeks before the latest reserves), so those rows are indicative only"
+                             if ba_stale else "")] if ba_to_gdp is not None else [])
     return ReserveDemandResult(
         name=f"Reserve demand: hinge of {spread} on {x_col}", table=fit.table, sample=sample, spec=spec, n=fit.n,
         start=fit.start, end=fit.end, notes=notes, kink=fit.kink, kink_ci=fit.kink_ci,

@@ -1,0 +1,177 @@
+"""How old the data are: the newest observation, each series' age, and the series that lag.
+
+A reader needs three facts before trusting a number: the date of the newest observation, how
+many days old it is today, and which series stop earlier than the others of their frequency
+(gold and silver ending in July while most daily series run into August, say). This module
+computes them from last-observation dates (``{key: last date}``), the catalog's frequencies
+and a reference taken over every cached series, so a report that reads only two daily series
+still learns that one of them stops early.
+
+Frequencies are grouped: ``daily`` (daily and business-day series), ``weekly`` (Wednesday levels
+and week averages), ``monthly`` and ``quarterly``. A group's reference date is the median last
+observation of its series; a series *lags* when its last observation is more than the group's
+tolerance (calendar days, :data:`LAG_TOLERANCE_DAYS`) before that reference. A series more
+than a year behind has most likely been discontinued or replaced (its catalog coverage says);
+it is still named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .catalog import Catalog, load_catalog
+
+#: catalog frequency -> the group whose series are compared with each other
+FREQUENCY_GROUP: dict[str, str] = {
+    "daily": "daily", "business": "daily", "weekly": "weekly", "weekly_average": "weekly",
+    "monthly": "monthly", "quarterly": "quarterly",
+}
+#: how far (calendar days) a series may stop before its group's median last date without lagging
+LAG_TOLERANCE_DAYS: dict[str, int] = {"daily": 10, "weekly": 21, "monthly": 62, "quarterly": 120}
+#: a series this far (calendar days) behind its group is described as ended, not merely late
+ENDED_AFTER_DAYS = 365
+
+
+@dataclass(frozen=True)
+class SeriesAge:
+    """One series' last observation, its age today and how far it trails its frequency group."""
+
+    key: str
+    title: str
+    group: str
+    last: pd.Timestamp
+    age_days: int  # calendar days from the last observation to today
+    behind_days: int  # calendar days before the group's reference date (0 if not behind)
+    lagging: bool
+
+    def describe(self) -> str:
+        """``gold (last 2026-07-10, 41 days behind most daily series)``."""
+        if not self.lagging:
+            return f"{self.key} (last {self.last.date()})"
+        if self.behind_days > ENDED_AFTER_DAYS:
+            return f"{self.key} (ended {self.last.date()}; see its catalog coverage)"
+        return f"{self.key} (last {self.last.date()}, {self.behind_days} days behind most {self.group} series)"
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """The age of a set of series on ``today``."""
+
+    today: pd.Timestamp
+    series: tuple[SeriesAge, ...]
+    reference: Mapping[str, pd.Timestamp]  # group -> median last observation over all cached series
+
+    @property
+    def newest(self) -> pd.Timestamp | None:
+        """The newest last observation among the series (the data's as-of date)."""
+        return max((s.last for s in self.series), default=None)
+
+    @property
+    def newest_age_days(self) -> int | None:
+        """Days from :attr:`newest` to today."""
+        return None if self.newest is None else int((self.today - self.newest).days)
+
+    @property
+    def lagging(self) -> list[SeriesAge]:
+        """The series that stop before the others of their frequency, most behind first."""
+        return sorted((s for s in self.series if s.lagging), key=lambda s: (-s.behind_days, s.key))
+
+    def sentence(self) -> str:
+        """Plain words for a report header: as-of date, its age, and the lagging series."""
+        if self.newest is None:
+            return "This report read no cached series."
+        days = self.newest_age_days
+        text = (f"The newest data in this report are from {self.newest.date()}, "
+                f"{days} day{'s' if days != 1 else ''} old on {self.today.date()}.")
+        late = self.lagging
+        if late:
+            text += " Series that stop before the others of their frequency: " + "; ".join(s.describe() for s in late) + "."
+        else:
+            text += " No series stops noticeably before the others of its frequency."
+        return text
+
+
+def _day(value: object) -> pd.Timestamp:
+    """A naive midnight timestamp (a tz-aware value is first converted to UTC)."""
+    stamp = pd.Timestamp(value)
+    return (stamp.tz_convert(None) if stamp.tzinfo else stamp).normalize()
+
+
+def group_references(last_by_key: Mapping[str, object], catalog: Catalog | None = None) -> dict[str, pd.Timestamp]:
+    """The median last observation of each frequency group over ``last_by_key``."""
+    catalog = catalog or load_catalog()
+    by_group: dict[str, list[pd.Timestamp]] = {}
+    for key, last in last_by_key.items():
+        if key in catalog and last is not None:
+            by_group.setdefault(FREQUENCY_GROUP[catalog[key].frequency], []).append(_day(last))
+    return {group: pd.Series(dates).sort_values().iloc[(len(dates) - 1) // 2] for group, dates in by_group.items()}
+
+
+def assess(last_by_key: Mapping[str, object], today: object, *, reference_last: Mapping[str, object] | None = None,
+           catalog: Catalog | None = None) -> Freshness:
+    """The age of each series in ``last_by_key`` on ``today``, judged against ``reference_last``.
+
+    ``reference_last`` (``{key: last date}`` over every cached series, by default
+    ``last_by_key`` itself) sets each frequency group's median last date. Keys not in the
+    catalog are ignored.
+    """
+    catalog = catalog or load_catalog()
+    today_ts = _day(today)
+    reference = group_references(reference_last if reference_last is not None else last_by_key, catalog)
+    ages = []
+    for key, last in sorted(last_by_key.items()):
+        if key not in catalog or last is None:
+            continue
+        spec = catalog[key]
+        group = FREQUENCY_GROUP[spec.frequency]
+        last_ts = _day(last)
+        ref = reference.get(group, last_ts)
+        behind = max(0, int((ref - last_ts).days))
+        ages.append(SeriesAge(key=key, title=spec.title, group=group, last=last_ts,
+                              age_days=int((today_ts - last_ts).days), behind_days=behind,
+                              lagging=behind > LAG_TOLERANCE_DAYS[group]))
+    return Freshness(today=today_ts, series=tuple(ages), reference=reference)
+
+
+def cached_last_dates(cache: object = None, catalog: Catalog | None = None) -> dict[str, pd.Timestamp]:
+    """``{key: last observation}`` of every catalog series in the cache (metadata, no data read)."""
+    from .cache import SeriesCache
+
+    catalog = catalog or load_catalog()
+    cache = cache or SeriesCache()
+    out = {}
+    for key in catalog.keys():
+        meta = cache.metadata(key)
+        if meta is not None and meta.last:
+            out[key] = pd.Timestamp(meta.last)
+    return out
+
+
+def latest_covered_date(names: Iterable[str], *, loader: object = None) -> pd.Timestamp:
+    """The latest date every quantity in ``names`` covers: the earliest of their last observations.
+
+    Used for a monitor's default ``as_of``: on this date each series has an observation on or
+    before it, none carried past its own end.
+    """
+    from .quantities import quantity
+
+    lasts = {}
+    for name in names:
+        series = quantity(name, loader=loader).dropna()
+        if series.empty:
+            raise ValueError(f"{name} has no observations, so no date is covered by all of {list(names)}")
+        lasts[name] = series.index.max()
+    return min(lasts.values())
+
+
+def resolve_as_of(as_of: object, names: Iterable[str], *, loader: object = None) -> pd.Timestamp:
+    """A report's ``as_of`` parameter as a date: ``"latest"`` is :func:`latest_covered_date` of ``names``."""
+    if isinstance(as_of, str) and as_of.strip().lower() == "latest":
+        return latest_covered_date(names, loader=loader)
+    try:
+        return _day(as_of)
+    except (TypeError, ValueError):
+        raise ValueError(f"as_of={as_of!r} is neither 'latest' nor a date (YYYY-MM-DD)") from None

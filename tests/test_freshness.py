@@ -1,0 +1,89 @@
+"""How old the data are: the newest observation, each series' age, the series that lag."""
+
+import csv
+import re
+from datetime import datetime, timezone
+
+import pandas as pd
+import pytest
+
+from plumbing.freshness import assess, latest_covered_date, resolve_as_of
+from plumbing.reports.html import header_markdown, index_html
+
+
+def last_date(snapshot, file):
+    with open(snapshot.path(file), newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))[-1][0]
+
+
+@pytest.fixture(scope="module")
+def snapshot_lasts(snapshot, catalog):
+    """{key: last date} of every catalog series whose snapshot column is the file's close/value."""
+    out = {}
+    for spec in catalog:
+        if spec.snapshot.column in (None, "Close"):
+            out[spec.key] = last_date(snapshot, spec.snapshot.file)
+    return out
+
+
+def test_gold_and_silver_are_named_as_lagging_the_daily_series(snapshot, snapshot_lasts):
+    gold_last = last_date(snapshot, "yahoo/GC=F.csv")
+    sofr_last = last_date(snapshot, "fred/SOFR.csv")
+    fresh = assess({"gold": gold_last, "silver": last_date(snapshot, "yahoo/SI=F.csv"), "sofr": sofr_last},
+                   "2026-12-02", reference_last=snapshot_lasts)
+    named = {s.key for s in fresh.lagging}
+    assert named == {"gold", "silver"}
+    gold = next(s for s in fresh.series if s.key == "gold")
+    assert gold.last == pd.Timestamp("2026-07-10") == pd.Timestamp(gold_last)
+    assert gold.age_days == (pd.Timestamp("2026-12-02") - pd.Timestamp(gold_last)).days
+    assert gold.behind_days > 30
+    assert fresh.newest == pd.Timestamp(sofr_last)
+    sentence = fresh.sentence()
+    assert f"from {sofr_last}, {fresh.newest_age_days} days old on 2026-12-02" in sentence
+    assert "gold (last 2026-07-10" in sentence and "silver" in sentence and "sofr" not in sentence.split("frequency:")[1]
+
+
+def test_lagging_is_judged_within_each_frequency(snapshot, snapshot_lasts):
+    # GDP is quarterly and bank assets weekly: neither is compared with the daily series
+    fresh = assess({"gdp": last_date(snapshot, "fred/GDP.csv"), "sofr": last_date(snapshot, "fred/SOFR.csv"),
+                    "reserves": last_date(snapshot, "fred/WRESBAL.csv")}, "2026-12-02", reference_last=snapshot_lasts)
+    assert fresh.lagging == []
+    bank = assess({"bank_assets": last_date(snapshot, "fred/TLAACBW027SBOG.csv")}, "2026-12-02",
+                  reference_last=snapshot_lasts)
+    assert [s.key for s in bank.lagging] == ["bank_assets"]  # April 2026 against weekly series into August
+    ended = assess({"ioer": last_date(snapshot, "fred/IOER.csv")}, "2026-12-02", reference_last=snapshot_lasts)
+    assert "ended 2021-07-28" in ended.sentence()
+
+
+def test_report_header_says_how_old_the_data_are(snapshot_lasts):
+    rows = [{"key": "gold", "title": "Gold", "source": "snapshot", "last": "2026-07-10"},
+            {"key": "sofr", "title": "SOFR", "source": "snapshot", "last": "2026-08-20"}]
+    text = header_markdown("T", {}, rows, datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc), "x.ipynb",
+                           reference_last=snapshot_lasts)
+    assert "The newest data in this report are from 2026-08-20, 104 days old on 2026-12-02." in text
+    behind = re.search(r"\| `gold` \| Gold \| snapshot \| 2026-07-10 \| 145 \| yes, (\d+) days behind \|", text)
+    assert behind and 25 <= int(behind.group(1)) <= 50  # most daily series run to mid/late August
+    assert "| `sofr` | SOFR | snapshot | 2026-08-20 | 104 |  |" in text
+
+
+def test_index_states_the_data_age_over_all_reports(snapshot_lasts):
+    entries = [{"output": "a.html", "title": "A", "params": {}, "rendered_at": "2026-12-02 09:00",
+                "as_of": [{"key": "gold", "last": "2026-07-10"}], "data_as_of": "2026-07-10"},
+               {"output": "b.html", "title": "B", "params": {}, "rendered_at": "2026-12-02 09:00",
+                "as_of": [{"key": "sofr", "last": "2026-08-20"}], "data_as_of": "2026-08-20"}]
+    page = index_html(entries, datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc), reference_last=snapshot_lasts)
+    assert "The newest data the reports read are from 2026-08-20, 104 days old on 2026-12-02." in page
+    assert re.search(r"gold \(last 2026-07-10, \d\d days behind most daily series\)", page)
+
+
+def test_the_monitor_date_is_the_latest_the_whole_watch_list_covers(loader, snapshot):
+    # weekly net liquidity needs the week-average TGA, whose file ends first among the inputs
+    names = ["net_liquidity", "sofr", "repo_take_up"]
+    expected = min(pd.Timestamp(last_date(snapshot, f)) for f in
+                   ("fred/WTREGEN.csv", "fred/WALCL.csv", "fred/RRPONTSYD.csv", "fred/SOFR.csv",
+                    "nyfed/NYFED_SRF_ACCEPTED.csv"))
+    assert latest_covered_date(names, loader=loader) == expected
+    assert resolve_as_of("latest", names, loader=loader) == expected
+    assert resolve_as_of("2026-02-06", names, loader=loader) == pd.Timestamp("2026-02-06")
+    with pytest.raises(ValueError, match="as_of='yesterday'"):
+        resolve_as_of("yesterday", names, loader=loader)
