@@ -141,6 +141,7 @@ record("buffett_on_t0", on_t0.iloc[-1], label=f"Market cap / GDP ({buffett.label
 fig = plots.line_chart(buffett.series.loc["2000":].dropna().rename(f"Market cap / GDP ({buffett.label})"),
                        title=f"Market cap / GDP, {buffett.label}", unit="percent", hline=230,
                        hline_label="230%: article 000's figure for February 2026",
+                       vlines={buffett.splice.splice_date: f"FRED copy before, Yahoo ^W5000 from {buffett.splice.splice_date.date()}"},
                        caption=f"{buffett.method}. Data end {buffett.available_until.date()}; nothing after that is "
                                "estimated. Source: FRED WILL5000PRFC, Yahoo Finance ^W5000, BEA GDP via FRED.")
 plots.shown([fig])

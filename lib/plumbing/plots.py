@@ -7,6 +7,8 @@ a caption under the axes saying what to look at.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import textwrap
 from collections.abc import Iterable, Mapping
 
@@ -103,8 +105,13 @@ def line_chart(frame: pd.DataFrame | pd.Series, *, title: str, unit: str, captio
         mark_events(ax, events)
     for value, label in (vlines or {}).items():
         ax.axvline(value, color="0.2", linewidth=1)
-        ax.annotate(label, xy=(value, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -4),
-                    textcoords="offset points", va="top", fontsize=8)
+        # the label goes on the side of the line with more room, on a white box, below the top edge
+        lo, hi = ax.get_xlim()
+        position = mdates.date2num(value) if isinstance(value, (pd.Timestamp, datetime)) else value
+        on_left = (position - lo) / (hi - lo) > 0.6
+        ax.annotate(label, xy=(value, 0.9), xycoords=("data", "axes fraction"), xytext=(-4 if on_left else 4, 0),
+                    textcoords="offset points", va="top", ha="right" if on_left else "left", fontsize=8,
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
     add_caption(fig, caption)
     return fig
 
