@@ -101,21 +101,30 @@ def date_span(index: pd.Index) -> str:
 
 
 def rolling_slope(x: pd.Series, y: pd.Series, window: int = 104, min_obs: int | None = None,
-                  hac_lags: int = 4) -> pd.DataFrame:
-    """Trailing-window OLS slope of ``y`` on ``x`` with Newey-West standard errors.
+                  method: str = "ewc", level: float = 0.95, hac_lags: int | None = None) -> pd.DataFrame:
+    """Trailing-window OLS slope of ``y`` on ``x`` with an interval that survives persistent errors.
 
     For each date, uses the last ``window`` rows (of the aligned, complete observations) up
     to and including that date: ``y = c + slope * x + e``. With weekly data the default
-    window is 104 weeks (two years). Returns ``slope`` (units of y per unit of x), ``se``
-    (HAC, ``hac_lags`` lags), ``n`` and ``window_start``; dates with fewer than ``min_obs``
-    (default: the full window) complete rows, or with no variation in x, are absent.
+    window is 104 weeks (two years). Returns ``slope`` (units of y per unit of x), ``se``,
+    ``low``/``high`` (the ``level`` interval) and ``dof`` by ``method``: ``"ewc"`` (default;
+    EWC with nu = 0.4 n^(2/3) cosine terms and t(nu) critical values, Lazarus-Lewis-Stock-Watson
+    2018), ``"nw_fixed_b"`` (Newey-West, fixed-b critical values) or ``"nw"`` (naive
+    Newey-West, ``hac_lags`` lags or the textbook rule, normal critical values); plus ``n`` and
+    ``window_start``. Dates with fewer than ``min_obs`` (default: the full window) complete
+    rows, or with no variation in x, are absent.
     """
+    from .inference import HAR_METHODS, sandwich
+
     check_positive_int("window", window, 3)
     min_obs = window if min_obs is None else min_obs
     check_positive_int("min_obs", min_obs, 3)
     if min_obs > window:
         raise ValueError(f"min_obs={min_obs} is larger than window={window}")
-    check_positive_int("hac_lags", hac_lags, 0)
+    check_choice("method", method, HAR_METHODS)
+    if hac_lags is not None:
+        check_positive_int("hac_lags", hac_lags, 0)
+    check_fraction("level", level)
     both = pd.concat({"x": as_series("x", x), "y": as_series("y", y)}, axis=1, sort=True).dropna()
     rows = []
     xv, yv = both["x"].to_numpy(), both["y"].to_numpy()
@@ -124,10 +133,14 @@ def rolling_slope(x: pd.Series, y: pd.Series, window: int = 104, min_obs: int | 
         xs, ys = xv[lo:end], yv[lo:end]
         if np.ptp(xs) == 0:
             continue
-        fit = sm.OLS(ys, sm.add_constant(xs)).fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags})
-        rows.append((both.index[end - 1], fit.params[1], fit.bse[1], end - lo, both.index[lo]))
-    out = pd.DataFrame(rows, columns=["date", "slope", "se", "n", "window_start"]).set_index("date")
-    out.attrs = {"window": window, "min_obs": min_obs, "hac_lags": hac_lags}
+        design = np.column_stack([np.ones(len(xs)), xs])
+        beta, *_ = np.linalg.lstsq(design, ys, rcond=None)
+        cov, crit, dof, _ = sandwich(design, ys - design @ beta, method, level, hac_lags)
+        se = float(np.sqrt(cov[1, 1]))
+        rows.append((both.index[end - 1], beta[1], se, beta[1] - crit * se, beta[1] + crit * se, dof, end - lo,
+                     both.index[lo]))
+    out = pd.DataFrame(rows, columns=["date", "slope", "se", "low", "high", "dof", "n", "window_start"]).set_index("date")
+    out.attrs = {"window": window, "min_obs": min_obs, "method": method, "level": level, "hac_lags": hac_lags}
     return out
 
 
@@ -187,3 +200,12 @@ def with_normal_band(frame: pd.DataFrame, estimate: str = "slope", se: str = "se
     out = frame.dropna(subset=[estimate, se]).copy()
     out["low"], out["high"] = out[estimate] - z * out[se], out[estimate] + z * out[se]
     return out
+
+
+def beside(sample: str, spec: str, inference: str) -> str:
+    """Markdown stating a table's sample, specification and inference method (shown beside it)."""
+
+    def plain(text: object) -> str:  # formulas contain * and _ that Markdown would eat
+        return "".join("\\" + ch if ch in "*_`[]<>#|" else ch for ch in str(text))
+
+    return f"*Sample:* {plain(sample)}  \n*Specification:* {plain(spec)}  \n*Inference:* {plain(inference)}"
