@@ -16,14 +16,24 @@
 # %% [markdown]
 # # Net liquidity and equities
 #
-# "Net liquidity drives stocks" is the most shared chart in macro. This report shows why a
-# regression in levels misleads (unit roots, no cointegration), then works in weekly changes:
-# a rolling elasticity, Granger causality in both directions with the lag chosen by an
-# information criterion, a VAR with impulse responses; and it evaluates the popular "fair value"
-# rule (S&P 500 = net liquidity in bn / 1.1 - 1625) out of sample, after it began circulating.
+# "Net liquidity drives stocks" is the most shared chart in macro. The claim is about a
+# *response*: after net liquidity rises, do stocks go up, and by how much? This report measures
+# it with cumulative local projections (Jorda 2005) of weekly index returns on the weekly change
+# in net liquidity (Fed assets - TGA - ON RRP), with returns measured from the first close after
+# the Fed publishes the data (H.4.1, Thursday 4:30pm ET for Wednesday's balance sheet, so the
+# first close is Friday's). Intervals are EWC (Lazarus, Lewis, Stock and Watson 2018), which stay
+# honest with overlapping multi-week returns; p-values are Holm-adjusted across the indexes and
+# both directions (liquidity -> stocks and stocks -> liquidity). Then: whether the response is
+# stable over time (Andrews QLR), the popular "fair value" rule (S&P 500 = net liquidity / 1.1 -
+# 1625) as a log gap that might predict returns, and why regressions in levels mislead.
 
 # %% tags=["parameters"]
 assets = ["spx", "nasdaq"]
+horizon = 4
+max_horizon = 12
+lp_lags = 4
+robustness = ["wednesday_timing", "usd_bn", "no_augmentation", "lags_1", "lags_8", "horizon_1", "horizon_12",
+              "without_2020", "from_2018", "fixed_b"]
 maxlags = 8
 ic = "aic"
 beta_window = 52
@@ -37,124 +47,208 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from plumbing import plots, views
-from plumbing.models._base import with_normal_band
-from plumbing.models.net_liquidity_equities import run_net_liquidity_equities
+from plumbing.models._base import beside
+from plumbing.models.net_liquidity_equities import LP_ROBUSTNESS_MENU, lp_what_survives, run_net_liquidity_equities
 from plumbing.reports import record
 
 plots.use_house_style()
-result = run_net_liquidity_equities(assets=tuple(assets), maxlags=maxlags, ic=ic, beta_window=beta_window,
+result = run_net_liquidity_equities(assets=tuple(assets), horizon=horizon, max_horizon=max_horizon, lp_lags=lp_lags,
+                                    robustness=robustness, maxlags=maxlags, ic=ic, beta_window=beta_window,
                                     granger_cov=granger_cov, granger_exclude=tuple(granger_exclude),
                                     fair_value_start=fair_value_start, band_pct=band_pct)
-views.show_model_header(result)
-result.table
+headline = result.table
+lead = assets[0]
+main = headline.loc[(lead, f"liquidity -> {lead}")]
+names = {"spx": "S&P 500", "nasdaq": "Nasdaq Composite"}
+sd = float(result.weekly["d_nl_pct"].std())
 
 # %% [markdown]
-# ## Why levels mislead
+# ## The headline: what follows a rise in net liquidity
+
+# %%
+record(f"lp_{lead}_h{horizon}", main["estimate"], label=f"{names[lead]} cumulative response at {horizon} weeks",
+       unit="% per 1% weekly net liquidity change")
+record(f"lp_{lead}_h{horizon}_ci_low", main["ci_low"], label="EWC 95% CI, low", unit="%")
+record(f"lp_{lead}_h{horizon}_ci_high", main["ci_high"], label="EWC 95% CI, high", unit="%")
+record(f"lp_{lead}_h{horizon}_p_holm", main["p_holm"],
+       label=f"Holm-adjusted p ({len(headline)} tests: {len(assets)} indexes x 2 directions)")
+reverse = headline.loc[(lead, f"{lead} -> liquidity")]
+display(Markdown(
+    f"**Headline.** A 1% rise in net liquidity in a week (its weekly changes have a standard deviation of {sd:.2f}%) "
+    f"is followed by a cumulative {names[lead]} return of **{main['estimate']:+.2f}%** over the next {horizon} weeks, "
+    f"measured from the first close after the data were published (95% EWC interval {main['ci_low']:+.2f}% to "
+    f"{main['ci_high']:+.2f}%; p = {main['p_value']:.3f}, Holm-adjusted across {len(headline)} tests "
+    f"p = {main['p_holm']:.3f}). In the other direction, a 1% {names[lead]} return in a week is followed by a "
+    f"{reverse['estimate']:+.2f}% cumulative change in net liquidity over {horizon} weeks (Holm p = "
+    f"{reverse['p_holm']:.3f}). A predictive response is not proof of causation: both respond to Fed policy news."))
+display(Markdown(beside(result.sample, result.spec.split(". Also:")[0], main["inference"]
+                        + "; Holm and Benjamini-Hochberg adjustments across the rows of this table")))
+headline[["horizon", "estimate", "ci_low", "ci_high", "p_value", "p_holm", "p_bh", "n", "first", "last"]].round(4)
+
+# %%
+paths = []
+for asset in assets:
+    part = result.lp[(result.lp["asset"] == asset) & (result.lp["direction"] == f"liquidity -> {asset}")]
+    paths.append(part)
+    fig = plots.band_chart(part, x="horizon", y="estimate", low="ci_low", high="ci_high",
+                           title=f"{names[asset]}: cumulative return after a 1% weekly rise in net liquidity",
+                           x_label="weeks after the first close following the release", unit="% cumulative log return",
+                           caption=f"Line: local-projection estimate of the cumulative {names[asset]} log return h weeks "
+                                   "after the first close following the H.4.1 release, per 1% weekly net liquidity "
+                                   f"change ({lp_lags} lags of both + 1); band: pointwise 95% EWC interval at each "
+                                   "horizon, not a joint band.")
+    plots.shown([fig])
+
+# %% [markdown]
+# ## Does it survive other specifications?
 #
-# Both series trend; a levels regression shows a huge t-statistic and a Durbin-Watson near
-# zero (residuals that wander), the signature of a spurious regression. Unit-root tests on
-# levels and on changes, and Engle-Granger cointegration p-values, are below.
+# Each row changes one choice (named in `robustness`, from the menu below) and keeps the rest of
+# the headline; each row's interval uses its own method (EWC unless the row says otherwise).
 
 # %%
-record("coint_p_spx", result.table.loc["spx", "coint_p_levels"], label="Engle-Granger p (S&P 500, levels)")
-result.unit_roots.table
+robust = result.robustness
+display(Markdown(beside("each row's own (column `sample`); weekly, Wednesdays",
+                        f"the headline ({lp_lags} lags + 1, horizon {horizon} weeks, returns from the first close after "
+                        "the release, liquidity in percent) with one choice changed per row",
+                        "95% intervals by the row's method (column `inference`)")))
+for sentence in lp_what_survives(robust):
+    display(Markdown(f"- {sentence}"))
+record("robustness_rows", robust.index.get_level_values("specification").nunique() - 1,
+       label="Alternative specifications")
+robust[["horizon", "estimate", "ci_low", "ci_high", "p_value", "n", "sample", "shock_unit", "inference"]].round(4)
 
 # %%
-fig = plots.dual_axis_chart(result.panel["net_liquidity_bn"], result.panel["spx"], title="Net liquidity and the S&P 500, weekly",
-                            left_unit="usd_bn", right_unit="index", left_label="net liquidity", right_label="S&P 500",
-                            caption="Two trending lines look related; the tests above say the relation in levels is not "
-                                    "a stable one (no cointegration).")
-plots.shown([fig])
+pd.DataFrame({"alternative": [label for label, _ in LP_ROBUSTNESS_MENU.values()],
+              "changes": [", ".join(f"{k}={v}" for k, v in change.items()) for _, change in LP_ROBUSTNESS_MENU.values()]},
+             index=pd.Index(list(LP_ROBUSTNESS_MENU), name="name"))
 
 # %% [markdown]
-# ## In changes: a rolling elasticity
-
-# %%
-beta = with_normal_band(result.rolling_beta["spx"]).reset_index()
-fig = plots.band_chart(beta, x="date", y="slope", low="low", high="high",
-                       title=f"Rolling {beta_window}-week elasticity of S&P 500 returns to net liquidity changes",
-                       x_label="", unit="% S&P 500 return per 1% change in net liquidity",
-                       caption=f"Line: OLS slope over the trailing {beta_window} weeks of the weekly S&P 500 log return "
-                               "(%) on the weekly log change of net liquidity (%), i.e. an elasticity; band: +/- 1.96 HAC "
-                               "standard errors. Where the band covers zero, that window shows no detectable same-week link.")
-plots.shown([fig])
-
-# %% [markdown]
-# ## Granger causality, both ways
+# ## Is the response stable? (Andrews QLR)
 #
-# Does one series' past help predict the other beyond its own past? The main test is a
-# heteroskedasticity-robust Wald test (`granger_cov`, HC1 by default) that the other
-# variable's lags are jointly zero in the VAR equation: weekly returns and liquidity changes
-# have fat-tailed, clustered volatility, under which the classical F test (shown for
-# comparison) rejects too often. Both series made their largest moves in February-July 2020,
-# so the robust test is repeated without those weeks (`granger_exclude`; the weeks are removed
-# as observations and as lags). The VAR lag is chosen once by the information criterion and
-# kept for all three tests.
+# A break at an unknown date in the one-week response: the largest Wald statistic over every
+# break date in the middle 70% of the sample, against Andrews' (1993) critical values (the
+# usual chi-squared ones would be far too small, because the date is searched for).
 
 # %%
-to_spx = result.table.loc["spx"]
-record("granger_p_liquidity_to_spx", to_spx["granger_p_liquidity_to_asset"],
-       label=f"Granger p, liquidity -> S&P (robust {granger_cov} Wald)")
-record("granger_p_liquidity_to_spx_excl", to_spx["granger_p_liquidity_to_asset_excl"],
-       label=f"Granger p, liquidity -> S&P (robust, without {granger_exclude[0]}..{granger_exclude[1]})")
-record("granger_f_p_liquidity_to_spx", to_spx["granger_f_p_liquidity_to_asset"],
-       label="Granger p, liquidity -> S&P (classical F, homoskedastic; for comparison)")
-record("granger_p_spx_to_liquidity", to_spx["granger_p_asset_to_liquidity"],
-       label=f"Granger p, S&P -> liquidity (robust {granger_cov} Wald)")
-record("granger_p_spx_to_liquidity_excl", to_spx["granger_p_asset_to_liquidity_excl"],
-       label=f"Granger p, S&P -> liquidity (robust, without {granger_exclude[0]}..{granger_exclude[1]})")
-granger = result.granger.rename(columns={
-    "p_value_robust": f"p, robust {granger_cov} (full sample)",
-    "p_value_robust_excl": f"p, robust {granger_cov} (without {granger_exclude[0]}..{granger_exclude[1]})",
-    "n_excl": "n (without)", "p_value": "p, classical F (homoskedastic)"})
-granger.set_index(["asset", "direction"])[["lag", f"p, robust {granger_cov} (full sample)", "n",
-                                           f"p, robust {granger_cov} (without {granger_exclude[0]}..{granger_exclude[1]})",
-                                           "n (without)", "p, classical F (homoskedastic)", "lags_by_ic"]]
+qlr = result.qlr
+record(f"qlr_p_{lead}", qlr.loc[lead, "p_value"], label=f"QLR p-value, {names[lead]}")
+display(Markdown(" ".join(
+    f"{names[a]}: sup-Wald {row['sup_wald']:.2f} at {row['break_date']} (Andrews 5% critical value {row['crit_5']:.2f}; "
+    f"p = {row['p_value']:.2f}): " + ("a break." if row["p_value"] < 0.05 else "no evidence of a break.")
+    for a, row in qlr.iterrows())))
+display(Markdown(beside(f"weekly, n={int(qlr['n'].iloc[0])}", "the one-week local projection with "
+                        "shock x 1(t >= break date) added, break dates in the middle 70%",
+                        f"Newey-West ({int(qlr['hac_lags'].iloc[0])} lags) Wald statistics; sup over dates; Andrews (1993) "
+                        "critical values, p-value from the simulated limit")))
+qlr.round(3)
 
 # %% [markdown]
-# ## Impulse responses (VAR, liquidity ordered first)
+# ## The "fair value" rule
 #
-# The shock is a one-standard-deviation orthogonalised (Cholesky) innovation to the weekly
-# net-liquidity change, with net liquidity ordered first: it may move the S&P 500 in the same
-# week, while the S&P 500's own innovation cannot move liquidity in that week. The response is
-# the weekly S&P 500 log return (%) h weeks later, not a cumulative one.
+# The rule's percent error explodes as net liquidity nears USD 1,788bn, where "fair value" is
+# zero; the log gap, 100 x log(S&P 500 / fair value), does not. Does the gap predict returns? A
+# regression of the next weeks' return (from the first close after the release) on the gap, with
+# a bootstrap that imposes "no predictability" and keeps the gap's own persistence (its weekly
+# AR(1) is close to one, which biases the slope and makes HAC t-tests over-reject). Out of sample,
+# from the date the rule circulated, Clark-West tests the gap's forecasts against a random walk
+# and against a random walk with drift.
 
 # %%
-irf = result.irf[(result.irf["impulse"] == "d_net_liquidity") & (result.irf["response"] == "spx") & (result.irf["asset"] == "spx")]
-shock = float(irf["shock_size"].iloc[0])
-outside = [int(h) for h, lo, hi in zip(irf["horizon"], irf["lower"], irf["upper"]) if lo > 0 or hi < 0]
-fig = plots.band_chart(irf, x="horizon", y="irf", low="lower", high="upper",
-                       title=f"Weekly S&P 500 return after a one-s.d. ({shock:.2f}%) net liquidity shock",
-                       x_label="weeks after the shock", unit="% S&P 500 weekly log return",
-                       caption=f"Line: response of the weekly S&P 500 log return h weeks after a one-standard-deviation "
-                               f"orthogonalised shock to the weekly net-liquidity change ({shock:.2f}%; Cholesky, liquidity "
-                               f"ordered first, VAR({int(result.table.loc['spx', 'var_lag'])})). Band: a pointwise 95% "
-                               "interval (+/- 1.96 asymptotic s.e.) at each horizon separately, not a joint band. "
-                               + (f"It excludes zero at horizon(s) {', '.join(map(str, outside))} of {int(irf['horizon'].max()) + 1}; "
-                                  "with this many horizons one or two such crossings can occur by chance."
-                                  if outside else "It includes zero at every horizon."))
-plots.shown([fig])
-
-# %% [markdown]
-# ## The "fair value" rule out of sample
-#
-# Descriptive numbers only, without standard errors or t-statistics: the hit rate is a share
-# of weeks to read, not a quantity to test against zero; and the out-of-sample error is close
-# to a random walk (its weekly AR(1) coefficient, `error_ar1`, is near one), so HAC t-statistics
-# on its mean or its drift would overstate the evidence (the spurious-trend problem).
+gap, oos = result.gap_test, result.gap_oos
+record("gap_slope", gap["slope"], label=f"Gap -> {horizon}-week return slope", unit="% per point of log gap")
+record("gap_p_one_sided", gap["p_one_sided"], label="Bootstrap p (a rich gap predicts lower returns)")
+record("clark_west_p_rw", oos.loc["random walk", "p_value"], label="Clark-West p against a random walk")
+record("clark_west_p_rw_drift", oos.loc["random walk with drift", "p_value"],
+       label="Clark-West p against a random walk with drift")
+display(Markdown(
+    f"In sample ({gap['first']}..{gap['last']}, n={gap['n']}), a 10-point higher log gap goes with a "
+    f"{10 * gap['slope']:+.2f}% return over the next {horizon} weeks; under no predictability the bootstrap slope "
+    f"averages {10 * gap['slope_bias_under_h0']:+.2f}% (the persistence bias), and the one-sided bootstrap p-value is "
+    f"{gap['p_one_sided']:.2f} (a naive HAC p would be {gap['p_naive_hac']:.2f}). Out of sample from "
+    f"{oos['first'].iloc[0]}, the gap model's forecasts beat a zero-return random walk with Clark-West p = "
+    f"{oos.loc['random walk', 'p_value']:.3f}, but against a random walk with drift p = "
+    f"{oos.loc['random walk with drift', 'p_value']:.3f} (out-of-sample R2 "
+    f"{oos.loc['random walk with drift', 'oos_r2_vs_benchmark']:+.1%}): "
+    + ("what the gap adds beyond the average drift is nothing detectable."
+       if oos.loc["random walk with drift", "p_value"] >= 0.05 else "the gap adds forecasting power beyond the drift.")))
+display(Markdown(beside(f"weekly; in sample {gap['first']}..{gap['last']}; out of sample {oos['first'].iloc[0]}.."
+                        f"{oos['last'].iloc[0]} (n={int(oos['n'].iloc[0])})",
+                        f"R(t, t+{horizon}) = a + c x log gap(t); recursive re-estimation out of sample",
+                        f"bootstrap under H0 ({gap['reps']} reps, AR(1) gap, blocks of {gap['block_length']} weeks); "
+                        f"Clark-West t with Newey-West ({int(oos['hac_lags'].iloc[0])} lags), one-sided")))
+oos[["mspe_small", "mspe_large", "oos_r2_vs_benchmark", "cw_t", "p_value", "n", "first", "last"]].round(4)
 
 # %%
 fv = result.fair_value
 record("fair_value_oos_mean_error_pct", fv.table.loc[("out_of_sample", "mean_error_pct"), "estimate"],
        label="Out-of-sample mean error", unit="%")
+record("fair_value_oos_mean_log_gap", fv.table.loc[("out_of_sample", "mean_log_gap_pct"), "estimate"],
+       label="Out-of-sample mean log gap", unit="percent log points")
 record("fair_value_oos_hit_rate", fv.table.loc[("out_of_sample", f"hit_rate_band_{band_pct:g}pct"), "estimate"],
        label=f"Share of out-of-sample weeks inside the ±{band_pct:g}% band", unit="(0-1)")
-record("fair_value_oos_error_ar1", fv.table.loc[("out_of_sample", "error_ar1"), "estimate"],
-       label="AR(1) coefficient of the weekly out-of-sample error")
 path = result.fair_value_path
-fig = plots.line_chart(path[["spx", "fair_value"]], title="S&P 500 against the net-liquidity 'fair value'", unit="index",
-                       events=pd.DataFrame({"date": [pd.Timestamp(fair_value_start)],
-                                             "label": ["rule starts circulating"]}),
-                       caption="Left of the line is the period the rule was fitted to; right of it, out of sample.")
+fig = plots.line_chart(path[["log_gap_pct"]].rename(columns={"log_gap_pct": "100 x log(S&P 500 / fair value)"}),
+                       title="The fair-value rule's log gap", unit="percent log points",
+                       events=pd.DataFrame({"date": [pd.Timestamp(fair_value_start)], "label": ["rule circulates"]}),
+                       caption="Left of the line: the period the rule was drawn on; right of it, out of sample. A rule "
+                               "that held would keep the gap near zero.")
 plots.shown([fig])
+display(Markdown(beside(fv.sample, fv.spec, "descriptive statistics only (no standard errors)")))
 fv.table
+
+# %% [markdown]
+# ## Why levels mislead
+#
+# Both series trend; a levels regression shows a huge t-statistic and a Durbin-Watson near
+# zero (residuals that wander), the signature of a spurious regression. Unit-root tests and
+# Engle-Granger cointegration p-values:
+
+# %%
+summary = result.summary
+record("coint_p_spx", summary.loc["spx", "coint_p_levels"], label="Engle-Granger p (S&P 500, levels)")
+display(Markdown(beside(result.unit_roots.sample, result.unit_roots.spec, "MacKinnon p-values")))
+result.unit_roots.table
+
+# %% [markdown]
+# ## Secondary: Granger causality, a rolling elasticity and a VAR
+#
+# A joint Granger p-value is not the claim "liquidity drives stocks" (the cumulative response
+# above is); it is kept as a secondary check. Heteroskedasticity-robust Wald tests
+# (`granger_cov`), on the full sample and without `granger_exclude`, beside the classical F test.
+
+# %%
+record("granger_p_liquidity_to_spx", summary.loc["spx", "granger_p_liquidity_to_asset"],
+       label=f"Granger p, liquidity -> S&P (robust {granger_cov} Wald)")
+record("granger_p_spx_to_liquidity", summary.loc["spx", "granger_p_asset_to_liquidity"],
+       label=f"Granger p, S&P -> liquidity (robust {granger_cov} Wald)")
+granger = result.granger.rename(columns={
+    "p_value_robust": f"p, robust {granger_cov} (full sample)",
+    "p_value_robust_excl": f"p, robust {granger_cov} (without {granger_exclude[0]}..{granger_exclude[1]})",
+    "n_excl": "n (without)", "p_value": "p, classical F (homoskedastic)"})
+display(Markdown(beside(f"weekly changes, n={len(result.changes)}", f"bivariate VAR per index, lag by {ic.upper()} "
+                        f"(up to {maxlags})", f"{granger_cov} Wald (main), classical F (comparison)")))
+granger.set_index(["asset", "direction"])[["lag", f"p, robust {granger_cov} (full sample)", "n",
+                                           f"p, robust {granger_cov} (without {granger_exclude[0]}..{granger_exclude[1]})",
+                                           "n (without)", "p, classical F (homoskedastic)", "lags_by_ic"]]
+
+# %%
+beta = result.rolling_beta["spx"].reset_index()
+fig = plots.band_chart(beta, x="date", y="slope", low="low", high="high",
+                       title=f"Rolling {beta_window}-week same-week elasticity of S&P 500 returns to net liquidity",
+                       x_label="", unit="% S&P 500 return per 1% change in net liquidity",
+                       caption=f"Line: OLS slope over the trailing {beta_window} weeks of the weekly S&P 500 log return "
+                               "(%) on the weekly log change of net liquidity (%); band: 95% EWC interval (t critical "
+                               f"values with {int(beta['dof'].iloc[-1])} degrees of freedom). Same-week co-movement, "
+                               "not a forecast.")
+plots.shown([fig])
+
+# %%
+irf = result.irf[(result.irf["impulse"] == "d_net_liquidity") & (result.irf["response"] == "spx") & (result.irf["asset"] == "spx")]
+shock = float(irf["shock_size"].iloc[0])
+fig = plots.band_chart(irf, x="horizon", y="irf", low="lower", high="upper",
+                       title=f"VAR: weekly S&P 500 return after a one-s.d. ({shock:.2f}%) net liquidity shock",
+                       x_label="weeks after the shock", unit="% S&P 500 weekly log return",
+                       caption=f"Orthogonalised (Cholesky, liquidity first) VAR({int(summary.loc['spx', 'var_lag'])}) "
+                               "responses of the Wednesday-to-Wednesday return; pointwise 95% asymptotic bands. The "
+                               "local projections above are the headline; this is the VAR's view of the same question.")
+plots.shown([fig])

@@ -6,10 +6,14 @@ import pytest
 
 import statsmodels.api as sm
 
-from plumbing.models.net_liquidity_equities import (evaluate_fair_value_rule, fair_value, granger_both_ways,
-                                                    levels_vs_changes, robust_granger_test, rolling_beta,
-                                                    run_net_liquidity_equities, unit_root_table,
-                                                    var_impulse_responses, weekly_changes, weekly_panel)
+from plumbing.models.inference import adjust_pvalues, robust_ols
+from plumbing.models.net_liquidity_equities import (LP_ROBUSTNESS_MENU, cumulative_lp, evaluate_fair_value_rule,
+                                                    fair_value, fair_value_gap, gap_forecasts_out_of_sample,
+                                                    gap_predicts_returns, granger_both_ways, levels_vs_changes,
+                                                    lp_what_survives, qlr_test, release_days, release_timed_returns,
+                                                    robust_granger_test, rolling_beta, run_net_liquidity_equities,
+                                                    unit_root_table, var_impulse_responses, weekly_changes,
+                                                    weekly_panel)
 
 WEDNESDAYS = pd.date_range("2010-01-06", periods=800, freq="W-WED")
 
@@ -88,6 +92,7 @@ def test_rolling_beta_recovers_a_known_beta():
     assert len(out) == 400 - 52 + 1
     assert out["slope"].mean() == pytest.approx(0.8, abs=0.1)
     assert ((out["slope"] - 0.8).abs() < 4 * out["se"]).mean() > 0.95
+    assert ((out["low"] <= 0.8) & (0.8 <= out["high"])).mean() > 0.9 and (out["dof"] == 6).all()  # EWC, nu=6
 
 
 def test_fair_value_formula():
@@ -137,11 +142,43 @@ def test_weekly_panel_keeps_the_last_contiguous_run_and_reports_the_gap():
 
 @pytest.fixture(scope="module")
 def real(loader):
-    return run_net_liquidity_equities(loader)
+    return run_net_liquidity_equities(loader, robustness=list(LP_ROBUSTNESS_MENU), gap_reps=199)
+
+
+def test_real_headline_local_projection_sits_in_tight_bands(real):
+    table = real.table
+    spx = table.loc[("spx", "liquidity -> spx")]
+    # +1% of net liquidity in a week: S&P 500 +0.29% over the next 4 weeks from the first close after the release
+    assert spx["horizon"] == 4 and 0.2 <= spx["estimate"] <= 0.4
+    assert spx["ci_low"] > 0 and spx["p_value"] < 0.02 and spx["p_holm"] < 0.05
+    assert "EWC" in spx["inference"]
+    assert table["p_holm"].to_numpy() == pytest.approx(adjust_pvalues(table["p_value"], "holm"))
+    for asset in ("spx", "nasdaq"):  # stocks do not predict liquidity
+        assert table.loc[(asset, f"{asset} -> liquidity"), "p_value"] > 0.1
+    assert 640 <= spx["n"] <= 680 and real.start >= pd.Timestamp("2013-09-25")
+    # the one-week response is stable: no break (Andrews QLR p well above 0.1)
+    assert (real.qlr["p_value"] > 0.3).all() and (real.qlr["crit_5"] == 8.68).all()
+    # the fair-value gap does not predict returns in sample; out of sample it beats a zero forecast only
+    # through the drift: against a random walk with drift Clark-West finds nothing
+    assert real.gap_test["p_one_sided"] > 0.1 and real.gap_test["gap_ar1"] > 0.98
+    assert real.gap_oos.loc["random walk with drift", "p_value"] > 0.3
+    assert real.gap_oos.loc["random walk", "cw_t"] > real.gap_oos.loc["random walk with drift", "cw_t"]
+    lp = real.lp[(real.lp["asset"] == "spx") & (real.lp["direction"] == "liquidity -> spx")].set_index("horizon")
+    assert list(lp.index) == list(range(1, 13)) and lp.loc[4, "estimate"] == pytest.approx(spx["estimate"])
+
+
+def test_real_robustness_rows_and_what_survives(real):
+    robust = real.robustness
+    assert robust.index.get_level_values("specification").nunique() == 1 + len(LP_ROBUSTNESS_MENU)
+    words = lp_what_survives(robust)
+    assert len(words) == 4 and words[0].startswith("spx: net liquidity growth is followed by higher returns")
+    assert "holds in the headline" in words[0] and "holds in all 11 alternatives" in words[1]
+    old = robust.loc[("Wednesday-close returns (start before the data are public)", "spx")]
+    assert old["estimate"] > 0
 
 
 def test_real_net_liquidity_equities_runs_with_finite_results(real):
-    table = real.table
+    table = real.summary
     assert list(table.index) == ["spx", "nasdaq"]
     assert np.isfinite(table.to_numpy(dtype=float)).all()
     assert ((table["coint_p_levels"] >= 0) & (table["coint_p_levels"] <= 1)).all()
@@ -162,7 +199,7 @@ def test_real_granger_without_feb_jul_2020_runs(real):
     assert granger[["p_value", "p_value_robust", "p_value_robust_excl"]].stack().between(0, 1).all()
     # 26 Wednesdays from 2020-02-05 to 2020-07-29, plus the VAR lag's weeks after them
     assert (granger["n"] - granger["n_excl"] == 26 + granger["lag"]).all()
-    assert np.isfinite(real.table[["granger_p_liquidity_to_asset_excl", "granger_f_p_liquidity_to_asset"]]).all().all()
+    assert np.isfinite(real.summary[["granger_p_liquidity_to_asset_excl", "granger_f_p_liquidity_to_asset"]]).all().all()
 
 
 def test_real_fair_value_rule_out_of_sample(real):
@@ -175,6 +212,7 @@ def test_real_fair_value_rule_out_of_sample(real):
     # the rule is checked by hand on one week of the path
     row = fv.path.iloc[-1]
     assert row["fair_value"] == pytest.approx(row["net_liquidity_bn"] / 1.1 - 1625)
+    assert row["log_gap_pct"] == pytest.approx(100 * np.log(row["spx"] / row["fair_value"]))
 
 
 def test_real_rejects_unknown_asset(loader):
@@ -276,3 +314,124 @@ def test_normal_band_is_estimate_plus_minus_z_se():
     assert len(band) == 1
     assert band.loc[0, "low"] == pytest.approx(1.0 - 1.959964 * 0.5, abs=1e-5)
     assert band.loc[0, "high"] == pytest.approx(1.0 + 1.959964 * 0.5, abs=1e-5)
+
+
+# --- release timing, local projections, stability, the gap ----------------------------------------
+
+def business_day_prices(start="2025-11-03", end="2025-12-31", seed=0):
+    days = pd.bdate_range(start, end).drop(pd.Timestamp("2025-11-27"), errors="ignore")  # Thanksgiving: no close
+    rng = np.random.default_rng(seed)
+    return pd.Series(100 * np.exp(np.cumsum(rng.normal(0, 0.01, len(days)))), index=days)
+
+
+def test_returns_start_at_the_first_close_after_the_release():
+    prices = business_day_prices()
+    weds = pd.DatetimeIndex(["2025-11-05", "2025-11-12", "2025-11-19", "2025-11-26", "2025-12-03"])
+    # Thursday 4:30pm ET; Thanksgiving Thursday 2025-11-27 is a holiday: the release moves to Friday
+    assert list(release_days(weds).strftime("%Y-%m-%d")) == ["2025-11-06", "2025-11-13", "2025-11-20", "2025-11-28",
+                                                             "2025-12-04"]
+    out = release_timed_returns(prices, weds)
+    # the first close after a Thursday release is Friday's; after the Friday 11-28 release, Monday 12-01
+    assert list(out["base_date"].dt.strftime("%Y-%m-%d")) == ["2025-11-07", "2025-11-14", "2025-11-21", "2025-12-01",
+                                                              "2025-12-05"]
+    logp = 100 * np.log(prices)
+    assert out.loc["2025-11-12", "week_return"] == pytest.approx(logp["2025-11-14"] - logp["2025-11-07"])
+    assert out.loc["2025-11-12", "release_reaction"] == pytest.approx(logp["2025-11-14"] - logp["2025-11-13"])
+    assert out.loc["2025-11-12", "wed_return"] == pytest.approx(logp["2025-11-12"] - logp["2025-11-05"])
+    assert np.isnan(out.loc["2025-11-05", "week_return"])  # no previous base close
+
+
+def simulated_weekly(seed=31, n=500, betas=(0.0, 0.0, 0.4), release_jump=0.0):
+    """Weekly liquidity shocks, and returns measured from the release that respond with ``betas`` at
+    lags 1, 2, 3 (weeks after the base close); the release-day reaction is ``release_jump`` x shock."""
+    rng = np.random.default_rng(seed)
+    index = pd.date_range("2012-01-04", periods=n, freq="W-WED")
+    shock = rng.normal(0, 1, n)
+    week_return = rng.normal(0, 1, n) + release_jump * shock
+    for lag, beta in enumerate(betas, start=1):
+        week_return[lag:] += beta * shock[:-lag]
+    return pd.Series(shock, index=index), pd.Series(week_return, index=index)
+
+
+def test_the_local_projection_applies_its_horizon_and_lags():
+    shock, ret = simulated_weekly()
+    lp = cumulative_lp(ret, shock, range(1, 6), lags=2)
+    # the response appears only at horizon 3 (a lag the code cannot get right without shifting)
+    assert abs(lp.loc[1, "estimate"]) < 0.12 and abs(lp.loc[2, "estimate"]) < 0.15
+    for h in (3, 4, 5):
+        assert lp.loc[h, "estimate"] == pytest.approx(0.4, abs=0.15)
+        assert lp.loc[h, "ci_low"] < 0.4 < lp.loc[h, "ci_high"]
+    assert lp.loc[3, "ci_low"] > 0 and lp.loc[1, "ci_low"] < 0 < lp.loc[1, "ci_high"]
+    assert lp.attrs["lags"] == 3 and (lp["n"] == 500 - 3 - lp.index).all()  # 3 lags lost at the start, h at the end
+
+
+def test_the_release_day_reaction_is_not_counted_as_a_forecast():
+    # returns react to the shock on the release day only: a projection from the first close after the
+    # release sees nothing; the reaction sits in the week-t return, which is not a control
+    shock, ret = simulated_weekly(betas=(0.0,), release_jump=1.0)
+    lp = cumulative_lp(ret, shock, [1, 4], lags=2)
+    assert (lp["ci_low"] < 0).all() and (lp["ci_high"] > 0).all()
+    wrong = cumulative_lp(ret.shift(1), shock, [1], lags=2)  # a return that starts before the release
+    assert wrong.loc[1, "estimate"] == pytest.approx(1.0, abs=0.15)
+
+
+def test_local_projection_intervals_are_ewc_of_the_projection():
+    shock, ret = simulated_weekly(seed=32)
+    lp = cumulative_lp(ret, shock, [4], lags=1, augment=False)
+    frame = pd.DataFrame({"lead": sum(ret.shift(-j) for j in range(1, 5)), "shock": shock,
+                          "shock_l1": shock.shift(1), "outcome_l1": ret.shift(1)}).dropna()
+    by_hand = robust_ols(frame["lead"], frame.drop(columns="lead").assign(const=1.0)).loc["shock"]
+    assert lp.loc[4, ["estimate", "ci_low", "ci_high"]].to_numpy(dtype=float) == pytest.approx(
+        by_hand[["estimate", "ci_low", "ci_high"]].to_numpy(dtype=float))
+    assert "EWC" in lp.loc[4, "inference"]
+    # the overlapping 4-week sums are MA(3): the naive interval ignores it and is narrower here
+    assert (lp.loc[4, "ci_high_naive"] - lp.loc[4, "ci_low_naive"]) < (lp.loc[4, "ci_high"] - lp.loc[4, "ci_low"])
+
+
+def test_qlr_finds_a_break_and_not_a_non_break():
+    rng = np.random.default_rng(33)
+    n = 400
+    index = pd.date_range("2012-01-04", periods=n, freq="W-WED")
+    shock = pd.Series(rng.normal(0, 1, n), index=index)
+    beta = np.where(np.arange(n) < 250, 0.0, 0.8)
+    ret = pd.Series(rng.normal(0, 1, n), index=index)
+    broken = ret + pd.Series(np.r_[0, beta[1:] * shock.to_numpy()[:-1]], index=index)
+    found = qlr_test(broken, shock, lags=1)
+    assert found["p_value"] < 0.01 and found["sup_wald"] > found["crit_1"]
+    assert abs((pd.Timestamp(found["break_date"]) - index[250]).days) < 40 * 7
+    stable = qlr_test(ret + 0.3 * shock.shift(1).fillna(0), shock, lags=1)
+    assert stable["p_value"] > 0.05
+
+
+def test_the_gap_test_knows_about_persistence():
+    rng = np.random.default_rng(34)
+    n = 600
+    index = pd.date_range("2012-01-04", periods=n, freq="W-WED")
+    v, e = rng.normal(0, 1, n), rng.normal(0, 2, n)
+    gap = np.zeros(n)
+    for t in range(1, n):
+        gap[t] = 0.98 * gap[t - 1] + v[t]
+    noise = gap_predicts_returns(pd.Series(gap, index=index), pd.Series(e - 0.9 * v, index=index), horizon=4,
+                                 reps=199, seed=1)
+    assert noise["p_one_sided"] > 0.05 and noise["p_two_sided"] > 0.05
+    # a gap that does predict: the next week's return falls by 0.3 per point of gap
+    r = np.r_[0.0, -0.3 * gap[:-1]] + e
+    signal = gap_predicts_returns(pd.Series(gap, index=index), pd.Series(r, index=index), horizon=4, reps=199, seed=1)
+    assert signal["p_one_sided"] < 0.01 and signal["slope"] == pytest.approx(-1.2, abs=0.3)
+    oos = gap_forecasts_out_of_sample(pd.Series(gap, index=index), pd.Series(r, index=index), index[300], horizon=4,
+                                      benchmark="mean")
+    assert oos["p_value"] < 0.01 and oos["oos_r2_vs_benchmark"] > 0
+
+
+def test_the_log_gap_is_symmetric_and_undefined_at_a_zero_fair_value():
+    nl = pd.Series([6000.0, 1787.5, 5500.0], index=WEDNESDAYS[:3])
+    spx = pd.Series([6000 / 1.1 - 1625, 100.0, 2 * (5500 / 1.1 - 1625)], index=WEDNESDAYS[:3])
+    gap = fair_value_gap(nl, spx)
+    assert gap.iloc[0] == pytest.approx(0.0) and gap.iloc[1] == pytest.approx(100 * np.log(2))
+    assert WEDNESDAYS[1] not in gap.index  # fair value zero: no gap
+
+
+def test_the_report_parameters_offer_the_models_alternatives():
+    from plumbing.reports.params import SCHEMAS
+
+    assert SCHEMAS["07_net_liquidity_equities"].params["robustness"].item.options == tuple(LP_ROBUSTNESS_MENU)

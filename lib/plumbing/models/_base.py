@@ -209,3 +209,21 @@ def beside(sample: str, spec: str, inference: str) -> str:
         return "".join("\\" + ch if ch in "*_`[]<>#|" else ch for ch in str(text))
 
     return f"*Sample:* {plain(sample)}  \n*Specification:* {plain(spec)}  \n*Inference:* {plain(inference)}"
+
+
+def survival_sentence(claim: str, holds_in_headline: bool, holds: pd.Series) -> str:
+    """One sentence on whether a conclusion of the headline holds in each alternative.
+
+    ``holds``: a boolean Series indexed by the alternatives' labels. The sentence names the
+    alternatives in which the conclusion fails.
+    """
+    yes = [str(label) for label, ok in holds.items() if bool(ok)]
+    no = [str(label) for label, ok in holds.items() if not bool(ok)]
+    start = f"{claim}: {'holds' if holds_in_headline else 'does not hold'} in the headline; "
+    if not len(holds):
+        return start + "no alternatives were run."
+    if not no:
+        return start + f"holds in all {len(holds)} alternatives."
+    if not yes:
+        return start + f"holds in none of the {len(holds)} alternatives."
+    return start + f"holds in {len(yes)} of {len(holds)} alternatives; not in: {'; '.join(no)}."

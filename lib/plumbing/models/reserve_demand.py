@@ -64,7 +64,7 @@ from ..indicators import IORB_START, RESERVES_RED_LINE_BN
 from ..panel import Loader, as_timestamp
 from ..quantities import quantity
 from ._base import (ModelResult, as_series, check_choice, check_fraction, check_positive_int, date_span,
-                    rolling_slope)
+                    rolling_slope, survival_sentence)
 from .inference import BOOTSTRAP_KINDS, HAR_LABELS, HAR_METHODS, coefficient_table, resample_residuals, sandwich
 
 SPREADS = ("effr_iorb_bp", "sofr_iorb_bp")
@@ -1059,34 +1059,18 @@ def what_survives(table: pd.DataFrame, alpha: float = 0.05) -> list[str]:
     """
     head = table.iloc[0]
     alts = table.iloc[1:]
-
-    def split(mask: pd.Series) -> tuple[list[str], list[str]]:
-        return list(alts.index[mask]), list(alts.index[~mask])
-
-    def sentence(claim: str, yes: list[str], no: list[str], holds_in_headline: bool) -> str:
-        start = f"{claim}: {'holds' if holds_in_headline else 'does not hold'} in the headline; "
-        if not len(alts):
-            return start + "no alternatives were run."
-        if not no:
-            return start + f"holds in all {len(alts)} alternatives."
-        if not yes:
-            return start + f"holds in none of the {len(alts)} alternatives."
-        return start + f"holds in {len(yes)} of {len(alts)} alternatives; not in: {'; '.join(no)}."
-
-    out = []
-    kink_test = alts["sup_f_p"] < alpha
-    out.append(sentence(f"A kink exists (sup-F bootstrap p < {alpha:g}; headline p = {head['sup_f_p']:.3f})",
-                        *split(kink_test), bool(head["sup_f_p"] < alpha)))
-    steep = (alts["slope_below_ci_high"] < 0)
-    out.append(sentence(f"The spread rises as reserves fall below the kink (slope below < 0, interval excluding zero; "
-                        f"headline {head['slope_below']:.2f} [{head['slope_below_ci_low']:.2f}, "
-                        f"{head['slope_below_ci_high']:.2f}] bp per unit of x)", *split(steep),
-                        bool(head["slope_below_ci_high"] < 0)))
     lo, hi = head["kink_ci_low_usd_bn"], head["kink_ci_high_usd_bn"]
-    inside = alts["kink_usd_bn"].between(lo, hi)
-    out.append(sentence(f"The kink lies at the headline's level (inside its bootstrap interval USD {lo:,.0f}-{hi:,.0f}bn "
-                        f"at today's denominator; headline USD {head['kink_usd_bn']:,.0f}bn)", *split(inside), True))
-    flat = (alts["slope_above_ci_low"] <= 0) & (alts["slope_above_ci_high"] >= 0)
-    out.append(sentence("Above the kink the curve is flat (slope above's interval includes zero)", *split(flat),
-                        bool(head["slope_above_ci_low"] <= 0 <= head["slope_above_ci_high"])))
-    return out
+    return [
+        survival_sentence(f"A kink exists (sup-F bootstrap p < {alpha:g}; headline p = {head['sup_f_p']:.3f})",
+                          bool(head["sup_f_p"] < alpha), alts["sup_f_p"] < alpha),
+        survival_sentence(f"The spread rises as reserves fall below the kink (slope below < 0, interval excluding "
+                          f"zero; headline {head['slope_below']:.2f} [{head['slope_below_ci_low']:.2f}, "
+                          f"{head['slope_below_ci_high']:.2f}] bp per unit of x)",
+                          bool(head["slope_below_ci_high"] < 0), alts["slope_below_ci_high"] < 0),
+        survival_sentence(f"The kink lies at the headline's level (inside its bootstrap interval USD {lo:,.0f}-"
+                          f"{hi:,.0f}bn at today's denominator; headline USD {head['kink_usd_bn']:,.0f}bn)",
+                          True, alts["kink_usd_bn"].between(lo, hi)),
+        survival_sentence("Above the kink the curve is flat (slope above's interval includes zero)",
+                          bool(head["slope_above_ci_low"] <= 0 <= head["slope_above_ci_high"]),
+                          (alts["slope_above_ci_low"] <= 0) & (alts["slope_above_ci_high"] >= 0)),
+    ]
