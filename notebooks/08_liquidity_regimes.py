@@ -17,76 +17,152 @@
 # # Liquidity regimes: Fed liquidity x the dollar
 #
 # Article 004 sorts markets into four regimes: Fed liquidity easing or tight, the dollar
-# weakening or strengthening, and says which assets lead in each. This report classifies every
-# month (thresholds in the parameters cell), measures returns of the S&P 500, small caps,
-# the Nasdaq, gold, bitcoin, the Nikkei and the dollar by quadrant with HAC standard errors,
-# and shows which quadrant each month of 2025-2026 was in.
+# weakening or strengthening, and says which assets lead in each (easing + weak dollar: broad
+# rally; tight + strong dollar: everything under pressure). A regime is only useful if it is known
+# before the returns it is meant to explain, so the headline pairs each month's return with the
+# regime of the month before (`lag`): a regression of monthly returns on the lagged easing and
+# weak-dollar states and their interaction, with EWC intervals (autocorrelation-robust, t critical
+# values). Then the mean return in each quadrant, with p-values adjusted across all 28 (asset,
+# quadrant) means, a table of alternative specifications, a Markov-switching view, and which
+# quadrant each month of 2025-2026 was in.
 
 # %% tags=["parameters"]
 liquidity = "fed_assets"
 months = 3
 liquidity_threshold_bn = 0.0
 dollar_threshold_pct = 0.0
-lag = 0
+lag = 1
 path_start = "2025-01-01"
+robustness = ["same_month", "lag_2", "net_liquidity", "months_1", "months_6", "thresholds", "dxy", "from_2010"]
+markov = True
 
 # %%
+import pandas as pd
+from IPython.display import Markdown, display
+
 from plumbing import plots, views
-from plumbing.models.regimes import run_regimes
+from plumbing.models._base import beside
+from plumbing.models.regimes import CONTRASTS, REGIME_ROBUSTNESS_MENU, regime_what_survives, run_regimes
 from plumbing.reports import record
 
 plots.use_house_style()
 result = run_regimes(liquidity=liquidity, months=months, liquidity_threshold_bn=liquidity_threshold_bn,
-                     dollar_threshold_pct=dollar_threshold_pct, lag=lag, path_start=path_start)
-views.show_model_header(result)
-result.counts
+                     dollar_threshold_pct=dollar_threshold_pct, lag=lag, path_start=path_start, robustness=robustness,
+                     markov=markov)
+spx = result.table.loc["spx"]
+timing = ("the same month as the quadrant (lag 0): co-movement, not prediction" if lag == 0
+          else f"the quadrant known {lag} month(s) before the return")
 
 # %% [markdown]
-# ## Mean monthly returns by quadrant: with `lag = 0`, same-month co-movement, not prediction
-#
-# With `lag = 0` (the default) a month's return is paired with the quadrant measured over the
-# three months *ending in that month*: the table says how assets moved together with the
-# regime, not whether the regime, once known, predicts the next month's return. `lag = 1` pairs
-# each return with the quadrant known at the end of the previous month. Means are in percent
-# per month with Newey-West (HAC) standard errors; the whiskers are +/- 1.96 HAC s.e.
+# ## The headline: do the lagged regimes predict returns?
 
 # %%
-from IPython.display import Markdown, display
+bmw, eas, weak = spx.loc["best_minus_worst"], spx.loc["easing"], spx.loc["weak_dollar"]
+record("spx_best_minus_worst", bmw["estimate"], label="S&P 500: easing + weak dollar minus tight + strong dollar",
+       unit="% per month")
+record("spx_best_minus_worst_p", bmw["p_value"], label="Its EWC p-value")
+record("spx_easing_coefficient", eas["estimate"], label="S&P 500: lagged easing effect", unit="% per month")
+record("spx_easing_p", eas["p_value"], label="Its EWC p-value")
+record("spx_weak_dollar_p", weak["p_value"], label="S&P 500: lagged weak-dollar effect, EWC p-value")
+display(Markdown(
+    f"**Headline.** With {timing}, S&P 500 months after easing + weak-dollar regimes returned "
+    f"**{bmw['estimate']:+.2f}%** a month relative to months after tight + strong-dollar regimes (95% EWC interval "
+    f"{bmw['ci_low']:+.2f}% to {bmw['ci_high']:+.2f}%, p = {bmw['p_value']:.2f}). Lagged easing alone: "
+    f"{eas['estimate']:+.2f}% (p = {eas['p_value']:.2f}); a lagged weak dollar alone: {weak['estimate']:+.2f}% "
+    f"(p = {weak['p_value']:.2f}). " + ("The regimes, once known, do not predict the S&P 500's next month."
+                                       if min(bmw["p_value"], eas["p_value"], weak["p_value"]) >= 0.05 else
+                                       "At least one lagged effect is significant at 5% before any adjustment.")))
+display(Markdown(beside(result.sample, result.spec.split(". Beside it:")[0],
+                        f"{spx['inference'].iloc[0]}; p_holm: Holm across the {result.table.index.get_level_values('asset').nunique()} assets for each term")))
+terms = result.table.reset_index()
+terms["term"] = terms["term"].map(lambda t: CONTRASTS[t][0])
+terms.set_index(["asset", "term"])[["estimate", "ci_low", "ci_high", "p_value", "p_holm", "n", "first", "last"]].round(3)
 
-timing = ("same month as the quadrant (lag 0): co-movement, not prediction" if lag == 0
-          else f"quadrant known {lag} month(s) before the return (lag {lag})")
-display(Markdown(f"**Pairing used here:** {timing}."))
-record("spx_mean_easing_weak", result.table.loc[("spx", "easing + weak dollar"), "mean"],
+# %% [markdown]
+# ## Does it survive other specifications?
+#
+# The S&P 500 terms of the headline regression, one alternative per block (named in
+# `robustness`, from the menu below); the rest of the headline is kept. The first alternative,
+# `same_month`, is the pairing article 004's table implies: it shows co-movement, which is why it
+# must not be read as a forecast.
+
+# %%
+robust = result.robustness
+display(Markdown(beside("each row's own (columns `first`, `last`, `n`); monthly",
+                        "the headline regression with one choice changed per block",
+                        "95% intervals by each row's method (column `inference`)")))
+for sentence in regime_what_survives(robust):
+    display(Markdown(f"- {sentence}"))
+record("robustness_rows", robust.index.get_level_values("specification").nunique() - 1,
+       label="Alternative specifications")
+robust[["estimate", "ci_low", "ci_high", "p_value", "n", "first", "last", "inference"]].round(3)
+
+# %%
+pd.DataFrame({"alternative": [label for label, _ in REGIME_ROBUSTNESS_MENU.values()],
+              "changes": [", ".join(f"{k}={v}" for k, v in change.items())
+                          for _, change in REGIME_ROBUSTNESS_MENU.values()]},
+             index=pd.Index(list(REGIME_ROBUSTNESS_MENU), name="name"))
+
+# %% [markdown]
+# ## Mean monthly returns by quadrant
+#
+# Means in percent per month with Newey-West (HAC) standard errors, the quadrant paired with
+# returns as in the headline. Each mean is tested against zero; with 28 means some will look
+# significant by chance, so the p-values are adjusted across all of them (Holm: family-wise;
+# Benjamini-Hochberg: false discovery rate).
+
+# %%
+quadrants = result.quadrants
+spx_q = quadrants.loc["spx"]
+record("spx_mean_easing_weak", spx_q.loc["easing + weak dollar", "mean"],
        label="S&P 500 mean monthly return, easing + weak dollar", unit="%")
-spx = result.table.loc["spx"]
+record("quadrant_means_holm_below_5pct", int((quadrants["p_holm"] < 0.05).sum()),
+       label="Quadrant means (of 28) different from zero after Holm")
 wald = result.equality.loc["spx"] if "spx" in result.equality.index else None
-highest, lowest = spx["mean"].idxmax(), spx["mean"].idxmin()
+highest, lowest = spx_q["mean"].idxmax(), spx_q["mean"].idxmin()
 caption = (f"Bars: mean monthly S&P 500 return (%) in the months of each quadrant ({timing}); whiskers: +/- 1.96 HAC "
-           f"standard errors; months per quadrant: {', '.join(f'{g} {int(n)}' for g, n in spx['n'].items())}. "
-           f"Highest mean: {highest} ({spx.loc[highest, 'mean']:.2f}%); lowest: {lowest} ({spx.loc[lowest, 'mean']:.2f}%). "
+           f"standard errors; months per quadrant: {', '.join(f'{g} {int(n)}' for g, n in spx_q['n'].items())}. "
+           f"Highest mean: {highest} ({spx_q.loc[highest, 'mean']:.2f}%); lowest: {lowest} ({spx_q.loc[lowest, 'mean']:.2f}%). "
            + (f"Wald test that the four means are equal: p = {wald['p_value']:.2f}. " if wald is not None else "")
            + "Article 004 expects the highest returns under easing + weak dollar and the lowest under tight + strong dollar.")
-fig = plots.bar_chart(spx["mean"], errors=1.96 * spx["se_hac"], unit="percent per month",
+fig = plots.bar_chart(spx_q["mean"], errors=1.96 * spx_q["se_hac"], unit="percent per month",
                       title=f"S&P 500 mean monthly return by quadrant (lag {lag}), +/- 1.96 HAC s.e.", caption=caption)
 plots.shown([fig])
-spx[["n", "mean", "se_hac", "t_hac", "p_value"]].assign(low_95=spx["mean"] - 1.96 * spx["se_hac"],
-                                                       high_95=spx["mean"] + 1.96 * spx["se_hac"])
+display(Markdown(beside(result.sample, result.spec.split(". Beside it: ")[-1],
+                        "Newey-West HAC; p-values against zero with Holm (p_holm) and Benjamini-Hochberg (p_bh) "
+                        f"adjustments across all {len(quadrants)} means")))
+quadrants[["n", "mean", "se_hac", "p_value", "p_holm", "p_bh", "first", "last"]].round(3)
 
 # %% [markdown]
-# ### All assets by quadrant (percent per month, HAC standard errors)
+# ### Do the quadrants differ? (Wald test that the four means are equal, per asset)
 
 # %%
-result.table
-
-# %% [markdown]
-# ## Do the quadrants differ? (Wald test that the four means are equal, per asset)
-
-# %%
+display(Markdown(beside(result.sample, "Wald chi2 test that the four quadrant means are equal", "Newey-West HAC")))
 result.equality
+
+# %% [markdown]
+# ## A Markov-switching view
+#
+# Instead of imposing the quadrants, let the S&P 500's monthly returns choose two states of their
+# own (a switching mean and variance, statsmodels `MarkovRegression`), then ask how likely the
+# low-return state was in the months following each quadrant. If the quadrants carried the
+# information article 004 claims, the low-return state would concentrate after tight +
+# strong-dollar months.
+
+# %%
+if len(result.markov):
+    states = result.markov
+    display(Markdown(beside(f"monthly S&P 500 returns, n={states.attrs['n']}", "2-state Markov switching mean and "
+                            "variance; smoothed state probabilities averaged by the quadrant of the previous month",
+                            "maximum likelihood; standard error of each state's mean from the Hessian")))
+    display(states.round(3))
+else:
+    display(Markdown("The Markov-switching model was not run (`markov = False`)."))
 
 # %% [markdown]
 # ## Which quadrant was each month of 2025-2026 in?
 
 # %%
 record("months_classified_since_path_start", int(result.path["regime"].notna().sum()), label="Months classified")
+display(Markdown(beside(f"months from {path_start}", "quadrant of each month from month-end levels", "descriptive")))
 result.path

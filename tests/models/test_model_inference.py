@@ -126,5 +126,10 @@ def test_holm_and_bh_adjustments():
     assert np.isnan(holm[3]) and holm[4] == pytest.approx(0.5)
     bh = adjust_pvalues(pd.Series(p), "fdr_bh")
     assert bh[0] == pytest.approx(0.04) and bh[1] == pytest.approx(0.0533, abs=1e-3)
+    rng = np.random.default_rng(9)
+    many = rng.uniform(0, 0.2, 28)
+    from statsmodels.stats.multitest import multipletests
+
+    assert adjust_pvalues(many, "holm") == pytest.approx(multipletests(many, method="holm")[1])
     with pytest.raises(ValueError, match="method='bonf'"):
         adjust_pvalues(p, "bonf")

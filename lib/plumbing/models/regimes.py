@@ -34,7 +34,10 @@ import statsmodels.api as sm
 from ..indicators import REGIME_LABELS, liquidity_dollar_regimes
 from ..panel import FFILL_LIMIT_BDAYS, Loader, align_asof, as_timestamp
 from ..quantities import quantity
-from ._base import ModelResult, check_choice, check_positive_int, date_span, ordered_index
+from ._base import ModelResult, check_choice, check_positive_int, date_span, ordered_index, survival_sentence
+from .inference import HAR_METHODS, adjust_pvalues, sandwich
+
+HAR_LABELS_SHORT = {"ewc": "EWC (t critical values)", "nw_fixed_b": "fixed-b Newey-West", "nw": "naive Newey-West"}
 
 #: asset key -> label (catalog keys; IWM is split- and dividend-adjusted, the others are price indexes)
 ASSETS: dict[str, str] = {
@@ -77,7 +80,9 @@ def returns_by_regime(returns: pd.DataFrame, regime: pd.Series, hac_lags: int = 
     quadrant dummies (no constant) over the months where both are known, HAC covariance with
     ``hac_lags`` lags: the coefficients are the quadrant means. ``table`` is indexed by
     (asset, regime) with n, mean, se_hac, t_hac, p_value, first, last; ``equality`` holds per
-    asset the Wald chi2 test that the quadrant means are equal.
+    asset the Wald chi2 test that the quadrant means are equal. ``p_holm`` and ``p_bh``: the
+    p-values against zero adjusted across every (asset, quadrant) mean in the table (Holm,
+    family-wise; Benjamini-Hochberg, false discovery rate).
     """
     check_positive_int("hac_lags", hac_lags, 0)
     check_positive_int("lag", lag, 0)
@@ -86,7 +91,10 @@ def returns_by_regime(returns: pd.DataFrame, regime: pd.Series, hac_lags: int = 
     unknown = set(regime.dropna().unique()) - set(REGIMES)
     if unknown:
         raise ValueError(f"regime has unknown labels {sorted(unknown)}; valid: {', '.join(REGIMES)}")
-    shifted = regime.shift(lag) if lag else regime
+    if lag and isinstance(regime.index, pd.DatetimeIndex) and regime.index.is_month_end.all():
+        shifted = regime.shift(lag, freq="ME")  # by calendar months: the last months' returns keep their quadrant
+    else:
+        shifted = regime.shift(lag) if lag else regime
     rows, equality, sizes = [], [], []
     for asset in returns.columns:
         both = pd.DataFrame({"r": returns[asset], "regime": shifted}).dropna()
@@ -110,14 +118,20 @@ def returns_by_regime(returns: pd.DataFrame, regime: pd.Series, hac_lags: int = 
                              "p_value": float(wald.pvalue), "n": int(len(both))})
     if not rows:
         raise ValueError("no month has both a return and a quadrant")
-    table = ordered_index(pd.DataFrame(rows), ["asset", "regime"])
+    frame = pd.DataFrame(rows)
+    # every quadrant mean is a test against zero: adjusted across all of them (7 assets x 4 quadrants = 28)
+    frame.insert(frame.columns.get_loc("p_value") + 1, "p_holm", adjust_pvalues(frame["p_value"], "holm"))
+    frame.insert(frame.columns.get_loc("p_holm") + 1, "p_bh", adjust_pvalues(frame["p_value"], "fdr_bh"))
+    table = ordered_index(frame, ["asset", "regime"])
     note = ("lag=0 pairs a month with the quadrant measured over the months ending with it: co-movement, not a "
             "forecast" if lag == 0 else f"the quadrant is known {lag} month(s) before the return")
     return RegimeReturnsResult(
         name="Monthly returns by liquidity x dollar quadrant", table=table,
         sample="monthly; months with a return and a quadrant per asset: " + "; ".join(sizes),
         spec=(f"OLS of the monthly return (percent) on the quadrant dummies, no constant; Newey-West HAC SEs "
-              f"({hac_lags} lags); Wald chi2 test that the quadrant means are equal; quadrant lagged {lag} month(s)"),
+              f"({hac_lags} lags); Wald chi2 test that the quadrant means are equal; quadrant lagged {lag} month(s); "
+              f"p-values against zero adjusted across all {len(frame)} quadrant means (Holm: p_holm; "
+              "Benjamini-Hochberg: p_bh)"),
         n=int(table["n"].sum()), notes=[note],
         equality=pd.DataFrame(equality).set_index("asset") if equality else pd.DataFrame())
 
@@ -145,17 +159,6 @@ def regime_path(regimes: pd.DataFrame, start: object = "2025-01-01", end: object
     return path
 
 
-@dataclass
-class RegimesResult(RegimeReturnsResult):
-    """Returns by quadrant plus ``counts`` (months per quadrant), ``path`` (2025-2026 months),
-    ``regimes`` (every month's quadrant and inputs) and ``returns`` (monthly returns)."""
-
-    counts: pd.DataFrame = field(default_factory=pd.DataFrame)
-    path: pd.DataFrame = field(default_factory=pd.DataFrame)
-    regimes: pd.DataFrame = field(default_factory=pd.DataFrame)
-    returns: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-
 def monthly_liquidity(loader: Loader, liquidity: str) -> pd.Series:
     """Month-end level of the liquidity measure, USD bn (Fed assets or weekly net liquidity).
 
@@ -167,28 +170,217 @@ def monthly_liquidity(loader: Loader, liquidity: str) -> pd.Series:
     return align_asof(weekly, ends, FFILL_LIMIT_BDAYS["weekly"]).rename(liquidity)
 
 
-def run_regimes(loader: Loader | None = None, *, liquidity: str = "fed_assets", dollar: str = "dollar_broad",
-                months: int = 3, liquidity_threshold_bn: float = 0.0, dollar_threshold_pct: float = 0.0,
-                assets: tuple[str, ...] = tuple(ASSETS), start: object = None, end: object = None, lag: int = 0,
-                hac_lags: int = 3, path_start: object = "2025-01-01") -> RegimesResult:
-    """Article 004's quadrants and monthly returns by quadrant on the real data.
+# --- the headline: lagged liquidity x dollar regression ---------------------------------------------
+
+#: the contrasts of the regression r = a + b_e E + b_w W + b_ew E x W + e reported per asset
+CONTRASTS: dict[str, tuple[str, tuple[float, float, float, float]]] = {
+    "easing": ("easing effect, averaged over the two dollar states", (0, 1, 0, 0.5)),
+    "weak_dollar": ("weak-dollar effect, averaged over the two liquidity states", (0, 0, 1, 0.5)),
+    "interaction": ("easing x weak dollar (interaction)", (0, 0, 0, 1)),
+    "best_minus_worst": ("easing + weak dollar minus tight + strong dollar (article 004's spread)", (0, 1, 1, 1)),
+}
+
+
+def regime_regression(returns: pd.DataFrame, regimes: pd.DataFrame, lag: int = 1, method: str = "ewc",
+                      level: float = 0.95) -> pd.DataFrame:
+    """Monthly returns on the lagged liquidity and dollar states and their interaction, per asset.
+
+    ``r_t = a + b_e E_{t-lag} + b_w W_{t-lag} + b_ew E_{t-lag} W_{t-lag} + e_t`` with ``E`` =
+    1 when Fed liquidity was easing and ``W`` = 1 when the dollar was weakening (columns
+    ``easing`` and ``dollar_weakening`` of ``regimes``, as from
+    :func:`plumbing.indicators.liquidity_dollar_regimes`), ``lag`` months earlier (1 by default:
+    the state is known before the month whose return it is paired with). Intervals and p-values
+    by ``method`` (``"ewc"`` by default; ``"nw_fixed_b"``; ``"nw"``), for the contrasts of
+    :data:`CONTRASTS`. Rows (asset, term): description, estimate (percent per month), se,
+    ci_low, ci_high, p_value, n, first, last; ``p_holm``: Holm across assets for each term.
+    """
+    from .inference import coefficient_table
+
+    check_positive_int("lag", lag, 0)
+    check_choice("method", method, HAR_METHODS)
+    states = regimes[["easing", "dollar_weakening"]].astype(float).shift(lag)
+    rows = []
+    for asset in returns.columns:
+        data = pd.concat({"r": returns[asset], "E": states["easing"], "W": states["dollar_weakening"]}, axis=1,
+                         sort=True).dropna()
+        if len(data) < 24:
+            continue
+        design = np.column_stack([np.ones(len(data)), data["E"], data["W"], data["E"] * data["W"]])
+        fit = sm.OLS(data["r"].to_numpy(), design).fit()
+        cov, crit, dof, label = sandwich(design, fit.resid, method, level)
+        names = list(CONTRASTS)
+        weights = np.array([CONTRASTS[name][1] for name in names])
+        table = coefficient_table(weights @ fit.params, weights @ cov @ weights.T, crit, dof, names, method, label,
+                                  int(fit.nobs))
+        for name in names:
+            rows.append({"asset": asset, "term": name, "description": CONTRASTS[name][0],
+                         **table.loc[name, ["estimate", "se", "ci_low", "ci_high", "p_value"]].to_dict(),
+                         "n": int(fit.nobs), "first": data.index[0].date(), "last": data.index[-1].date(),
+                         "inference": label})
+    if not rows:
+        raise ValueError("no asset has 24 months with a return and a lagged state")
+    frame = pd.DataFrame(rows)
+    frame["p_holm"] = frame.groupby("term")["p_value"].transform(lambda p: adjust_pvalues(p, "holm"))
+    out = ordered_index(frame, ["asset", "term"])
+    out.attrs = {"lag": lag, "method": method}
+    return out
+
+
+def markov_switching(returns: pd.Series, regime: pd.Series | None = None, k_regimes: int = 2) -> pd.DataFrame:
+    """A Markov-switching mean and variance for monthly returns (statsmodels ``MarkovRegression``).
+
+    Returns one row per state: mean return and its standard error, standard deviation, expected
+    duration in months, and (with ``regime``, the quadrant labels on the same months) the average
+    smoothed probability of each state within each quadrant. ``attrs``: the smoothed
+    probabilities (``probabilities``) and n.
+    """
+    r = returns.dropna()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = sm.tsa.MarkovRegression(r.to_numpy(), k_regimes=k_regimes, switching_variance=True)
+        fit = model.fit(disp=False, search_reps=20)
+    probs = pd.DataFrame(fit.smoothed_marginal_probabilities, index=r.index,
+                         columns=[f"state {i}" for i in range(k_regimes)])
+    params = pd.Series(fit.params, index=model.param_names)
+    bse = pd.Series(fit.bse, index=model.param_names)
+    durations = np.atleast_1d(fit.expected_durations)
+    rows = []
+    for i in range(k_regimes):
+        row = {"state": f"state {i}", "mean": params[f"const[{i}]"], "se_mean": bse[f"const[{i}]"],
+               "sd": float(np.sqrt(params[f"sigma2[{i}]"])), "expected_duration_months": float(durations[i]),
+               "share_of_months": float(probs.iloc[:, i].mean())}
+        if regime is not None:
+            aligned = regime.reindex(r.index)
+            for label in REGIMES:
+                mask = (aligned == label).to_numpy()
+                row[f"prob in {label}"] = float(probs.iloc[mask, i].mean()) if mask.any() else np.nan
+        rows.append(row)
+    out = pd.DataFrame(rows).set_index("state").sort_values("mean")
+    out.attrs = {"probabilities": probs, "n": len(r), "llf": float(fit.llf)}
+    return out
+
+
+#: the headline regression: the defaults of run_regimes, stated once here
+REGIME_HEADLINE: dict[str, object] = {"liquidity": "fed_assets", "dollar": "dollar_broad", "months": 3,
+                                      "liquidity_threshold_bn": 0.0, "dollar_threshold_pct": 0.0, "lag": 1,
+                                      "method": "ewc", "start": None}
+#: named alternatives to the headline regression: name -> (label, what changes)
+REGIME_ROBUSTNESS_MENU: dict[str, tuple[str, dict[str, object]]] = {
+    "same_month": ("same month (lag 0: co-movement, not a forecast)", {"lag": 0}),
+    "lag_2": ("states known two months before", {"lag": 2}),
+    "net_liquidity": ("net liquidity instead of Fed assets (from 2013-09)", {"liquidity": "net_liquidity"}),
+    "months_1": ("states over 1 month", {"months": 1}),
+    "months_6": ("states over 6 months", {"months": 6}),
+    "thresholds": ("thresholds: liquidity > USD 50bn, dollar < -1%",
+                   {"liquidity_threshold_bn": 50.0, "dollar_threshold_pct": 1.0}),
+    "dxy": ("ICE dollar index (DXY, from 2014) instead of the broad index", {"dollar": "dxy"}),
+    "from_2010": ("from 2010-01-01", {"start": "2010-01-01"}),
+    "newey_west": ("naive Newey-West intervals (for comparison only)", {"method": "nw"}),
+}
+
+
+def regime_robustness(monthly: pd.DataFrame, returns: pd.DataFrame, alternatives: list[str | dict] | tuple = (),
+                      base: dict | None = None, asset: str = "spx") -> pd.DataFrame:
+    """The headline regression (``base``, :data:`REGIME_HEADLINE`) and each alternative for ``asset``.
+
+    ``monthly``: month-end levels holding every liquidity measure and dollar index the
+    alternatives need; ``returns``: monthly returns (percent). Rows (specification, term) for the
+    terms of :data:`CONTRASTS`.
+    """
+    base = {**REGIME_HEADLINE, **(base or {})}
+    changes: list[tuple[str, dict]] = [("headline", {})]
+    for alt in alternatives:
+        if isinstance(alt, str):
+            check_choice("alternative", alt, REGIME_ROBUSTNESS_MENU)
+            changes.append(REGIME_ROBUSTNESS_MENU[alt])
+        else:
+            changes.append((", ".join(f"{k}={v}" for k, v in alt.items()), dict(alt)))
+    rows = []
+    for label, change in changes:
+        spec = {**base, **change}
+        unknown = sorted(set(spec) - set(REGIME_HEADLINE))
+        if unknown:
+            raise ValueError(f"unknown specification choice(s) {unknown}; valid: {', '.join(REGIME_HEADLINE)}")
+        regimes = liquidity_dollar_regimes(monthly, liquidity=spec["liquidity"], dollar=spec["dollar"],
+                                           months=spec["months"], liquidity_threshold_bn=spec["liquidity_threshold_bn"],
+                                           dollar_threshold_pct=spec["dollar_threshold_pct"])
+        start = as_timestamp("start", spec["start"])
+        table = regime_regression(returns[[asset]].loc[start:], regimes, lag=spec["lag"], method=spec["method"])
+        for term, row in table.loc[asset].iterrows():
+            rows.append({"specification": label, "term": term, **row[["estimate", "ci_low", "ci_high", "p_value", "n",
+                                                                       "first", "last", "inference"]].to_dict()})
+    return ordered_index(pd.DataFrame(rows), ["specification", "term"])
+
+
+def regime_what_survives(table: pd.DataFrame) -> list[str]:
+    """Sentences, computed from :func:`regime_robustness`, on which conclusions hold."""
+    out = []
+    for term, claim in (("best_minus_worst", "Easing + weak dollar beats tight + strong dollar (interval above zero)"),
+                        ("easing", "Lagged Fed easing predicts higher returns (interval above zero)"),
+                        ("weak_dollar", "A weak dollar predicts higher returns (interval above zero)")):
+        part = table.xs(term, level="term")
+        head, alts = part.iloc[0], part.iloc[1:]
+        out.append(survival_sentence(f"{claim}; headline {head['estimate']:+.2f}% a month [{head['ci_low']:+.2f}, "
+                                     f"{head['ci_high']:+.2f}]", bool(head["ci_low"] > 0), alts["ci_low"] > 0))
+    return out
+
+
+@dataclass
+class RegimesResult(RegimeReturnsResult):
+    """The headline ``table``: the lagged regression of each asset's monthly return on the
+    liquidity and dollar states (:func:`regime_regression`); ``quadrants``: mean returns by
+    quadrant with HAC errors and Holm/BH-adjusted p-values, and ``equality`` (Wald tests);
+    ``robustness`` (the headline for ``robust_asset`` beside the alternatives), ``markov``
+    (Markov-switching states), ``counts`` (months per quadrant), ``path`` (2025-2026 months),
+    ``regimes`` (every month's quadrant and inputs) and ``returns`` (monthly returns)."""
+
+    quadrants: pd.DataFrame = field(default_factory=pd.DataFrame)
+    robustness: pd.DataFrame = field(default_factory=pd.DataFrame)
+    markov: pd.DataFrame = field(default_factory=pd.DataFrame)
+    counts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    path: pd.DataFrame = field(default_factory=pd.DataFrame)
+    regimes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    returns: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def run_regimes(loader: Loader | None = None, *, liquidity: str = REGIME_HEADLINE["liquidity"],
+                dollar: str = REGIME_HEADLINE["dollar"], months: int = REGIME_HEADLINE["months"],
+                liquidity_threshold_bn: float = REGIME_HEADLINE["liquidity_threshold_bn"],
+                dollar_threshold_pct: float = REGIME_HEADLINE["dollar_threshold_pct"],
+                assets: tuple[str, ...] = tuple(ASSETS), start: object = None, end: object = None,
+                lag: int = REGIME_HEADLINE["lag"], method: str = REGIME_HEADLINE["method"], hac_lags: int = 3,
+                path_start: object = "2025-01-01", robustness: list[str | dict] | tuple = (),
+                robust_asset: str = "spx", markov: bool = False) -> RegimesResult:
+    """Article 004's quadrants and monthly returns on the real data; the headline is the lagged regression.
+
+    **Headline** (:data:`REGIME_HEADLINE`): :func:`regime_regression` of each asset's monthly
+    return on the liquidity and dollar states ``lag`` (1) month(s) earlier and their
+    interaction, EWC intervals (``method``). Beside it: mean returns by quadrant (the same lag)
+    with Newey-West errors (``hac_lags``) and Holm/BH-adjusted p-values across the 28 means
+    (:func:`returns_by_regime`); ``robustness`` (names of :data:`REGIME_ROBUSTNESS_MENU` or
+    dicts) for ``robust_asset``; ``markov=True`` adds :func:`markov_switching` for the S&P 500.
 
     ``liquidity``: ``"fed_assets"`` (default, H.4.1 total assets, USD bn) or
     ``"net_liquidity"``; ``dollar``: a catalog key of a dollar index (default the Fed's broad
     index). Quadrant inputs: change over ``months`` (3) months, thresholds
     ``liquidity_threshold_bn`` (0) and ``dollar_threshold_pct`` (0). Returns: month-end
     closes (:func:`plumbing.load` with ``freq="M"``, a close at most 2 business days before
-    the month end) of ``assets``. ``start``/``end`` cut the months used for the table;
+    the month end) of ``assets``. ``start``/``end`` cut the months used for the tables;
     ``path_start`` (2025-01-01) starts the month-by-month list.
     """
     for asset in assets:
         check_choice("assets item", asset, tuple(ASSETS))
+    check_choice("liquidity", liquidity, LIQUIDITY_MEASURES)
     loader = loader or Loader()
     start_ts, end_ts = as_timestamp("start", start), as_timestamp("end", end)
+    dollars = list(dict.fromkeys([dollar] + [alt[1].get("dollar") for name, alt in REGIME_ROBUSTNESS_MENU.items()
+                                             if name in robustness and "dollar" in alt[1]]))
+    measures = list(dict.fromkeys([liquidity] + [alt[1].get("liquidity") for name, alt in REGIME_ROBUSTNESS_MENU.items()
+                                                 if name in robustness and "liquidity" in alt[1]]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        levels = loader.load(list(dict.fromkeys([dollar, *assets])), freq="M")
-    monthly = pd.DataFrame({liquidity: monthly_liquidity(loader, liquidity)}).join(levels, how="outer")
+        levels = loader.load(list(dict.fromkeys([*dollars, *assets])), freq="M")
+    monthly = pd.DataFrame({m: monthly_liquidity(loader, m) for m in measures}).join(levels, how="outer")
     regimes = liquidity_dollar_regimes(monthly, liquidity=liquidity, dollar=dollar, months=months,
                                        liquidity_threshold_bn=liquidity_threshold_bn,
                                        dollar_threshold_pct=dollar_threshold_pct)
@@ -197,21 +389,35 @@ def run_regimes(loader: Loader | None = None, *, liquidity: str = "fed_assets", 
     if classified_all.empty:
         raise ValueError(f"no month could be classified from {liquidity} and {dollar}")
     window = regimes.loc[start_ts or classified_all.index[0]:end_ts or classified_all.index[-1]]
-    by_regime = returns_by_regime(returns.loc[start_ts:end_ts], window["regime"], hac_lags=hac_lags, lag=lag)
+    cut = returns.loc[start_ts:end_ts]
+    headline = regime_regression(cut, regimes, lag=lag, method=method)
+    by_regime = returns_by_regime(cut, window["regime"], hac_lags=hac_lags, lag=lag)
     counts = (window["regime"].value_counts().reindex(list(REGIMES), fill_value=0).rename("months").to_frame())
     counts["share"] = counts["months"] / counts["months"].sum()
     classified = window["regime"].dropna()
     counts.attrs = {"first": classified.index[0].date(), "last": classified.index[-1].date(),
                     "unclassified": int(window["regime"].isna().sum())}
     path = regime_path(regimes, path_start, end_ts)
-    spec = (f"quadrant = ({liquidity} {months}-month change > {liquidity_threshold_bn:g} bn: easing else tight) x "
-            f"({dollar} {months}-month % change < -{dollar_threshold_pct:g}: weak else strong), month-end levels; "
-            + by_regime.spec)
+    base = {"liquidity": liquidity, "dollar": dollar, "months": months, "liquidity_threshold_bn": liquidity_threshold_bn,
+            "dollar_threshold_pct": dollar_threshold_pct, "lag": lag, "method": method,
+            "start": start_ts.date().isoformat() if start_ts is not None else None}
+    robust = regime_robustness(monthly, returns.loc[:end_ts], robustness, base, asset=robust_asset) if robustness \
+        else pd.DataFrame()
+    states = pd.DataFrame()
+    if markov and "spx" in returns:
+        states = markov_switching(cut["spx"], window["regime"].shift(lag))
+    quadrant = (f"quadrant = ({liquidity} {months}-month change > {liquidity_threshold_bn:g} bn: easing else tight) x "
+                f"({dollar} {months}-month % change < -{dollar_threshold_pct:g}: weak else strong), month-end levels")
+    spec = (f"OLS of each asset's monthly return (percent) on easing, weak dollar and easing x weak dollar, states "
+            f"lagged {lag} month(s); {quadrant}; {HAR_LABELS_SHORT.get(method, method)} intervals; Holm across assets "
+            f"per term. Beside it: " + by_regime.spec)
     sample = (f"quadrants classified for {len(classified)} months {date_span(classified.index)} "
               f"({counts.attrs['unclassified']} months between them unclassified: an input missing at a month end); "
               + by_regime.sample)
     notes = list(by_regime.notes) + [f"{dollar}'s own return is mechanically linked to the dollar leg of the quadrant",
                                      "gold is the front-month future (roll effects), bitcoin trades 7 days a week"]
-    return RegimesResult(name=by_regime.name, table=by_regime.table, sample=sample, spec=spec, n=by_regime.n,
-                         start=classified.index[0], end=classified.index[-1], notes=notes,
-                         equality=by_regime.equality, counts=counts, path=path, regimes=regimes, returns=returns)
+    first = headline.iloc[0]
+    return RegimesResult(name="Monthly returns on Fed liquidity and dollar states", table=headline, sample=sample,
+                         spec=spec, n=int(first["n"]), start=classified.index[0], end=classified.index[-1], notes=notes,
+                         equality=by_regime.equality, quadrants=by_regime.table, robustness=robust, markov=states,
+                         counts=counts, path=path, regimes=regimes, returns=returns)
