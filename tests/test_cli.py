@@ -15,8 +15,8 @@ def test_sync_offline_says_which_source_served(isolated_cache, capsys):
     assert main(["data", "sync", "--offline", "--only", "sofr", "on_rrp", "--no-progress"]) == 0
     out = capsys.readouterr().out
     assert "sofr" in out and "on_rrp" in out and "served: snapshot 2" in out
-    assert sorted(p.name for p in isolated_cache.iterdir()) == [
-        "on_rrp.meta.json", "on_rrp.parquet", "sofr.meta.json", "sofr.parquet"]
+    assert sorted(p.name for p in isolated_cache.iterdir() if not p.name.startswith(".")) == [
+        "on_rrp.parquet", "sofr.parquet"]
 
 
 def test_sync_rejects_an_unknown_key_before_any_work(isolated_cache, capsys):

@@ -11,12 +11,25 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import traceback
 from collections.abc import Sequence
 
 import pandas as pd
 
 from .catalog import UnknownSeriesError, load_catalog
 from .secrets import install_log_redaction
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """Errors the user can fix (a typo, a bad file, a full disk): one line, no stack trace (unless -v)."""
+    from .cache import CacheError
+    from .panel import DataUnavailable
+    from .sources.base import SourceError
+
+    return (UnknownSeriesError, ValueError, CacheError, SourceError, DataUnavailable, OSError)
+
+
+USER_ERRORS = _user_errors()
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -34,6 +47,7 @@ def _print_table(frame: pd.DataFrame) -> None:
 
 
 def cmd_data_sync(args: argparse.Namespace) -> int:
+    """Refresh the cache; one line per series that failed or needs attention; 1 if any failed."""
     from .sync import outcomes_table, sync
 
     catalog = load_catalog()
@@ -46,20 +60,39 @@ def cmd_data_sync(args: argparse.Namespace) -> int:
     _print_table(table)
     served = table["served_by"].value_counts().to_dict()
     print("served: " + ", ".join(f"{name} {count}" for name, count in sorted(served.items())))
+    for outcome in outcomes:
+        if outcome.status != "ok":
+            label = {"warning": "warning", "repaired": "REPAIRED", "failed": "FAILED"}[outcome.status]
+            print(f"{label} {outcome.key}: {outcome.detail}", file=sys.stderr)
     failed = [o.key for o in outcomes if not o.ok]
     if failed:
-        print(f"FAILED: {', '.join(failed)}", file=sys.stderr)
+        print(f"FAILED or repaired: {', '.join(failed)} (see the lines above)", file=sys.stderr)
         return 1
     return 0
 
 
 def cmd_data_status(args: argparse.Namespace) -> int:
+    """What the cache holds (rows, first and last read from the data); 1 if a file is corrupted."""
     from .status import status_table
 
     table = status_table(args.gap_days)
     print(f"gaps: stretches longer than the series' nominal spacing plus {args.gap_days} business days")
-    _print_table(table)
-    return 0
+    _print_table(table.drop(columns=["problem"]))
+    problems = table[table["problem"] != ""]
+    for row in problems.itertuples():
+        print(f"warning {row.key}: {row.problem}", file=sys.stderr)
+    return 1 if (problems["source"] == "corrupted").any() else 0
+
+
+def _non_negative_int(text: str) -> int:
+    """argparse type: an integer >= 0 (``--gap-days -3`` is refused)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative; give 0 or more business days")
+    return value
 
 
 def cmd_reports(args: argparse.Namespace) -> int:
@@ -98,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--no-progress", action="store_true", help="no progress bar")
     sync.set_defaults(func=cmd_data_sync)
     status = data.add_parser("status", help="what the cache holds: source, first, last, rows, age, gaps")
-    status.add_argument("--gap-days", type=int, default=5, metavar="N",
+    status.add_argument("--gap-days", type=_non_negative_int, default=5, metavar="N",
                         help="report gaps longer than the nominal spacing plus N business days (default 5)")
     status.set_defaults(func=cmd_data_status)
     commands.add_parser("claims", help="check the articles' claims against data (see plumbing claims --help)")
@@ -127,7 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_logging(args.verbose)
     try:
         return int(args.func(args) or 0)
-    except (UnknownSeriesError, ValueError) as err:
+    except USER_ERRORS as err:
+        if args.verbose:
+            traceback.print_exc()
         print(f"plumbing: error: {err}", file=sys.stderr)
         return 2
 

@@ -64,13 +64,36 @@ class DataUnavailable(RuntimeError):
 
 
 def as_timestamp(name: str, value: object) -> pd.Timestamp | None:
-    """``value`` as a normalised Timestamp (None stays None); a clear error names ``name``."""
+    """``value`` as a normalised, tz-naive Timestamp (None stays None); a clear error names ``name``.
+
+    Accepted: ISO strings (``'2025-10-31'``, ``'2025'``), ``datetime``/``date``, ``Timestamp``,
+    ``numpy.datetime64``. Refused with ``ValueError``: numbers (``2025`` would otherwise be read
+    as 2,025 nanoseconds after 1970) and time-zone-aware stamps (observation dates have none).
+    """
     if value is None:
         return None
+    if isinstance(value, (bool, int, float, np.number)):
+        raise ValueError(f"{name}={value!r} is a number, not a date; use an ISO date string such as "
+                         "'2025-10-31' (a year alone: '2025')")
     try:
-        return pd.Timestamp(value).normalize()
+        stamp = pd.Timestamp(value)
     except (ValueError, TypeError):
         raise ValueError(f"{name}={value!r} is not a date; use an ISO date such as '2025-10-31'") from None
+    if stamp is pd.NaT:
+        raise ValueError(f"{name}={value!r} is not a date; use an ISO date such as '2025-10-31'")
+    if stamp.tzinfo is not None:
+        raise ValueError(f"{name}={value!r} has a time zone ({stamp.tzinfo}); observation dates have none: "
+                         f"give a plain date such as '{stamp.date()}'")
+    return stamp.normalize()
+
+
+def unique_keys(keys: str | Iterable[str]) -> list[str]:
+    """``keys`` as a list, each key once, in the order first given (``["sofr", "sofr"]`` -> ``["sofr"]``)."""
+    key_list = [keys] if isinstance(keys, str) else list(keys)
+    for key in key_list:
+        if not isinstance(key, str):
+            raise ValueError(f"series keys are strings; got {key!r} ({type(key).__name__})")
+    return list(dict.fromkeys(key_list))
 
 
 def period_end_dated(series: pd.Series, frequency: str) -> pd.Series:
@@ -183,7 +206,7 @@ class Loader:
     def load(self, keys: str | Iterable[str], start: object = None, end: object = None,
              freq: str | None = None, how: str = "last") -> pd.DataFrame:
         """See :func:`plumbing.load`."""
-        key_list = [keys] if isinstance(keys, str) else list(keys)
+        key_list = unique_keys(keys)
         if not key_list:
             raise ValueError("load() needs at least one series key")
         specs = [self.catalog.get(k) for k in key_list]  # unknown keys fail here, with close matches
@@ -276,7 +299,8 @@ def load(keys: str | Iterable[str], start: object = None, end: object = None,
         period (week ending Wednesday, month, quarter) for series observed more often.
 
     Units: balances in USD bn, rates in percent, spreads in bp (``frame.attrs["units"]``).
-    An unknown key raises :class:`~plumbing.catalog.UnknownSeriesError` naming the closest
+    A key given twice gives one column. A number or a time-zone-aware stamp as ``start`` or
+    ``end`` raises ``ValueError`` (use ``"2025-01-01"``, not ``2025``). An unknown key raises :class:`~plumbing.catalog.UnknownSeriesError` naming the closest
     keys; ``end`` before ``start`` raises ``ValueError``; a window beyond a series' coverage
     warns (:class:`CoverageWarning`) with the series and its coverage.
     """

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
-from .cache import SeriesCache
+from .cache import CacheCorrupt, CacheError, SeriesCache
 from .catalog import NOMINAL_SPACING_BDAYS, Catalog, load_catalog
 
 
@@ -29,36 +29,56 @@ def gaps(index: pd.DatetimeIndex, frequency: str, tolerance_bdays: int) -> list[
 
 def status_table(tolerance_bdays: int = 5, *, catalog: Catalog | None = None,
                  cache: SeriesCache | None = None, today: pd.Timestamp | None = None) -> pd.DataFrame:
-    """One row per catalog series: key, source, first, last, rows, age, gaps.
+    """One row per catalog series: key, source, first, last, rows, age, gaps, problem.
 
+    ``first``, ``last`` and ``rows`` are read from the cached data, never from metadata.
     ``age_days`` is calendar days from the last observation to ``today``; ``retrieved`` is
     when the cache last wrote the series; ``gaps`` counts stretches longer than the series'
-    nominal spacing plus ``tolerance_bdays`` business days, and ``longest_gap`` names the
-    longest one.
+    nominal spacing plus ``tolerance_bdays`` business days (>= 0), and ``longest_gap`` names
+    the longest one. ``problem`` says why a file cannot be used (source ``corrupted`` or
+    ``unreadable``), empty otherwise.
     """
+    if tolerance_bdays < 0:
+        raise ValueError(f"the gap tolerance is {tolerance_bdays} business days; it must be 0 or more")
     catalog = catalog or load_catalog()
     cache = cache or SeriesCache()
+    problem = cache.root_problem()
+    if problem:
+        raise CacheError(problem)
     today = (today or pd.Timestamp(datetime.now(timezone.utc).date())).normalize()
-    rows = []
-    for spec in catalog:
-        meta = cache.metadata(spec.key)
-        series = cache.read(spec.key) if meta else None
-        if meta is None or series is None:
-            rows.append({"key": spec.key, "source": "not cached" if meta is None else "corrupted",
-                         "first": None, "last": None, "rows": 0, "age_days": None,
-                         "retrieved": None, "gaps": None, "longest_gap": ""})
-            continue
-        found = gaps(series.index, spec.frequency, tolerance_bdays)
-        longest = max(found, key=lambda g: g[2]) if found else None
-        rows.append({
-            "key": spec.key,
-            "source": meta.source,
-            "first": meta.first,
-            "last": meta.last,
-            "rows": meta.rows,
-            "age_days": int((today - series.index.max()).days),
-            "retrieved": meta.retrieved_at[:16].replace("T", " "),
-            "gaps": len(found),
-            "longest_gap": f"{longest[0].date()}..{longest[1].date()} ({longest[2]} bd)" if longest else "",
-        })
-    return pd.DataFrame(rows)
+    return pd.DataFrame([_status_row(spec.key, spec.frequency, cache, tolerance_bdays, today) for spec in catalog])
+
+
+def _status_row(key: str, frequency: str, cache: SeriesCache, tolerance_bdays: int, today: pd.Timestamp) -> dict:
+    """The status line of one series (see :func:`status_table`)."""
+    empty = {"key": key, "source": "not cached", "first": None, "last": None, "rows": 0, "age_days": None,
+             "retrieved": None, "gaps": None, "longest_gap": "", "problem": ""}
+    try:
+        entry = cache.entry(key)
+    except CacheCorrupt as err:
+        return {**empty, "source": "corrupted", "problem": f"{err}; the next sync moves it aside and re-imports it"}
+    except CacheError as err:
+        return {**empty, "source": "unreadable", "problem": str(err)}
+    if entry is None:
+        return empty
+    series = entry.series
+    if series.empty:
+        return {**empty, "source": entry.meta.source, "retrieved": _when(entry.meta.retrieved_at)}
+    found = gaps(series.index, frequency, tolerance_bdays)
+    longest = max(found, key=lambda g: g[2]) if found else None
+    return {
+        "key": key,
+        "source": entry.meta.source,
+        "first": series.index[0].date().isoformat(),
+        "last": series.index[-1].date().isoformat(),
+        "rows": int(len(series)),
+        "age_days": int((today - series.index[-1]).days),
+        "retrieved": _when(entry.meta.retrieved_at),
+        "gaps": len(found),
+        "longest_gap": f"{longest[0].date()}..{longest[1].date()} ({longest[2]} bd)" if longest else "",
+        "problem": "",
+    }
+
+
+def _when(retrieved_at: str) -> str | None:
+    return retrieved_at[:16].replace("T", " ") or None

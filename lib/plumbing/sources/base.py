@@ -11,9 +11,14 @@ A source turns a publisher's response into a ``pandas.Series``:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
+
+#: cells that mean "no observation" ("." at FRED, "-" at MOF, empty anywhere); dropped, never errors
+MISSING_MARKERS = frozenset({"", ".", "-", "NA", "N/A", "NaN", "nan", "null"})
 
 
 class SourceError(RuntimeError):
@@ -26,6 +31,10 @@ class SourceUnavailable(SourceError):
 
 class SourceEmpty(SourceError):
     """The publisher answered but returned no observations."""
+
+
+class InvalidData(SourceError):
+    """A bad date, a non-numeric value or a date listed twice with different values; the message says where."""
 
 
 class LiveSource(Protocol):
@@ -44,11 +53,88 @@ class LiveSource(Protocol):
 def tidy_series(values: pd.Series, name: str) -> pd.Series:
     """Normalise a parsed series to the contract above: float, sorted, unique dates, no NaN.
 
-    Duplicate dates keep the last value (publishers list revisions after originals).
+    Missing values (NaN, None or a :data:`MISSING_MARKERS` cell) are dropped. A date that
+    does not parse, any other non-numeric value, or a date listed twice with different values
+    raises :class:`InvalidData` naming the series and the date; a date listed twice with the
+    same value is kept once.
     """
-    series = pd.to_numeric(values, errors="coerce").astype("float64")
-    series.index = pd.DatetimeIndex(pd.to_datetime(series.index), name="date").tz_localize(None)
-    series = series[~series.index.isna()]
-    series = series[~series.index.duplicated(keep="last")].sort_index().dropna()
+    dates = pd.to_datetime(pd.Index(values.index), errors="coerce")
+    if dates.isna().any():
+        bad = values.index[np.flatnonzero(dates.isna())[0]]
+        raise InvalidData(f"{name}: {bad!r} is not a date")
+    numbers = pd.Series(pd.to_numeric(values.to_numpy(), errors="coerce"), index=dates, dtype="float64")
+    if not pd.api.types.is_numeric_dtype(values.dtype):
+        text = values.astype(str).str.strip().to_numpy()
+        missing = values.isna().to_numpy() | np.isin(text, list(MISSING_MARKERS))
+        bad = np.flatnonzero(numbers.isna().to_numpy() & ~missing)
+        if bad.size:
+            raise InvalidData(f"{name}: the value on {dates[bad[0]].date()} is {values.iloc[bad[0]]!r}, not a number"
+                              + (f" ({bad.size - 1} more such values)" if bad.size > 1 else ""))
+    series = numbers.dropna()
+    series.index = pd.DatetimeIndex(series.index, name="date").tz_localize(None)
+    series = _without_duplicates(series, name)
     series.name = name
-    return series
+    return series.sort_index()
+
+
+def _without_duplicates(series: pd.Series, name: str) -> pd.Series:
+    """``series`` with exact repeats dropped; :class:`InvalidData` for a date with different values."""
+    repeated = series.index.duplicated(keep=False)
+    if not repeated.any():
+        return series
+    spread = series[repeated].groupby(level=0).agg(["min", "max"])
+    conflicts = spread[spread["max"] - spread["min"] > 0]
+    if not conflicts.empty:
+        day = conflicts.index[0]
+        raise InvalidData(f"{name}: {day.date()} is listed more than once with different values "
+                          f"({conflicts.loc[day, 'min']:g} and {conflicts.loc[day, 'max']:g})")
+    return series[~series.index.duplicated(keep="first")]
+
+
+def parse_observations(dates: Sequence[str], values: Sequence[str], origin: str, column: str,
+                       first_line: int = 2) -> pd.Series:
+    """Validated observations (native unit) from the text cells of a CSV's date and value columns.
+
+    Row ``i`` is line ``first_line + i`` of ``origin`` (a file name). Dates are ``YYYY-MM-DD``;
+    :data:`MISSING_MARKERS` cells and blank lines are dropped. A bad date, a cell that is not a
+    finite number, or a date listed twice with different values raises :class:`InvalidData`
+    naming ``origin``, the line and the cell; a date listed twice with one value is kept once.
+    """
+    date_text = pd.Series(dates, dtype="object").fillna("").astype(str).str.strip()
+    value_text = pd.Series(values, dtype="object").fillna("").astype(str).str.strip()
+    missing = value_text.isin(MISSING_MARKERS).to_numpy()
+    blank = (date_text == "").to_numpy() & missing
+    parsed = pd.to_datetime(date_text, format="%Y-%m-%d", errors="coerce")
+    _raise_first(parsed.isna().to_numpy() & ~blank, date_text, origin, first_line,
+                 "date {cell!r} is not a YYYY-MM-DD date")
+    numbers = pd.to_numeric(value_text.where(~missing), errors="coerce").to_numpy(dtype="float64")
+    _raise_first(~np.isfinite(numbers) & ~missing, value_text, origin, first_line,
+                 f"column {column!r}: {{cell!r}} is not a number")
+    keep = ~missing & ~blank
+    lines = np.flatnonzero(keep) + first_line
+    series = pd.Series(numbers[keep], index=pd.DatetimeIndex(parsed[keep], name="date"), name=column)
+    repeated = series.index.duplicated(keep=False)
+    if repeated.any():
+        _raise_conflicting_repeats(series[repeated], lines[repeated], origin)
+        series = series[~series.index.duplicated(keep="first")]
+    return series.sort_index()
+
+
+def _raise_first(bad: np.ndarray, cells: pd.Series, origin: str, first_line: int, template: str) -> None:
+    """:class:`InvalidData` for the first True of ``bad``: origin, line and cell (and how many more)."""
+    where = np.flatnonzero(bad)
+    if where.size:
+        more = f" ({where.size - 1} more such lines)" if where.size > 1 else ""
+        message = template.format(cell=cells.iloc[where[0]])
+        raise InvalidData(f"{origin} line {where[0] + first_line}: {message}{more}")
+
+
+def _raise_conflicting_repeats(repeats: pd.Series, lines: np.ndarray, origin: str) -> None:
+    """:class:`InvalidData` naming the lines of the first date listed with different values."""
+    for day in repeats.index.unique():
+        at = repeats.index == day
+        if repeats[at].nunique() > 1:
+            listed = ", ".join(str(n) for n in lines[at])
+            values = ", ".join(f"{v:g}" for v in repeats[at])
+            raise InvalidData(f"{origin} lines {listed}: {day.date()} is listed more than once with "
+                              f"different values ({values}); keep one")

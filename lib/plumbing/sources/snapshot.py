@@ -10,13 +10,17 @@ rows exist only for published observations. The snapshot is read-only: nothing h
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from .. import config
-from .base import SourceEmpty, SourceError, tidy_series
+from .base import MISSING_MARKERS, SourceEmpty, SourceError, parse_observations
 
 MANIFEST_FILES = ("MANIFEST.csv", "MARKET_MANIFEST.csv")
 
@@ -53,20 +57,28 @@ class SnapshotSource:
         return hashlib.sha256(self.path(file).read_bytes()).hexdigest()
 
     def read(self, file: str, column: str | None = None) -> pd.Series:
-        """One column of a snapshot file as a tidy native-unit series.
+        """One column of a snapshot file as a tidy native-unit series, validated line by line.
 
         ``column`` defaults to the file's second column (the value column of FRED, NY Fed
         and Treasury files); Yahoo files need ``Close`` and the JGB file a tenor (``2Y``).
+        Empty, ``.`` and ``-`` cells are missing observations and dropped. A bad date, a
+        non-numeric cell or a date listed twice with different values raises
+        :class:`~plumbing.sources.base.InvalidData` naming the file and the line; a header-only
+        file raises :class:`~plumbing.sources.base.SourceEmpty`.
         """
-        frame = pd.read_csv(self.path(file), na_values=[".", "-", ""], keep_default_na=True)
-        date_column = frame.columns[0]
-        value_column = column or frame.columns[1]
-        if value_column not in frame.columns:
+        path = self.path(file)
+        header = _header(path, file)
+        value_column = column or (header[1] if len(header) > 1 else "")
+        if value_column not in header[1:]:
             raise SourceError(
-                f"snapshot file {file!r} has no column {value_column!r}; columns: {', '.join(frame.columns[1:])}"
+                f"snapshot file {file!r} has no column {value_column!r}; columns: {', '.join(header[1:])}"
             )
-        values = pd.Series(frame[value_column].to_numpy(), index=pd.to_datetime(frame[date_column]))
-        series = tidy_series(values, name=value_column)
+        series = _read_typed(path, header[0], value_column)
+        if series is None:  # something to report: parse the text again to name the line
+            frame = pd.read_csv(path, usecols=[header[0], value_column], dtype=str, keep_default_na=False,
+                                skip_blank_lines=False)
+            series = parse_observations(frame[header[0]].to_numpy(), frame[value_column].to_numpy(),
+                                        origin=f"snapshot file {file}", column=value_column)
         if series.empty:
             raise SourceEmpty(f"snapshot file {file!r} column {value_column!r} holds no observations")
         return series
@@ -91,3 +103,43 @@ class SnapshotSource:
             for p in self.root.rglob("*.csv")
             if p.name not in MANIFEST_FILES
         }
+
+
+def _header(path: Path, file: str) -> list[str]:
+    """The column names on the first line of a snapshot CSV; :class:`SourceEmpty` for an empty file."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle), [])
+    if not header:
+        raise SourceEmpty(f"snapshot file {file!r} is empty (no header line)")
+    return header
+
+
+def _read_typed(path: Path, date_column: str, value_column: str) -> pd.Series | None:
+    """The fast path: both columns parsed by pyarrow as dates and floats, missing cells dropped.
+
+    Returns None when anything needs a closer look (a cell that does not parse, a row without
+    a date, a non-finite value, a repeated date); :func:`parse_observations` then names the line.
+    """
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(use_threads=False),
+            parse_options=pacsv.ParseOptions(ignore_empty_lines=True),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=[date_column, value_column],
+                column_types={date_column: pa.date32(), value_column: pa.float64()},
+                null_values=sorted(MISSING_MARKERS), strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, pa.ArrowKeyError, ValueError):
+        return None
+    dates, values = table.column(date_column), table.column(value_column)
+    if dates.null_count:
+        return None
+    numbers = values.to_numpy(zero_copy_only=False).astype("float64")
+    if np.isinf(numbers).any():
+        return None
+    index = pd.DatetimeIndex(dates.to_numpy(zero_copy_only=False).astype("datetime64[ns]"), name="date")
+    if index.has_duplicates:
+        return None
+    series = pd.Series(numbers, index=index, name=value_column).dropna()
+    return series if index.is_monotonic_increasing else series.sort_index()
