@@ -16,17 +16,29 @@
 # %% [markdown]
 # # The articles' claims, checked against data
 #
-# Every numeric claim in the five source articles, with the value computed from data and a
-# verdict: supported, partly (the detail says how), contradicted, or not checkable (the detail
-# says what data would be needed). Verdicts come from data; `data/claims.yaml` holds only what
-# the articles say.
+# Every checkable sentence of the five source articles (and the few figures only the project's
+# brief gives), each with its Chinese quote, an English rendering, the **rule** the data must
+# meet in plain words, the **observations used** (dates and values) and a verdict: supported,
+# partly, contradicted, or not checkable (saying what data would be needed). For partly and
+# contradicted verdicts the table gives the **nearest reading** under which the sentence would
+# hold, where one exists. Plans quoted by an article are checked against the published plan;
+# their outcome is a separate forecast check.
+#
+# Beside each verdict on today's data is the **point-in-time** verdict: the same check with only
+# the observations published by the article's date (publication lags from `data/catalog.yaml`:
+# H.4.1 on Thursday for Wednesday data, the Daily Treasury Statement and SOFR the next business
+# day, H.10 weekly, GDP about 30 days after the quarter). Revisions are not reconstructed: values
+# are today's vintage. A calendar flag marks readings that fall on a month-, quarter- or year-end
+# or a tax date. `data/claims.yaml` holds only what the texts say; verdicts come from data.
 
 # %% tags=["parameters"]
-articles = ["000", "001", "002", "003", "004"]
+articles = ["000", "001", "002", "003", "004", "BRIEF"]
 
 # %%
+import pandas as pd
+
 from plumbing import plots, views
-from plumbing.claims import verdict_counts
+from plumbing.claims import scorecard, verdict_counts
 from plumbing.reports import record
 
 plots.use_house_style()
@@ -34,15 +46,56 @@ table = views.claims_table(articles=articles)
 counts = verdict_counts(table)
 for verdict, count in counts.items():
     record(f"count_{verdict}", int(count), label=verdict)
+record("pit_changed", int(table["pit_changed"].sum()), label="verdicts that differ with the data published by the article's date")
 fig = plots.bar_chart(counts.astype(float), title=f"Verdicts on {len(table)} claims", unit="claims",
                       colors=views.VERDICT_BAR_COLOURS, value_format="{:.0f}",
                       caption="Not checkable mostly means the data are not public (forward P/E, fund positions, flows).")
 plots.shown([fig])
 
+# %% [markdown]
+# ## Scorecard
+#
+# By article (`brief` = figures only the project's brief gives), then by check kind.
+
 # %%
-by_article = (table.assign(article=table["article"].str.slice(0, 3)).groupby(["article", "verdict"]).size()
-              .unstack(fill_value=0).reindex(columns=counts.index, fill_value=0))
-by_article
+scorecard(table, by="article")
+
+# %%
+scorecard(table, by="check")
+
+# %% [markdown]
+# ## Where publication lags change what a reader could have seen
+#
+# Claims whose point-in-time verdict (data published by the article's date) differs from the
+# verdict on today's data, then those whose verdict is the same but whose observations differ
+# (a series not yet published, a later observation not yet known). Forecasts have no
+# point-in-time verdict: their outcome lay in the future.
+
+# %%
+lagged = table[table["pit_changed"]]
+views.styled(lagged) if len(lagged) else "No verdict changes with the data published by the article's date."
+
+# %%
+def text_table(frame: pd.DataFrame):
+    """A table of long texts, shown in full (no truncated cells)."""
+    return frame.style.hide(axis="index").set_properties(**{"text-align": "left", "font-size": "0.85em",
+                                                            "vertical-align": "top"})
+
+
+same = table[table["pit_data_changed"] & ~table["pit_changed"]]
+text_table(pd.DataFrame({"id": same["id"], "as of": same["as_of"], "verdict": same["verdict"],
+                         "data today": same["data"], "data published by then": same["data_asof"],
+                         "publication lags": same["release"]}))
+
+# %% [markdown]
+# ## Calendar effects
+#
+# Readings that depend on a month-, quarter- or year-end or a tax date. Each is either about
+# that very day (the reason is given) or has been moved off it or replaced by a window median.
+
+# %%
+flagged = table[table["calendar"] != ""]
+text_table(pd.DataFrame({"id": flagged["id"], "verdict": flagged["verdict"], "calendar": flagged["calendar"]}))
 
 # %% [markdown]
 # ## Article 000 (2026-02-07): the February 2026 crash
@@ -51,7 +104,7 @@ by_article
 views.styled(table[table["article"].str.startswith("000")])
 
 # %% [markdown]
-# ## Article 001 (Nov 2025): the TGA drain and the repo market
+# ## Article 001 (Oct-Nov 2025): the TGA drain and the repo market
 
 # %%
 views.styled(table[table["article"].str.startswith("001")])
@@ -73,3 +126,17 @@ views.styled(table[table["article"].str.startswith("003")])
 
 # %%
 views.styled(table[table["article"].str.startswith("004")])
+
+# %% [markdown]
+# ## The project's brief: Sept 2019 figures
+#
+# Figures the brief gives for the September 2019 repo spike. Article 001 itself says only that
+# the Fed shrank its balance sheet too far in 2019 (checked under article 001).
+
+# %%
+brief = table[table["article"].str.startswith("BRIEF")]
+views.styled(brief) if len(brief) else "No claims of the brief selected."
+
+# %% [markdown]
+# The full verdict table (id, article, quote, English claim, verdict, rule, data, point-in-time
+# verdict) exports to CSV with `plumbing claims --csv PATH`.

@@ -75,6 +75,37 @@ class LiveRef:
 
 
 @dataclass(frozen=True)
+class Release:
+    """When a series' observations are published: ``days`` after the date they describe
+    (business days when ``business``, calendar days otherwise), counted from the observation
+    date for daily and weekly series and from the *end* of the period for monthly and
+    quarterly ones. ``note`` says what the publisher actually does ("H.4.1, Thursday 4:30pm ET
+    for Wednesday data"). Day granularity: an observation counts as public at the end of the
+    day it is published."""
+
+    days: int
+    business: bool
+    note: str = ""
+
+    def describe(self) -> str:
+        unit = "business day" if self.business else "day"
+        lag = "the same day" if self.days == 0 else f"{self.days} {unit}{'s' if self.days != 1 else ''} later"
+        return f"published {lag}" + (f" ({self.note})" if self.note else "")
+
+    def published(self, dates: pd.DatetimeIndex, frequency: str) -> pd.DatetimeIndex:
+        """The day each observation dated ``dates`` (as stored: monthly and quarterly at the
+        start of their period) becomes public."""
+        dates = pd.DatetimeIndex(dates)
+        if frequency == "monthly":
+            dates = dates + pd.offsets.MonthEnd(0)
+        elif frequency == "quarterly":
+            dates = dates + pd.offsets.QuarterEnd(0)
+        if self.business:
+            return dates + pd.offsets.BDay(0) + pd.offsets.BDay(self.days) if self.days else dates
+        return dates + pd.Timedelta(days=self.days)
+
+
+@dataclass(frozen=True)
 class SeriesSpec:
     """One catalog entry."""
 
@@ -87,6 +118,7 @@ class SeriesSpec:
     live: LiveRef | None
     snapshot: SnapshotRef | None
     coverage: str
+    release: Release | None = None  # publication lag, for point-in-time (as-of) checks
 
     @property
     def unit(self) -> str:
@@ -177,6 +209,22 @@ def _snapshot_ref(raw: object, key: str, path: Path) -> SnapshotRef | None:
     return SnapshotRef(file=str(raw["file"]), column=raw.get("column"), unit=raw.get("unit"))
 
 
+def _release(raw: object, key: str, path: Path) -> Release | None:
+    """``release: {bdays: N, note: ...}`` or ``{days: N, note: ...}`` (exactly one of the two)."""
+    if raw is None:
+        return None
+    where = f"{path}: entry {key!r} field 'release'"
+    if not isinstance(raw, dict) or (("bdays" in raw) == ("days" in raw)):
+        raise CatalogError(f"{where} must be a mapping with exactly one of 'bdays' or 'days' (and an optional 'note')")
+    unknown = sorted(set(raw) - {"bdays", "days", "note"})
+    if unknown:
+        raise CatalogError(f"{where}: unknown field(s) {', '.join(unknown)}; valid: bdays, days, note")
+    days = raw.get("bdays", raw.get("days"))
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise CatalogError(f"{where}: {days!r} is not a whole number of days >= 0")
+    return Release(days=days, business="bdays" in raw, note=str(raw.get("note") or ""))
+
+
 def _parse_series(key: str, entry: dict, path: Path) -> SeriesSpec:
     if not _KEY_PATTERN.match(key):
         raise CatalogError(f"{path}: key {key!r} is not snake_case (lowercase letters, digits, _)")
@@ -224,6 +272,7 @@ def _parse_series(key: str, entry: dict, path: Path) -> SeriesSpec:
         live=live_ref,
         snapshot=snapshot,
         coverage=str(entry.get("coverage", "")),
+        release=_release(entry.get("release"), key, path),
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .claims import ClaimChecker, load_claims
+from .claims import check_claims, load_claims
 from .panel import Loader
 from .quantities import QUANTITIES, quantity, quantity_unit
 
@@ -71,47 +71,100 @@ def values_on(names: Iterable[str], dates: Iterable[object], *, loader: Loader |
 
 
 def _claim_dates(claim) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The first and last date a claim is about (its date, start/end or window; for a compound
+    claim, the span of its parts)."""
+    if claim.parts:
+        spans = [d for part in claim.parts for d in _claim_dates(part) if d is not None]
+        return (min(spans), max(spans)) if spans else (None, None)
     get = claim.get
+
+    def ends(spec: object) -> tuple[pd.Timestamp, pd.Timestamp]:
+        if isinstance(spec, (list, tuple)):
+            return pd.Timestamp(spec[0]), pd.Timestamp(spec[1])
+        return pd.Timestamp(spec), pd.Timestamp(spec)
+
     if get("date") is not None:
         day = pd.Timestamp(get("date"))
         return day, day
     if get("start") is not None and get("end") is not None:
-        return pd.Timestamp(get("start")), pd.Timestamp(get("end"))
+        return ends(get("start"))[0], ends(get("end"))[1]
     if get("window") is not None:
         return pd.Timestamp(get("window")[0]), pd.Timestamp(get("window")[1])
     return None, None
 
 
-def claims_table(*, start: object = None, end: object = None, articles: Iterable[str] | None = None,
-                 ids: Iterable[str] | None = None, loader: Loader | None = None, within: bool = False) -> pd.DataFrame:
-    """The claims (optionally those dated in [start, end], from some articles or by id) with
-    the value computed from data and the verdict.
+def _episode_windows() -> dict[str, tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp]]:
+    """Each episode's (t0, start, end)."""
+    from .episodes import load_episodes
 
-    By default a claim is included when its date or window overlaps [start, end]; with
-    ``within=True`` only when it lies entirely inside (an "as of" view that must not show
-    claims about later dates).
-    """
-    checker = ClaimChecker(loader or Loader())
+    return {episode_id: (e.t0, e.start, e.end) for episode_id, e in load_episodes().items()}
+
+
+def select_claims(*, start: object = None, end: object = None, articles: Iterable[str] | None = None,
+                  ids: Iterable[str] | None = None, episode: str | Iterable[str] | None = None,
+                  within: bool = False) -> list:
+    """The claims a page shows (see :func:`claims_table` for the rules)."""
     lo = pd.Timestamp(start) if start is not None else None
     hi = pd.Timestamp(end) if end is not None else None
     wanted_ids = set(ids) if ids is not None else None
     prefixes = tuple(articles) if articles is not None else None
-    rows = []
+    episodes = {episode} if isinstance(episode, str) else (set(episode) if episode is not None else None)
+    windows = _episode_windows() if (lo is not None or hi is not None) and not within else {}
+    t0s = {episode_id: t0 for episode_id, (t0, _, _) in windows.items()}
+    exact = [episode_id for episode_id, (_, first, last) in windows.items() if (first, last) == (lo, hi)]
+    if exact and episodes is None:  # an episode's own window (the episode template): its claims, by id
+        episodes, lo, hi = set(exact), None, None
+    chosen = []
     for claim in load_claims():
         if wanted_ids is not None and claim.id not in wanted_ids:
             continue
         if prefixes is not None and not claim.article.startswith(prefixes):
             continue
-        first, last = _claim_dates(claim)
+        if episodes is not None and not episodes & set(claim.episodes):
+            continue
         if lo is not None or hi is not None:
-            if first is None or (hi is not None and first > hi) or (lo is not None and last < lo):
+            first, last = _claim_dates(claim)
+            inside = first is not None and (lo is None or first >= lo) and (hi is None or last <= hi)
+            if within:
+                if not inside:
+                    continue
+            elif claim.episodes:
+                if not any((lo is None or t0s[e] >= lo) and (hi is None or t0s[e] <= hi) for e in claim.episodes if e in t0s):
+                    continue
+            elif not inside:
                 continue
-            if within and ((hi is not None and last > hi) or (lo is not None and first < lo)):
-                continue
-        rows.append(checker.check(claim).row())
-    columns = ["id", "article", "claim", "quantity", "check", "claimed", "claimed_text", "unit", "computed",
-               "computed_unit", "data_date", "verdict", "detail"]
-    return pd.DataFrame(rows, columns=columns)
+        chosen.append(claim)
+    return chosen
+
+
+CLAIMS_COLUMNS = ["id", "article", "episodes", "role", "quote", "claim", "quantity", "check", "claimed", "claimed_text",
+                  "unit", "computed", "computed_unit", "parts", "data_date", "verdict", "rule", "data", "detail", "nearest",
+                  "calendar", "as_of", "verdict_asof", "detail_asof", "data_asof", "release", "pit_changed",
+                  "pit_data_changed"]
+
+
+def claims_table(*, start: object = None, end: object = None, articles: Iterable[str] | None = None,
+                 ids: Iterable[str] | None = None, episode: str | Iterable[str] | None = None,
+                 loader: Loader | None = None, within: bool = False, point_in_time: bool = True) -> pd.DataFrame:
+    """The claims (all, or those of some articles, ids or episodes, or dated in a window) with
+    the verdict on today's data and, beside it, the point-in-time verdict with only the data
+    published by the article's date (:func:`plumbing.claims.check_claims`).
+
+    Every row carries the Chinese quote, the English claim, the rule in words, the
+    observations used, the nearest reading (for partly and contradicted) and a calendar flag.
+
+    Claims belong to pages by what they are about: ``episode`` selects the claims that name
+    that episode id, and so does a ``start``/``end`` pair that is exactly an episode's window
+    (the episode template's call). Any other ``start``/``end``: a claim attached to episodes is
+    shown when one of its episodes' t0 falls in [start, end]; a claim attached to none when its
+    own dates lie inside the window (a claim about 2009-2023 never lands on a 2020 page by
+    overlap). With ``within=True`` (an "as of" view) only claims whose own dates lie inside.
+    """
+    chosen = select_claims(start=start, end=end, articles=articles, ids=ids, episode=episode, within=within)
+    if not chosen:
+        return pd.DataFrame(columns=CLAIMS_COLUMNS)
+    table = check_claims(chosen, loader or Loader(), point_in_time=point_in_time)
+    return table.reindex(columns=CLAIMS_COLUMNS)
 
 
 def format_number(value: object) -> str:
@@ -128,7 +181,8 @@ def format_number(value: object) -> str:
 
 
 DISPLAY_UNITS = {"pp": "pp", "pct_change": "%", "%": "%", "percent": "%", "usd_bn": "USD bn", "usd_bn_saar": "USD bn",
-                 "usd": "USD", "bp": "bp", "index": "", "jpy_per_usd": "JPY per USD"}
+                 "usd_tn": "USD tn", "usd": "USD", "bp": "bp", "index": "", "jpy_per_usd": "JPY per USD",
+                 "count": "", "days": "days", "weeks": "weeks"}
 
 
 def with_unit(value: object, unit: object) -> str:
@@ -137,26 +191,59 @@ def with_unit(value: object, unit: object) -> str:
         return ""
     if unit == "share":
         return f"{float(value) * 100:.1f}% of days"
+    if unit == "percentile":
+        return f"{float(value):.1f}% of comparable moves as extreme"
     label = DISPLAY_UNITS.get(str(unit or ""), str(unit or ""))
     return f"{format_number(value)}{'' if label == '%' else ' '}{label}".strip()
 
 
 def claims_for_display(table: pd.DataFrame) -> pd.DataFrame:
-    """The claims table as a reader sees it: claimed and data values as text with their units
-    (a share of days as a percent), the article as its number."""
+    """The claims table as a bilingual reader audits it, line by line: the article's quote, the
+    English claim, the rule in words, the data used, the claimed and data values with their
+    units, the verdict on today's data and the verdict with the data published by the article's
+    date, and why (detail, nearest reading, calendar flag)."""
     def change_unit(unit: object, check: object) -> object:  # a change of a rate is in percentage points
         return "pp" if check in ("change", "direction") and unit == "percent" else unit
 
+    def data_value(value: object, unit: object, check: object, parts: object) -> str:
+        if check == "compound" and value is not None and not pd.isna(value):
+            return f"{int(value)} of {int(parts)} parts hold"
+        return with_unit(value, change_unit(unit, check))
+
+    def as_of_text(verdict: object, as_of: object, changed: object) -> str:
+        if verdict is None or (isinstance(verdict, float) and pd.isna(verdict)):
+            return ""
+        flag = " (differs)" if bool(changed) else ""
+        return f"{verdict}{flag}, as of {as_of}" if as_of else str(verdict)
+
+    def why(detail: object, nearest: object, calendar: object) -> str:
+        texts = [str(detail)]
+        if nearest:
+            texts.append(f"Nearest reading: {nearest}")
+        if calendar:
+            texts.append(str(calendar))
+        return " | ".join(texts)
+
     view = pd.DataFrame({
-        "article": table["article"].str.slice(0, 3),
-        "claim": table["claim"],
+        "id": table["id"],
+        "article": table["article"].str.slice(0, 3).replace({"BRI": "brief"}),
+        "quote": table["quote"],
+        "claim": [f"{c} [{r}]" if r not in ("statement", None) and not pd.isna(r) else c
+                  for c, r in zip(table["claim"], table.get("role", ["statement"] * len(table)))],
+        "rule": table["rule"],
+        "data used": table["data"],
         "claimed": [with_unit(v, change_unit(u, k)) or text
                     for v, u, k, text in zip(table["claimed"], table["unit"], table["check"], table["claimed_text"])],
-        "data": [with_unit(v, change_unit(u, k)) for v, u, k in zip(table["computed"], table["computed_unit"], table["check"])],
+        "data": [data_value(v, u, k, n) for v, u, k, n in
+                 zip(table["computed"], table["computed_unit"], table["check"], table.get("parts", [0] * len(table)))],
         "verdict": table["verdict"],
-        "detail": table["detail"],
+        "point in time": [as_of_text(v, a, c) for v, a, c in
+                          zip(table.get("verdict_asof", [None] * len(table)), table.get("as_of", [None] * len(table)),
+                              table.get("pit_changed", [False] * len(table)))],
+        "why": [why(d, n, c) for d, n, c in zip(table["detail"], table.get("nearest", [""] * len(table)),
+                                             table.get("calendar", [""] * len(table)))],
     })
-    return view
+    return view.fillna("")
 
 
 def styled(table: pd.DataFrame):
@@ -164,11 +251,13 @@ def styled(table: pd.DataFrame):
     view = claims_for_display(table)
 
     def colour(value: object) -> str:
-        return f"background-color: {VERDICT_COLOURS.get(str(value), 'white')}"
+        return f"background-color: {VERDICT_COLOURS.get(str(value).split(' ')[0].rstrip(','), 'white')}"
 
-    return (view.style.map(colour, subset=["verdict"])
+    return (view.style.map(colour, subset=["verdict", "point in time"])
             .hide(axis="index")
-            .set_properties(**{"text-align": "left", "font-size": "0.85em"}))
+            .set_properties(**{"text-align": "left", "font-size": "0.85em", "vertical-align": "top"})
+            .set_properties(subset=["quote"], **{"min-width": "12em"})
+            .set_properties(subset=["rule", "data used", "why"], **{"min-width": "18em"}))
 
 
 def day_moves(names: Iterable[str], date: object, *, loader: Loader | None = None) -> pd.DataFrame:
