@@ -5,9 +5,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from plumbing.models.event_study import (_poisson_binomial_sf, aggregate_cars, event_study, log_returns,
-                                         margin_changes, margin_hike_binomial, run_episode_event_study,
-                                         run_margin_event_study)
+from plumbing.models.event_study import (HIKE_ROBUSTNESS_MENU, _poisson_binomial_sf, aggregate_cars, calendar_clusters,
+                                         event_study, hike_what_survives, log_returns, margin_changes,
+                                         margin_hike_binomial, margin_hikes_by_cluster, run_episode_event_study,
+                                         run_margin_event_study, wild_cluster_bootstrap_mean)
 
 DAYS = pd.bdate_range("2010-01-04", periods=3000)
 
@@ -164,7 +165,7 @@ def test_poisson_binomial_matches_the_binomial_with_equal_probabilities():
 
 @pytest.fixture(scope="module")
 def margins(loader):
-    return run_margin_event_study(loader)
+    return run_margin_event_study(loader, robustness=list(HIKE_ROBUSTNESS_MENU), reps=1999)
 
 
 def test_real_margin_changes_are_all_signed(margins):
@@ -278,3 +279,82 @@ def test_real_margin_study_defaults_to_raw_returns_and_reads_as_sentences(margin
     text = " ".join(margins.notes) + margins.sample + margins.binomial.sample
     assert "{" not in text and "}" not in text  # no raw Python dicts in the notes
     assert any(note.startswith("the sign of each change") for note in margins.notes)
+
+
+# --- margin hikes by calendar cluster -------------------------------------------------------------------
+
+def test_calendar_clusters_chain_events_within_the_gap():
+    days = pd.bdate_range("2011-04-01", "2011-06-30")
+    dates = ["2011-04-26", "2011-04-29", "2011-05-03", "2011-05-09", "2011-05-09", "2011-06-20"]
+    labels = calendar_clusters(dates, days, gap=10)
+    assert labels.tolist() == ["2011-04-26..2011-05-09"] * 5 + ["2011-06-20..2011-06-20"]
+    same_date = calendar_clusters(dates, days, gap=0)
+    assert same_date.nunique() == 5 and same_date.iloc[3] == same_date.iloc[4]
+
+
+def clustered_sample(rng, clusters=9, size=4, mean=0.0, rho=0.9):
+    """Event values sharing a cluster shock (within-cluster correlation ``rho``)."""
+    shocks = np.repeat(rng.normal(0, np.sqrt(rho), clusters), size)
+    return mean + shocks + rng.normal(0, np.sqrt(1 - rho), clusters * size), np.repeat(np.arange(clusters), size)
+
+
+def test_wild_cluster_bootstrap_keeps_its_size_where_the_iid_test_does_not():
+    rng = np.random.default_rng(41)
+    reject_boot, reject_iid, reps = 0, 0, 200
+    for k in range(reps):
+        values, clusters = clustered_sample(rng)
+        test = wild_cluster_bootstrap_mean(values, clusters, reps=399, seed=k)
+        reject_boot += test["p_boot"] < 0.05
+        reject_iid += test["p_iid"] < 0.05
+    assert reject_boot / reps <= 0.10
+    assert reject_iid / reps >= 0.25  # 36 correlated values treated as independent
+    power = [wild_cluster_bootstrap_mean(*clustered_sample(rng, mean=1.5), reps=399, seed=k)["p_boot"] < 0.05
+             for k in range(40)]
+    assert np.mean(power) >= 0.7
+    with pytest.raises(ValueError, match="at least two clusters"):
+        wild_cluster_bootstrap_mean(np.ones(3), [0, 0, 0])
+
+
+def test_the_matched_baseline_removes_the_run_up_state():
+    # returns fall after top-decile run-ups whatever CME does: hikes placed on such days look like
+    # falls in raw returns, and like nothing against the matched-state baseline
+    rng = np.random.default_rng(42)
+    r = rng.normal(0, 1, len(DAYS))
+    runup = np.full(len(DAYS), np.nan)
+    for t in range(20, len(DAYS)):
+        runup[t] = r[t - 20:t].sum()
+        if runup[t] > 7.0:
+            r[t] -= 1.0
+    returns = pd.Series(r, index=DAYS)
+    hot = np.flatnonzero(runup > np.nanquantile(runup, 0.9))
+    picks = hot[np.linspace(0, len(hot) - 40, 24).astype(int)]
+    changes = pd.DataFrame({"date": DAYS[picks], "metal": "gold", "direction": "raise",
+                            "event": [f"gold {d.date()}" for d in DAYS[picks]]})
+    matched = margin_hikes_by_cluster({"gold": returns}, changes, windows=[(0, 4)], reps=999, exclusion=(0, 0))
+    raw = margin_hikes_by_cluster({"gold": returns}, changes, windows=[(0, 4)], baseline="zero", reps=999)
+    assert raw.table.loc["[+0,+4]", "mean_raw_return"] < -1.0 and raw.table.loc["[+0,+4]", "p_boot"] < 0.05
+    assert abs(matched.table.loc["[+0,+4]", "mean_abnormal"]) < 0.8 and matched.table.loc["[+0,+4]", "p_boot"] > 0.05
+    assert matched.table.loc["[+0,+4]", "share_top_runup"] == pytest.approx(1.0, abs=0.05)
+
+
+def test_real_margin_hikes_by_cluster_sit_in_tight_bands(margins):
+    clustered = margins.clustered
+    table = clustered.table
+    # 27 raises (18 silver, 9 gold) in 9 calendar clusters; 59% after a top-decile 20-day run-up
+    assert (table["events"] == 27).all() and (table["clusters"] == 9).all()
+    assert table["share_top_runup"].iloc[0] == pytest.approx(16 / 27, abs=0.01)
+    row = table.loc["[+0,+9]"]
+    # against the matched baseline, hikes are followed by nothing: +0.8% over ten days, p 0.88
+    assert -1.0 <= row["mean_abnormal"] <= 3.0 and row["p_boot"] > 0.5
+    assert row["mean_baseline"] < 0  # after top-decile run-ups metals tend to give some back
+    assert (table["p_holm"] >= table["p_boot"] - 1e-12).all() and (table["p_holm"] > 0.3).all()
+    robust = margins.robustness
+    assert len(robust) == 1 + len(HIKE_ROBUSTNESS_MENU) and robust.loc["clusters: same date only", "clusters"] == 20
+    words = hike_what_survives(robust)
+    assert words[0].startswith("Hikes are followed by a fall") and "holds in none of the 10 alternatives" in words[0]
+
+
+def test_the_report_parameters_offer_the_models_alternatives():
+    from plumbing.reports.params import SCHEMAS
+
+    assert SCHEMAS["09_event_studies"].params["robustness"].item.options == tuple(HIKE_ROBUSTNESS_MENU)

@@ -47,7 +47,8 @@ from scipy import stats
 
 from ..episodes import Episode, cme_margins, load_episodes
 from ..panel import Loader
-from ._base import ModelResult, as_series, check_choice, check_positive_int, check_window, date_span, ordered_index
+from ._base import (ModelResult, as_series, check_choice, check_fraction, check_positive_int, check_window, date_span,
+                    ordered_index, survival_sentence)
 
 MODELS = ("zero_mean", "constant_mean", "market")
 ESTIMATION_WINDOW = (-120, -11)
@@ -457,6 +458,268 @@ def margin_hike_binomial(returns: dict[str, pd.Series], changes: pd.DataFrame, w
         per_event=events)
 
 
+# --- margin hikes by calendar cluster, against a matched-state baseline --------------------------------
+
+#: Webb (2014) six-point weights for wild bootstraps with few clusters
+WEBB_WEIGHTS = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
+BASELINES = ("matched", "all_days", "zero")
+CLUSTER_WINDOWS: tuple[tuple[int, int], ...] = ((0, 4), (0, 9), (0, 19))
+
+
+def calendar_clusters(dates: Sequence[object], trading_days: pd.DatetimeIndex, gap: int = 10) -> pd.Series:
+    """Cluster event dates in calendar time: an event within ``gap`` trading days of the previous
+    one (in date order) joins its cluster; ``gap=0`` merges same-date events only.
+
+    Returns, in the order of ``dates``, labels ``"first..last"`` (the cluster's first and last
+    event dates). Trading days are counted on ``trading_days`` (positions of the first trading
+    day on or after each date).
+    """
+    check_positive_int("gap", gap, 0)
+    when = pd.to_datetime(pd.Series(list(dates))).dt.normalize()
+    pos = pd.Series(trading_days.searchsorted(when.to_numpy(), side="left"), index=when.index)
+    order = pos.sort_values(kind="stable").index
+    cluster, ids, last = -1, {}, None
+    for i in order:
+        if last is None or pos[i] - last > gap:
+            cluster += 1
+        ids[i] = cluster
+        last = pos[i]
+    ids = pd.Series(ids).reindex(when.index)
+    spans = when.groupby(ids).agg(["min", "max"])
+    return ids.map(lambda c: f"{spans.loc[c, 'min'].date()}..{spans.loc[c, 'max'].date()}").rename("cluster")
+
+
+def wild_cluster_bootstrap_mean(values: np.ndarray, clusters: Sequence[object], reps: int = 9999,
+                                weights: str = "webb", seed: int = 0) -> dict[str, float]:
+    """Test that the mean of ``values`` is zero when observations are correlated within ``clusters``.
+
+    The t statistic uses the cluster-robust (CR1) standard error; its p-value comes from the
+    restricted wild-cluster bootstrap (Cameron, Gelbach and Miller 2008): under H0 the residuals
+    are the values themselves, each cluster's are multiplied by one draw of ``weights``
+    (``"webb"``: Webb's six-point distribution, suited to few clusters; ``"rademacher"``: +/-1),
+    and the bootstrap t statistics are compared with the observed one (two-sided).
+    """
+    check_choice("weights", weights, ("webb", "rademacher"))
+    y = np.asarray(values, dtype=float)
+    codes, uniques = pd.factorize(pd.Series(list(clusters)))
+    g = len(uniques)
+    n = len(y)
+    if g < 2:
+        raise ValueError("the wild-cluster bootstrap needs at least two clusters")
+
+    onehot = np.eye(g)[codes]  # n x g
+
+    def t_stats(samples: np.ndarray) -> np.ndarray:  # reps x n
+        means = samples.mean(axis=1, keepdims=True)
+        sums = (samples - means) @ onehot
+        se = np.sqrt(g / (g - 1) * (sums ** 2).sum(axis=1)) / n
+        return means[:, 0] / se
+
+    t_obs = float(t_stats(y[None, :])[0])
+    rng = np.random.default_rng(seed)
+    draws = (rng.choice(WEBB_WEIGHTS, size=(reps, g)) if weights == "webb"
+             else rng.choice(np.array([-1.0, 1.0]), size=(reps, g)))
+    t_boot = t_stats(draws[:, codes] * y[None, :])
+    sums = (y - y.mean()) @ onehot
+    return {"mean": float(y.mean()), "se_cr1": float(np.sqrt(g / (g - 1) * (sums ** 2).sum()) / n), "t": t_obs,
+            "p_boot": float((1 + (np.abs(t_boot) >= abs(t_obs)).sum()) / (1 + reps)), "n": n, "clusters": g,
+            "p_iid": float(2 * stats.t.sf(abs(y.mean() / (y.std(ddof=1) / np.sqrt(n))), n - 1)) if n > 1 else np.nan}
+
+
+def runup_state(returns: pd.Series, runup_days: int = 20) -> pd.Series:
+    """The run-up before each day: the sum of the ``runup_days`` daily log returns before it (percent)."""
+    r = as_series("returns", returns).dropna()
+    return r.rolling(runup_days).sum().shift(1).rename("runup")
+
+
+@dataclass
+class ClusteredHikeResult(ModelResult):
+    """Margin hikes by calendar cluster against a baseline (``table``: one row per window), plus
+    ``per_event`` (each raise: cluster, run-up and its percentile, raw window returns, baseline,
+    abnormal return), ``clusters`` (each cluster's mean abnormal return per window) and
+    ``baseline`` (per metal and window: the baseline mean return and its number of days)."""
+
+    per_event: pd.DataFrame = field(default_factory=pd.DataFrame)
+    clusters: pd.DataFrame = field(default_factory=pd.DataFrame)
+    baseline: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def margin_hikes_by_cluster(returns: dict[str, pd.Series], changes: pd.DataFrame, *,
+                            windows: Sequence[tuple[int, int]] = CLUSTER_WINDOWS, direction: str = "raise",
+                            cluster_gap: int = 10, runup_days: int = 20, top_share: float = 0.10,
+                            baseline: str = "matched", exclusion: tuple[int, int] = (-20, 20),
+                            reps: int = 9999, weights: str = "webb", seed: int = 0,
+                            exclude_clusters_from: object = None) -> ClusteredHikeResult:
+    """Do margin hikes precede falls, once clustering and the run-up before them are accounted for?
+
+    Each raise of each metal in ``returns`` (daily percent log returns) has a raw return over
+    each of ``windows`` (trading days from day 0, the first trading day on or after the
+    effective date) and a run-up, the return over the ``runup_days`` (20) trading days before
+    day 0. Raises are grouped in calendar clusters (:func:`calendar_clusters`, ``cluster_gap``
+    trading days; gold and silver raised on the same date are one cluster).
+
+    The abnormal return is the raw return minus a baseline for the same metal and window:
+    ``"matched"`` (default), the mean return over that window after every day whose run-up is
+    in the metal's top ``top_share`` (10%) of run-ups, the state in which CME raises margins;
+    ``"all_days"``, after every day; ``"zero"``, none (raw returns). Baseline days within
+    ``exclusion`` trading days of any margin change of the metal are left out.
+
+    Per window: the mean abnormal return over raises with a cluster-robust t and the restricted
+    wild-cluster bootstrap p-value (``reps``, ``weights``; :func:`wild_cluster_bootstrap_mean`),
+    Holm-adjusted across the windows (``p_holm``); the mean over cluster means; the naive
+    i.i.d. p-value for comparison. ``exclude_clusters_from`` drops raises on or after a date.
+    """
+    from .inference import adjust_pvalues
+
+    check_choice("baseline", baseline, BASELINES)
+    check_choice("direction", direction, ("raise", "cut"))
+    check_positive_int("runup_days", runup_days, 1)
+    check_fraction("top_share", top_share)
+    spans = [check_window("windows item", w, allow_negative=False) for w in windows]
+    chosen = changes[(changes["direction"] == direction) & changes["metal"].isin(list(returns))].copy()
+    if exclude_clusters_from is not None:
+        chosen = chosen[chosen["date"] < pd.Timestamp(exclude_clusters_from)]
+    if chosen.empty:
+        raise ValueError(f"no {direction} of {', '.join(returns)} to study")
+    series = {m: as_series(f"returns[{m!r}]", r).dropna() for m, r in returns.items()}
+    calendar = series[next(iter(series))].index
+    chosen["cluster"] = calendar_clusters(chosen["date"], calendar, cluster_gap).to_numpy()
+    rows, base_rows = [], []
+    for metal, r in series.items():
+        runup = runup_state(r, runup_days)
+        threshold = float(runup.quantile(1 - top_share))
+        values = r.to_numpy()
+        csum = np.concatenate([[0.0], np.cumsum(values)])
+        n_days = len(r)
+        near = np.zeros(n_days, dtype=bool)
+        for date in changes.loc[changes["metal"] == metal, "date"]:
+            p0 = int(r.index.searchsorted(pd.Timestamp(date), side="left"))
+            near[max(0, p0 + exclusion[0]):max(0, min(n_days, p0 + exclusion[1] + 1))] = True
+        for w in spans:
+            starts = np.arange(n_days)
+            ok = starts + w[1] < n_days
+            window_sum = np.full(n_days, np.nan)
+            window_sum[ok] = csum[starts[ok] + w[1] + 1] - csum[starts[ok] + w[0]]
+            state = runup.to_numpy() >= threshold if baseline == "matched" else np.ones(n_days, dtype=bool)
+            use = ok & state & ~near & np.isfinite(runup.to_numpy())
+            base_mean = float(np.nanmean(window_sum[use])) if baseline != "zero" else 0.0
+            base_rows.append({"metal": metal, "window": _window_label(w), "baseline": baseline,
+                              "baseline_mean": base_mean, "days": int(use.sum()) if baseline != "zero" else 0,
+                              "runup_threshold": threshold})
+            for _, ev in chosen[chosen["metal"] == metal].iterrows():
+                p0 = int(r.index.searchsorted(ev["date"], side="left"))
+                raw = window_sum[p0] if p0 < n_days else np.nan
+                rows.append({"event": ev["event"], "metal": metal, "date": ev["date"].date(), "cluster": ev["cluster"],
+                             "window": _window_label(w), "runup": float(runup.iloc[p0]) if p0 < n_days else np.nan,
+                             "runup_percentile": float((runup.dropna() < runup.iloc[p0]).mean()) if p0 < n_days else np.nan,
+                             "raw_return": raw, "baseline_mean": base_mean, "abnormal": raw - base_mean})
+    per_event = pd.DataFrame(rows)
+    base_table = pd.DataFrame(base_rows)
+    table_rows, cluster_rows = [], []
+    for k, w in enumerate(spans):
+        label = _window_label(w)
+        part = per_event[(per_event["window"] == label)].dropna(subset=["abnormal"])
+        test = wild_cluster_bootstrap_mean(part["abnormal"].to_numpy(), part["cluster"], reps=reps, weights=weights,
+                                           seed=seed + k)
+        by_cluster = part.groupby("cluster", sort=False)["abnormal"].mean()
+        for cluster, value in by_cluster.items():
+            cluster_rows.append({"cluster": cluster, "window": label, "mean_abnormal": value,
+                                 "raises": int((part["cluster"] == cluster).sum())})
+        table_rows.append({"window": label, "events": test["n"], "clusters": test["clusters"],
+                           "mean_raw_return": float(part["raw_return"].mean()),
+                           "mean_baseline": float(part["baseline_mean"].mean()), "mean_abnormal": test["mean"],
+                           "mean_of_cluster_means": float(by_cluster.mean()), "se_cr1": test["se_cr1"], "t": test["t"],
+                           "p_boot": test["p_boot"], "p_iid": test["p_iid"],
+                           "share_top_runup": float((part["runup_percentile"] >= 1 - top_share).mean())})
+    table = pd.DataFrame(table_rows).set_index("window")
+    table.insert(table.columns.get_loc("p_boot") + 1, "p_holm", adjust_pvalues(table["p_boot"], "holm"))
+    events = per_event.drop_duplicates("event")
+    baseline_words = {"matched": f"the metal's mean return over the same window after days whose {runup_days}-day run-up "
+                                 f"is in its top {top_share:.0%} (the state CME raises margins in)",
+                      "all_days": "the metal's mean return over the same window after every day",
+                      "zero": "none (raw returns)"}[baseline]
+    spec = (f"abnormal return = raw log return over the window from day 0 (first trading day on or after the effective "
+            f"date) minus a baseline: {baseline_words}; baseline days within {exclusion[0]}..{exclusion[1]} trading days "
+            f"of a margin change left out; {direction}s grouped in calendar clusters (within {cluster_gap} trading days "
+            f"of the previous one; same-date gold and silver {direction}s are one cluster); mean abnormal return with a "
+            f"cluster-robust (CR1) t; restricted wild-cluster bootstrap ({weights} weights, {reps} reps) p-value; Holm "
+            f"across the {len(spans)} windows")
+    sample = (f"{len(events)} {direction}s ({', '.join(f'{c} {m}' for m, c in events['metal'].value_counts().items())}) in "
+              f"{events['cluster'].nunique()} calendar clusters, {events['date'].min()}..{events['date'].max()}")
+    return ClusteredHikeResult(
+        name=f"Margin {direction}s by calendar cluster, against a {baseline.replace('_', ' ')} baseline", table=table,
+        sample=sample, spec=spec, n=len(events), start=pd.Timestamp(events["date"].min()),
+        end=pd.Timestamp(events["date"].max()),
+        notes=[f"{table['share_top_runup'].iloc[0]:.0%} of the {direction}s came after a run-up in the top "
+               f"{top_share:.0%} of the metal's {runup_days}-day run-ups",
+               "the baseline mean is estimated from many overlapping windows; its sampling error is small beside the "
+               "events' and is not added to the standard errors"],
+        per_event=per_event, clusters=pd.DataFrame(cluster_rows), baseline=base_table)
+
+
+#: the headline test of margin hikes: the defaults of margin_hikes_by_cluster, stated once here
+HIKE_HEADLINE: dict[str, object] = {"cluster_gap": 10, "runup_days": 20, "top_share": 0.10, "baseline": "matched",
+                                    "weights": "webb", "metals": ("gold", "silver"), "exclude_clusters_from": None}
+#: named alternatives to the headline test: name -> (label, what changes)
+HIKE_ROBUSTNESS_MENU: dict[str, tuple[str, dict[str, object]]] = {
+    "raw_returns": ("raw returns (no baseline)", {"baseline": "zero"}),
+    "all_days": ("baseline after every day (not matched on the run-up)", {"baseline": "all_days"}),
+    "same_date_only": ("clusters: same date only", {"cluster_gap": 0}),
+    "gap_20": ("clusters: within 20 trading days", {"cluster_gap": 20}),
+    "runup_60": ("run-up over 60 trading days", {"runup_days": 60}),
+    "top_quintile": ("matched on the top 20% of run-ups", {"top_share": 0.20}),
+    "gold_only": ("gold raises only", {"metals": ("gold",)}),
+    "silver_only": ("silver raises only", {"metals": ("silver",)}),
+    "rademacher": ("Rademacher bootstrap weights", {"weights": "rademacher"}),
+    "before_2025": ("before the 2025-26 cluster", {"exclude_clusters_from": "2025-01-01"}),
+}
+
+
+def hike_robustness(returns: dict[str, pd.Series], changes: pd.DataFrame, alternatives: Sequence[str | dict] = (),
+                    base: dict | None = None, window: tuple[int, int] = (0, 9), reps: int = 9999,
+                    seed: int = 0) -> pd.DataFrame:
+    """The headline clustered test (``base``, :data:`HIKE_HEADLINE`) and each alternative at ``window``."""
+    base = {**HIKE_HEADLINE, **(base or {})}
+    changes_list: list[tuple[str, dict]] = [("headline", {})]
+    for alt in alternatives:
+        if isinstance(alt, str):
+            check_choice("alternative", alt, HIKE_ROBUSTNESS_MENU)
+            changes_list.append(HIKE_ROBUSTNESS_MENU[alt])
+        else:
+            changes_list.append((", ".join(f"{k}={v}" for k, v in alt.items()), dict(alt)))
+    rows = []
+    for label, change in changes_list:
+        spec = {**base, **change}
+        unknown = sorted(set(spec) - set(HIKE_HEADLINE))
+        if unknown:
+            raise ValueError(f"unknown specification choice(s) {unknown}; valid: {', '.join(HIKE_HEADLINE)}")
+        metals = tuple(spec.pop("metals"))
+        result = margin_hikes_by_cluster({m: returns[m] for m in metals}, changes, windows=[window], reps=reps,
+                                         seed=seed, **spec)
+        row = result.table.iloc[0]
+        rows.append({"specification": label, "window": _window_label(window), "events": int(row["events"]),
+                     "clusters": int(row["clusters"]), "mean_raw_return": row["mean_raw_return"],
+                     "mean_baseline": row["mean_baseline"], "mean_abnormal": row["mean_abnormal"],
+                     "mean_of_cluster_means": row["mean_of_cluster_means"], "p_boot": row["p_boot"],
+                     "p_iid": row["p_iid"], "sample": result.sample})
+    return pd.DataFrame(rows).set_index("specification")
+
+
+def hike_what_survives(table: pd.DataFrame, alpha: float = 0.05) -> list[str]:
+    """Sentences, computed from :func:`hike_robustness`, on which conclusions hold."""
+    head, alts = table.iloc[0], table.iloc[1:]
+    return [
+        survival_sentence(f"Hikes are followed by a fall relative to the baseline (mean abnormal return < 0, wild-cluster "
+                          f"bootstrap p < {alpha:g}; headline {head['mean_abnormal']:+.2f}%, p = {head['p_boot']:.3f})",
+                          bool(head["mean_abnormal"] < 0 and head["p_boot"] < alpha),
+                          (alts["mean_abnormal"] < 0) & (alts["p_boot"] < alpha)),
+        survival_sentence("The mean abnormal return after hikes is negative (sign only)", bool(head["mean_abnormal"] < 0),
+                          alts["mean_abnormal"] < 0),
+        survival_sentence(f"Treating hikes as independent would find a significant effect (i.i.d. p < {alpha:g})",
+                          bool(head["p_iid"] < alpha), alts["p_iid"] < alpha),
+    ]
+
+
 # --- convenience on the real data ----------------------------------------------------------------
 
 @dataclass
@@ -468,6 +731,8 @@ class MarginEventStudyResult(EventStudyResult):
     changes: pd.DataFrame = field(default_factory=pd.DataFrame)
     binomial: BinomialResult | None = None
     binomial_events: pd.DataFrame = field(default_factory=pd.DataFrame)
+    clustered: ClusteredHikeResult | None = None
+    robustness: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def run_margin_event_study(loader: Loader | None = None, *, metals: tuple[str, ...] = ("gold", "silver"),
@@ -475,7 +740,11 @@ def run_margin_event_study(loader: Loader | None = None, *, metals: tuple[str, .
                            estimation_window: tuple[int, int] = ESTIMATION_WINDOW,
                            event_window: tuple[int, int] = EVENT_WINDOW,
                            car_windows: Sequence[tuple[int, int]] = CAR_WINDOWS, min_estimation_obs: int = 60,
-                           binomial_window: tuple[int, int] = (0, 9), margins: pd.DataFrame | None = None) -> MarginEventStudyResult:
+                           binomial_window: tuple[int, int] = (0, 9), margins: pd.DataFrame | None = None,
+                           cluster_gap: int = HIKE_HEADLINE["cluster_gap"], runup_days: int = HIKE_HEADLINE["runup_days"],
+                           top_share: float = HIKE_HEADLINE["top_share"], cluster_windows: Sequence[tuple[int, int]] = CLUSTER_WINDOWS,
+                           headline_window: tuple[int, int] = (0, 9), robustness: Sequence[str | dict] = (),
+                           reps: int = 9999, seed: int = 0) -> MarginEventStudyResult:
     """Event study of COMEX gold and silver margin changes on the front-month futures.
 
     Events: :func:`plumbing.episodes.cme_margins` (effective dates) with signs from
@@ -488,6 +757,12 @@ def run_margin_event_study(loader: Loader | None = None, *, metals: tuple[str, .
     CARs by (metal, direction) and, pooled over metals, by ("all", direction); ``abnormal``
     has one row per event and day with ``metal`` and ``direction``. ``binomial_window``
     (default [0, +9]) for the binomial test.
+
+    ``clustered``: the headline test, :func:`margin_hikes_by_cluster` of the raises (calendar
+    clusters within ``cluster_gap`` trading days, matched-state baseline after a run-up over
+    ``runup_days`` in the top ``top_share``, restricted wild-cluster bootstrap with ``reps``
+    replications, Holm across ``cluster_windows``); ``robustness``: names of
+    :data:`HIKE_ROBUSTNESS_MENU` (or dicts) run at ``headline_window`` (:func:`hike_robustness`).
     """
     for metal in metals:
         check_choice("metals item", metal, tuple(CONTRACT_OUNCES))
@@ -516,6 +791,11 @@ def run_margin_event_study(loader: Loader | None = None, *, metals: tuple[str, .
     agg = ordered_index(pd.concat([by_metal.reset_index(), pooled.reset_index()], ignore_index=True)
                         .astype({"metal": str, "direction": str, "window": str}), ["metal", "direction", "window"])
     binomial = margin_hike_binomial(returns, changes, window=binomial_window)
+    headline_spec = {"cluster_gap": cluster_gap, "runup_days": runup_days, "top_share": top_share}
+    clustered = margin_hikes_by_cluster(returns, changes, windows=cluster_windows, reps=reps, seed=seed,
+                                        **headline_spec)
+    robust = (hike_robustness(returns, changes, robustness, {**headline_spec, "metals": tuple(metals)},
+                              window=headline_window, reps=reps, seed=seed) if robustness else pd.DataFrame())
     dropped_table = pd.concat(dropped, ignore_index=True)
     first = next(iter(studies.values()))
     n_events = events_table["event"].nunique()
@@ -533,7 +813,8 @@ def run_margin_event_study(loader: Loader | None = None, *, metals: tuple[str, .
         spec=first.spec.replace(f"daily {next(iter(studies))} returns", "daily gold/silver futures returns"),
         n=n_events, start=pd.Timestamp(events_table["day0"].min()), end=pd.Timestamp(events_table["day0"].max()),
         notes=notes, events=events_table, abnormal=pd.concat(abnormal, ignore_index=True), dropped=dropped_table,
-        changes=changes, binomial=binomial, binomial_events=binomial.per_event)
+        changes=changes, binomial=binomial, binomial_events=binomial.per_event, clustered=clustered,
+        robustness=robust)
 
 
 def episode_event_dates(episodes: dict[str, Episode] | None = None, episode_ids: Sequence[str] | None = None) -> pd.DataFrame:
