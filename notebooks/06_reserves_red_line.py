@@ -47,7 +47,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from plumbing import plots, views
-from plumbing.models._base import beside
+from plumbing.models._base import beside, menu_table
 from plumbing.models.reserve_demand import (ROBUSTNESS_MENU, SEP2019_WEEKS, robustness_table, run_reserve_demand,
                                             what_survives)
 from plumbing.reports import record
@@ -106,9 +106,7 @@ display(Markdown(beside(result.sample, result.spec, result.table.attrs["headline
 robust = robustness_table(alternatives=robustness, base=choices, bootstrap_reps=bootstrap_reps)
 display(Markdown(beside("each row's own (column `sample`); weekly, weeks ending Wednesday",
                         f"the headline ({robust.attrs['base']}) with one choice changed per row",
-                        robust.attrs["inference"])))
-for sentence in what_survives(robust):
-    display(Markdown(f"- {sentence}"))
+                        robust.attrs["inference"], findings=what_survives(robust))))
 record("robustness_rows", len(robust) - 1, label="Alternative specifications")
 record("robustness_sup_f_rejects", int((robust["sup_f_p"].iloc[1:] < 0.05).sum()),
        label="Alternatives in which the kink test rejects at 5%")
@@ -123,9 +121,7 @@ robust[list(shown_columns)].rename(columns=shown_columns).round(3)
 # The menu of alternatives (a parameter takes any of these names):
 
 # %%
-pd.DataFrame({"alternative": [label for label, _ in ROBUSTNESS_MENU.values()],
-              "changes": [", ".join(f"{k}={v}" for k, v in change.items()) for _, change in ROBUSTNESS_MENU.values()]},
-             index=pd.Index(list(ROBUSTNESS_MENU), name="name"))
+menu_table(ROBUSTNESS_MENU)
 
 # %% [markdown]
 # ## What the September 2019 weeks do

@@ -47,7 +47,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from plumbing import plots, views
-from plumbing.models._base import beside
+from plumbing.models._base import beside, menu_table
 from plumbing.models.net_liquidity_equities import LP_ROBUSTNESS_MENU, lp_what_survives, run_net_liquidity_equities
 from plumbing.reports import record
 
@@ -86,10 +86,8 @@ display(Markdown(beside(result.sample, result.spec.split(". Also:")[0], main["in
 headline[["horizon", "estimate", "ci_low", "ci_high", "p_value", "p_holm", "p_bh", "n", "first", "last"]].round(4)
 
 # %%
-paths = []
 for asset in assets:
     part = result.lp[(result.lp["asset"] == asset) & (result.lp["direction"] == f"liquidity -> {asset}")]
-    paths.append(part)
     fig = plots.band_chart(part, x="horizon", y="estimate", low="ci_low", high="ci_high",
                            title=f"{names[asset]}: cumulative return after a 1% weekly rise in net liquidity",
                            x_label="weeks after the first close following the release", unit="% cumulative log return",
@@ -110,17 +108,14 @@ robust = result.robustness
 display(Markdown(beside("each row's own (column `sample`); weekly, Wednesdays",
                         f"the headline ({lp_lags} lags + 1, horizon {horizon} weeks, returns from the first close after "
                         "the release, liquidity in percent) with one choice changed per row",
-                        "95% intervals by the row's method (column `inference`)")))
-for sentence in lp_what_survives(robust):
-    display(Markdown(f"- {sentence}"))
+                        "95% intervals by the row's method (column `inference`)",
+                        findings=lp_what_survives(robust))))
 record("robustness_rows", robust.index.get_level_values("specification").nunique() - 1,
        label="Alternative specifications")
 robust[["horizon", "estimate", "ci_low", "ci_high", "p_value", "n", "sample", "shock_unit", "inference"]].round(4)
 
 # %%
-pd.DataFrame({"alternative": [label for label, _ in LP_ROBUSTNESS_MENU.values()],
-              "changes": [", ".join(f"{k}={v}" for k, v in change.items()) for _, change in LP_ROBUSTNESS_MENU.values()]},
-             index=pd.Index(list(LP_ROBUSTNESS_MENU), name="name"))
+menu_table(LP_ROBUSTNESS_MENU)
 
 # %% [markdown]
 # ## Is the response stable? (Andrews QLR)

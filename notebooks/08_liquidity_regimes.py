@@ -41,7 +41,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from plumbing import plots, views
-from plumbing.models._base import beside
+from plumbing.models._base import beside, menu_table
 from plumbing.models.regimes import CONTRASTS, REGIME_ROBUSTNESS_MENU, regime_what_survives, run_regimes
 from plumbing.reports import record
 
@@ -90,18 +90,14 @@ terms.set_index(["asset", "term"])[["estimate", "ci_low", "ci_high", "p_value", 
 robust = result.robustness
 display(Markdown(beside("each row's own (columns `first`, `last`, `n`); monthly",
                         "the headline regression with one choice changed per block",
-                        "95% intervals by each row's method (column `inference`)")))
-for sentence in regime_what_survives(robust):
-    display(Markdown(f"- {sentence}"))
+                        "95% intervals by each row's method (column `inference`)",
+                        findings=regime_what_survives(robust))))
 record("robustness_rows", robust.index.get_level_values("specification").nunique() - 1,
        label="Alternative specifications")
 robust[["estimate", "ci_low", "ci_high", "p_value", "n", "first", "last", "inference"]].round(3)
 
 # %%
-pd.DataFrame({"alternative": [label for label, _ in REGIME_ROBUSTNESS_MENU.values()],
-              "changes": [", ".join(f"{k}={v}" for k, v in change.items())
-                          for _, change in REGIME_ROBUSTNESS_MENU.values()]},
-             index=pd.Index(list(REGIME_ROBUSTNESS_MENU), name="name"))
+menu_table(REGIME_ROBUSTNESS_MENU)
 
 # %% [markdown]
 # ## Mean monthly returns by quadrant

@@ -52,7 +52,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from plumbing import plots, views
-from plumbing.models._base import beside
+from plumbing.models._base import beside, menu_table
 from plumbing.models.event_study import (HIKE_ROBUSTNESS_MENU, aggregate_cars, hike_what_survives,
                                          run_episode_event_study, run_margin_event_study)
 from plumbing.reports import record
@@ -119,16 +119,13 @@ clustered.clusters.pivot_table(index="cluster", columns="window", values="mean_a
 # %%
 robust = margins.robustness
 display(Markdown(beside("each row's own (column `sample`)", "the headline clustered test with one choice changed",
-                        "restricted wild-cluster bootstrap p (p_boot); i.i.d. p (p_iid) for comparison")))
-for sentence in hike_what_survives(robust):
-    display(Markdown(f"- {sentence}"))
+                        "restricted wild-cluster bootstrap p (p_boot); i.i.d. p (p_iid) for comparison",
+                        findings=hike_what_survives(robust))))
 record("robustness_rows", len(robust) - 1, label="Alternative specifications")
 robust.drop(columns=["sample"]).round(3)
 
 # %%
-pd.DataFrame({"alternative": [label for label, _ in HIKE_ROBUSTNESS_MENU.values()],
-              "changes": [", ".join(f"{k}={v}" for k, v in change.items()) for _, change in HIKE_ROBUSTNESS_MENU.values()]},
-             index=pd.Index(list(HIKE_ROBUSTNESS_MENU), name="name"))
+menu_table(HIKE_ROBUSTNESS_MENU)
 
 # %% [markdown]
 # ## Margin changes: cumulative returns by metal and direction (percent)

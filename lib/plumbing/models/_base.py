@@ -202,13 +202,16 @@ def with_normal_band(frame: pd.DataFrame, estimate: str = "slope", se: str = "se
     return out
 
 
-def beside(sample: str, spec: str, inference: str) -> str:
-    """Markdown stating a table's sample, specification and inference method (shown beside it)."""
+def beside(sample: str, spec: str, inference: str, findings: Iterable[str] = ()) -> str:
+    """Markdown stating a table's sample, specification and inference method (shown beside it),
+    followed by ``findings`` (e.g. what survives the robustness checks) as bullet points."""
 
     def plain(text: object) -> str:  # formulas contain * and _ that Markdown would eat
         return "".join("\\" + ch if ch in "*_`[]<>#|" else ch for ch in str(text))
 
-    return f"*Sample:* {plain(sample)}  \n*Specification:* {plain(spec)}  \n*Inference:* {plain(inference)}"
+    bullets = "".join(f"\n- {plain(line)}" for line in findings)
+    return (f"*Sample:* {plain(sample)}  \n*Specification:* {plain(spec)}  \n*Inference:* {plain(inference)}"
+            + (f"\n{bullets}" if bullets else ""))
 
 
 def survival_sentence(claim: str, holds_in_headline: bool, holds: pd.Series) -> str:
@@ -227,3 +230,33 @@ def survival_sentence(claim: str, holds_in_headline: bool, holds: pd.Series) -> 
     if not yes:
         return start + f"holds in none of the {len(holds)} alternatives."
     return start + f"holds in {len(yes)} of {len(holds)} alternatives; not in: {'; '.join(no)}."
+
+
+def specifications(alternatives: Iterable[str | dict], menu: dict[str, tuple[str, dict]], base: dict,
+                   valid: Iterable[str], describe=None) -> list[tuple[str, dict]]:
+    """The headline and each alternative as (label, full specification) pairs, headline first.
+
+    ``alternatives``: names from ``menu`` (name -> (label, changes)) or dicts of changes;
+    ``base``: the headline specification; ``valid``: the choices a specification may set (an
+    unknown one raises ValueError naming it); ``describe``: labels a dict (default ``k=v, ...``).
+    """
+    valid = list(valid)
+    out = [("headline", dict(base))]
+    for alt in alternatives:
+        if isinstance(alt, str):
+            check_choice("alternative", alt, menu)
+            label, change = menu[alt]
+        else:
+            label, change = (describe(alt) if describe else ", ".join(f"{k}={v}" for k, v in alt.items())), dict(alt)
+        out.append((label, {**base, **change}))
+    unknown = sorted({k for _, spec in out for k in spec if k not in valid})
+    if unknown:
+        raise ValueError(f"unknown specification choice(s) {unknown}; valid: {', '.join(sorted(valid))}")
+    return out
+
+
+def menu_table(menu: dict[str, tuple[str, dict]]) -> pd.DataFrame:
+    """A robustness menu as a table: one row per name with its label and what it changes."""
+    return pd.DataFrame({"alternative": [label for label, _ in menu.values()],
+                         "changes": [", ".join(f"{k}={v}" for k, v in change.items()) for _, change in menu.values()]},
+                        index=pd.Index(list(menu), name="name"))

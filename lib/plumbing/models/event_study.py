@@ -48,7 +48,7 @@ from scipy import stats
 from ..episodes import Episode, cme_margins, load_episodes
 from ..panel import Loader
 from ._base import (ModelResult, as_series, check_choice, check_fraction, check_positive_int, check_window, date_span,
-                    ordered_index, survival_sentence)
+                    ordered_index, specifications, survival_sentence)
 
 MODELS = ("zero_mean", "constant_mean", "market")
 ESTIMATION_WINDOW = (-120, -11)
@@ -679,20 +679,9 @@ def hike_robustness(returns: dict[str, pd.Series], changes: pd.DataFrame, altern
                     base: dict | None = None, window: tuple[int, int] = (0, 9), reps: int = 9999,
                     seed: int = 0) -> pd.DataFrame:
     """The headline clustered test (``base``, :data:`HIKE_HEADLINE`) and each alternative at ``window``."""
-    base = {**HIKE_HEADLINE, **(base or {})}
-    changes_list: list[tuple[str, dict]] = [("headline", {})]
-    for alt in alternatives:
-        if isinstance(alt, str):
-            check_choice("alternative", alt, HIKE_ROBUSTNESS_MENU)
-            changes_list.append(HIKE_ROBUSTNESS_MENU[alt])
-        else:
-            changes_list.append((", ".join(f"{k}={v}" for k, v in alt.items()), dict(alt)))
     rows = []
-    for label, change in changes_list:
-        spec = {**base, **change}
-        unknown = sorted(set(spec) - set(HIKE_HEADLINE))
-        if unknown:
-            raise ValueError(f"unknown specification choice(s) {unknown}; valid: {', '.join(HIKE_HEADLINE)}")
+    for label, spec in specifications(alternatives, HIKE_ROBUSTNESS_MENU, {**HIKE_HEADLINE, **(base or {})},
+                                      HIKE_HEADLINE):
         metals = tuple(spec.pop("metals"))
         result = margin_hikes_by_cluster({m: returns[m] for m in metals}, changes, windows=[window], reps=reps,
                                          seed=seed, **spec)

@@ -37,7 +37,8 @@ from statsmodels.tsa.stattools import adfuller, coint
 from ..panel import Loader, as_timestamp
 from ..quantities import quantity
 from ._base import (ModelResult, as_series, check_choice, check_positive_int, date_span,
-                    last_contiguous_block, newey_west_lags, ordered_index, rolling_slope, survival_sentence)
+                    last_contiguous_block, newey_west_lags, ordered_index, rolling_slope, specifications,
+                    survival_sentence)
 
 ASSETS = ("spx", "nasdaq")
 LIQUIDITY_CHANGES = ("pct", "bn")
@@ -798,20 +799,8 @@ def lp_robustness(weekly: pd.DataFrame, assets: Sequence[str], alternatives: Seq
     (:data:`LP_HEADLINE`). Columns: ``estimate`` (cumulative response at the row's horizon),
     ``ci_low``, ``ci_high``, ``p_value`` (by the row's method), ``horizon``, ``n``, ``sample``.
     """
-    base = {**LP_HEADLINE, **(base or {})}
-    changes: list[tuple[str, dict]] = [("headline", {})]
-    for alt in alternatives:
-        if isinstance(alt, str):
-            check_choice("alternative", alt, LP_ROBUSTNESS_MENU)
-            changes.append(LP_ROBUSTNESS_MENU[alt])
-        else:
-            changes.append((", ".join(f"{k}={v}" for k, v in alt.items()), dict(alt)))
     rows = []
-    for label, change in changes:
-        spec = {**base, **change}
-        unknown = sorted(set(spec) - set(LP_HEADLINE))
-        if unknown:
-            raise ValueError(f"unknown specification choice(s) {unknown}; valid: {', '.join(LP_HEADLINE)}")
+    for label, spec in specifications(alternatives, LP_ROBUSTNESS_MENU, {**LP_HEADLINE, **(base or {})}, LP_HEADLINE):
         for asset in assets:
             h = int(spec["horizon"])
             row = lp_estimates(weekly, asset, horizons=[h], **{k: v for k, v in spec.items() if k != "horizon"}).loc[h]

@@ -34,7 +34,8 @@ import statsmodels.api as sm
 from ..indicators import REGIME_LABELS, liquidity_dollar_regimes
 from ..panel import FFILL_LIMIT_BDAYS, Loader, align_asof, as_timestamp
 from ..quantities import quantity
-from ._base import ModelResult, check_choice, check_positive_int, date_span, ordered_index, survival_sentence
+from ._base import (ModelResult, check_choice, check_positive_int, date_span, ordered_index, specifications,
+                    survival_sentence)
 from .inference import HAR_METHODS, adjust_pvalues, sandwich
 
 HAR_LABELS_SHORT = {"ewc": "EWC (t critical values)", "nw_fixed_b": "fixed-b Newey-West", "nw": "naive Newey-West"}
@@ -287,20 +288,9 @@ def regime_robustness(monthly: pd.DataFrame, returns: pd.DataFrame, alternatives
     alternatives need; ``returns``: monthly returns (percent). Rows (specification, term) for the
     terms of :data:`CONTRASTS`.
     """
-    base = {**REGIME_HEADLINE, **(base or {})}
-    changes: list[tuple[str, dict]] = [("headline", {})]
-    for alt in alternatives:
-        if isinstance(alt, str):
-            check_choice("alternative", alt, REGIME_ROBUSTNESS_MENU)
-            changes.append(REGIME_ROBUSTNESS_MENU[alt])
-        else:
-            changes.append((", ".join(f"{k}={v}" for k, v in alt.items()), dict(alt)))
     rows = []
-    for label, change in changes:
-        spec = {**base, **change}
-        unknown = sorted(set(spec) - set(REGIME_HEADLINE))
-        if unknown:
-            raise ValueError(f"unknown specification choice(s) {unknown}; valid: {', '.join(REGIME_HEADLINE)}")
+    for label, spec in specifications(alternatives, REGIME_ROBUSTNESS_MENU, {**REGIME_HEADLINE, **(base or {})},
+                                      REGIME_HEADLINE):
         regimes = liquidity_dollar_regimes(monthly, liquidity=spec["liquidity"], dollar=spec["dollar"],
                                            months=spec["months"], liquidity_threshold_bn=spec["liquidity_threshold_bn"],
                                            dollar_threshold_pct=spec["dollar_threshold_pct"])

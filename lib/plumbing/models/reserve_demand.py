@@ -64,7 +64,7 @@ from ..indicators import IORB_START, RESERVES_RED_LINE_BN
 from ..panel import Loader, as_timestamp
 from ..quantities import quantity
 from ._base import (ModelResult, as_series, check_choice, check_fraction, check_positive_int, date_span,
-                    rolling_slope, survival_sentence)
+                    rolling_slope, specifications, survival_sentence)
 from .inference import BOOTSTRAP_KINDS, HAR_LABELS, HAR_METHODS, coefficient_table, resample_residuals, sandwich
 
 SPREADS = ("effr_iorb_bp", "sofr_iorb_bp")
@@ -1008,21 +1008,11 @@ def robustness_table(loader: Loader | None = None, alternatives: list[str | dict
     """
     loader = loader or Loader()
     base = {**HEADLINE, **(base or {})}
-    changes: list[tuple[str, dict]] = [("headline", {})]
-    for alt in alternatives:
-        if isinstance(alt, str):
-            check_choice("alternative", alt, ROBUSTNESS_MENU)
-            changes.append(ROBUSTNESS_MENU[alt])
-        else:
-            changes.append((describe_change(alt), dict(alt)))
-    valid = set(run_reserve_demand.__kwdefaults__) - {"panel"}
-    unknown = sorted({k for _, change in changes for k in list(change) + list(base) if k not in valid})
-    if unknown:
-        raise ValueError(f"unknown specification choice(s) {unknown}; valid: {', '.join(sorted(valid))}")
+    specs = specifications(alternatives, ROBUSTNESS_MENU, base, set(run_reserve_demand.__kwdefaults__) - {"panel"},
+                           describe=describe_change)
     full = reserve_panel(loader, start=None, min_days=3)
     rows = []
-    for label, change in changes:
-        spec = {**base, **change}
+    for label, spec in specs:
         result = run_reserve_demand(loader, panel=full, bootstrap_reps=bootstrap_reps, n_grid=n_grid, seed=seed, **spec)
         t, bench = result.table, result.benchmarks.loc["estimated kink"]
         rows.append({
