@@ -19,8 +19,8 @@
 # Article 000's watch list, as of one date: the "water level" (net liquidity = Fed assets -
 # TGA - ON RRP), the price of overnight cash (SOFR and SOFR - IORB), rate volatility (MOVE),
 # yen carry (USDJPY and US 2Y - Japan 2Y) and credit (high-yield OAS), plus reserves, the TGA,
-# ON RRP and the Fed's repo facility. Every number is computed from the data listed in the
-# header. By default (`as_of = "latest"`) the monitor stands on the latest date that every
+# ON RRP and the Fed's repo facility. Every number is computed from the data listed at the end
+# of the page. By default (`as_of = "latest"`) the monitor stands on the latest date that every
 # series on the watch list covers; pass any date to see another day.
 
 # %% tags=["parameters"]
@@ -32,48 +32,71 @@ stress_window = 252
 # %%
 import pandas as pd
 
-from plumbing import plots, views
+from plumbing import dashboard, findings, plots, present, views
+from plumbing.calendar import plumbing_calendar
 from plumbing.episodes import load_events
 from plumbing.freshness import resolve_as_of
-from plumbing.quantities import liquidity_stress, quantity_frame
+from plumbing.quantities import liquidity_stress, quantity, quantity_frame, quantity_unit
 from plumbing.reports import record
 
 plots.use_house_style()
 WATCH = ["net_liquidity", "sofr", "sofr_iorb_bp", "move", "usdjpy", "us2y_jp2y_bp", "hy_oas",
          "reserves", "tga_daily", "on_rrp", "repo_take_up"]
+TILES = ["net_liquidity", "reserves", "tga_daily", "on_rrp", "sofr_iorb_bp", "sofr_p99_iorb_bp", "repo_take_up",
+         "move", "hy_oas", "usdjpy", "us2y_jp2y_bp"]
 requested_as_of = as_of
 as_of = resolve_as_of(as_of, WATCH)
 record("as_of", str(as_of.date()), label="Monitor date" + (" (latest date the whole watch list covers)"
-                                                           if requested_as_of == "latest" else ""))
+                                                           if requested_as_of == "latest" else ""), show=False)
 start = as_of - pd.DateOffset(years=lookback_years)
-events = load_events(start, as_of)
-events = events[events["kind"] != "cme_margin"]
+all_events = load_events(start, as_of)
+events = present.event_set(all_events[all_events["kind"] != "cme_margin"], start, as_of)
+spans = present.policy_spans(load_events(), start, as_of)
+table = views.monitor_table(WATCH, as_of, percentile_years=percentile_years)
+stress = liquidity_stress(start - pd.DateOffset(years=percentile_years), as_of, window=stress_window)
+record("net_liquidity_latest", table.loc["net_liquidity", "value"], label="Net liquidity", unit="USD bn", show=False)
+record("sofr_iorb_latest", table.loc["sofr_iorb_bp", "value"], label="SOFR - IORB", unit="bp", show=False)
+tiles = dashboard.monitor_tiles({**{n: quantity(n, end=as_of) for n in TILES}, "stress": stress["composite"]},
+                                {**{n: quantity_unit(n) for n in TILES}, "stress": "z"}, as_of,
+                                percentile_years=percentile_years)
+record("tiles", tiles, label="Dashboard tiles", show=False)
+
+# %%
+present.findings(findings.monitor(table, stress.loc[start:], as_of))
 
 # %% [markdown]
 # ## The watch list on the day
 #
-# Latest value on or before `as_of`, its change over one week, one month and three months, and
-# where it stands among the last five years of observations (100 = the highest in five years).
+# Latest value on or before the monitor date, its change over one week, one month and three
+# months, and where it stands among the last five years of observations (100 = the highest in
+# five years).
 
 # %%
-table = views.monitor_table(WATCH, as_of, percentile_years=percentile_years)
-record("net_liquidity_latest", table.loc["net_liquidity", "value"], label="Net liquidity", unit="USD bn")
-record("sofr_iorb_latest", table.loc["sofr_iorb_bp", "value"], label="SOFR - IORB", unit="bp")
-table.style.format(precision=2, na_rep="missing")
+present.table(table.assign(unit=[present.UNIT_HEADERS.get(u, u) for u in table["unit"]])
+              .set_index("title")[["unit", "date", "value", "chg_1w", "chg_1m", "chg_3m", f"pctile_{percentile_years}y"]]
+              .assign(_unit=table["unit"].to_numpy()),
+              row_units=("_unit", ["value", "chg_1w", "chg_1m", "chg_3m"]), index_label="",
+              labels={"chg_1w": "1 week", "chg_1m": "1 month", "chg_3m": "3 months", "date": "observed on",
+                      f"pctile_{percentile_years}y": f"percentile of {percentile_years} years"},
+              caption=f"The watch list on {as_of.date()}")
 
 # %% [markdown]
-# ## Small multiples over the last two years
+# ## The last two years
 #
-# Dashed lines mark FOMC decisions and policy events (QT, reserve management purchases,
-# shutdown, refunding) from `data/events/`.
+# QT and the 2025 shutdown are shaded; the main events are numbered on the first panel (the
+# table at the end of the page lists every event).
 
 # %%
 frame = quantity_frame(WATCH, start, as_of)
 fig = plots.small_multiples(frame, units=frame.attrs["units"], titles={n: views.title_of(n) for n in WATCH},
-                            title=f"Watch list, {start.date()} to {as_of.date()}", events=events,
-                            caption="Net liquidity and reserves are the water level; SOFR - IORB and repo take-up show the "
-                                    "price and the backstop; MOVE, the US-Japan spread and HY OAS show whether stress spreads.")
-plots.shown([fig])
+                            title=f"Watch list, {start.date()} to {as_of.date()}", events=events.chart_for(start, as_of),
+                            spans=spans)
+present.figure(fig, alt=f"Eleven small panels of the watch list from {start.date()} to {as_of.date()}: net liquidity, "
+                        "SOFR, SOFR minus IORB, MOVE, USDJPY, the US-Japan 2-year spread, high-yield spreads, reserves, "
+                        "the TGA, ON RRP and repo facility take-up.",
+               caption="Net liquidity and reserves are the water level; SOFR - IORB and repo take-up show the price and "
+                       "the backstop; MOVE, the US-Japan spread and HY OAS show whether stress spreads.",
+               source=present.source_line(WATCH), data=frame)
 
 # %% [markdown]
 # ## Stress composite
@@ -81,27 +104,52 @@ plots.shown([fig])
 # Each component is a trailing z-score over `stress_window` business days, signed so that
 # positive means stress: a falling net liquidity (21-day change), a wider SOFR - IORB, a higher
 # MOVE, a narrowing US-Japan 2-year spread (21-day change) and wider high-yield spreads. The
-# composite is their mean; the components are shown with it.
+# composite is their mean over the components available that day (at least four).
 
 # %%
-stress = liquidity_stress(start, as_of, window=stress_window)
-components = [c for c in stress.columns if c not in ("composite", "n_components")]
-fig = plots.line_chart(stress[components + ["composite"]], title="Liquidity stress composite and its components",
-                       unit="z", events=events, hline=0,
-                       caption="Above zero = more stress than the trailing year's average. The composite averages the "
-                               "components available on each day (n_components in the table below).")
-plots.shown([fig])
-latest = stress.dropna(subset=["composite"]).iloc[-1]
-record("stress_composite_latest", latest["composite"], label=f"Stress composite on {latest.name.date()}", unit="z")
-recent = stress.dropna(subset=["composite"]).tail(10)
-recent.set_axis(recent.index.date, axis=0).style.format(precision=2)
+recent_stress = stress.loc[start:]
+components = [c for c in recent_stress.columns if c not in ("composite", "n_components")]
+labels = {"net_liquidity_change": "Net liquidity drain", "sofr_iorb_bp": "SOFR - IORB", "move": "MOVE",
+          "us2y_jp2y_change": "US-Japan 2Y narrowing", "hy_oas": "HY OAS", "composite": "Composite"}
+fig = plots.line_chart(recent_stress[components + ["composite"]], title="Liquidity stress composite and its components",
+                       unit="z", events=events.chart_for(start, as_of), hline=0, labels=labels, direct_labels=True,
+                       spans=spans)
+present.figure(fig, alt="Line chart of the stress composite and its five component z-scores over the last two years.",
+               caption="Above zero = more stress than the trailing year's average.",
+               source=present.source_line(["net_liquidity", "sofr_iorb_bp", "move", "us2y_jp2y_bp", "hy_oas"]),
+               data=recent_stress)
+latest = recent_stress.dropna(subset=["composite"]).iloc[-1]
+record("stress_composite_latest", latest["composite"], label=f"Stress composite on {latest.name.date()}", unit="z",
+       show=False)
+present.table(recent_stress.dropna(subset=["composite"]).tail(10).rename(columns=labels)
+              .rename(columns={"n_components": "components"}),
+              units={v: "z" for v in labels.values()} | {"components": "count"}, index_label="date",
+              caption="The last ten days of the composite")
+
+# %% [markdown]
+# ## The plumbing calendar after the monitor date
+#
+# The dates in the next three months when cash moves between banks, the Treasury and the Fed:
+# month- and quarter-ends, tax dates, coupon settlements and the refunding (rules, weekends
+# moved to Monday, US holidays not modelled). FOMC meetings appear when the events table lists
+# them.
+
+# %%
+present.table(plumbing_calendar(as_of, fomc=load_events(as_of)[lambda f: f["kind"] == "fomc_decision"]), index_label="date",
+              caption=f"Plumbing dates after {as_of.date()}")
+
+# %% [markdown]
+# ## Events on this page
+
+# %%
+present.table(events.table_frame(), index_label="#")
 
 # %% [markdown]
 # ## What the articles claim about the last three months
 #
-# Claims dated entirely inside the three months up to `as_of`; each verdict uses the data
-# available today (listed in the header), which may run past `as_of`.
+# Claims dated entirely inside the three months up to the monitor date; each verdict uses the
+# data available today (listed at the end), which may run past that date.
 
 # %%
-claims = views.claims_table(start=pd.Timestamp(as_of) - pd.DateOffset(months=3), end=as_of, within=True)
+claims = views.claims_table(start=as_of - pd.DateOffset(months=3), end=as_of, within=True)
 views.styled(claims) if len(claims) else "No article claim is dated in this window."

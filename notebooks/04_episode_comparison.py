@@ -32,28 +32,42 @@ summary_days = [-10, 10]
 # %%
 import pandas as pd
 
-from plumbing import plots, views
+from plumbing import findings, plots, present, views
 from plumbing.episodes import event_time, load_episodes
 from plumbing.quantities import quantity_unit
 from plumbing.reports import record
 
 plots.use_house_style()
 registry = load_episodes()
-pd.DataFrame([{"episode": e, "title": registry[e].title, "t0": registry[e].t0.date(),
-               "window": f"{registry[e].start.date()} to {registry[e].end.date()}"} for e in episodes])
-
-# %%
 tidy = event_time(indicators, episodes, mode, baseline_day=baseline_day)
 mode_of = tidy.groupby("quantity")["mode"].first()
 unit_for = {n: ("pct_change" if mode_of[n] == "pct_change" else quantity_unit(n)) for n in indicators}
+summary = views.event_window_summary(tidy, tuple(summary_days))
+record("episodes_compared", len(set(tidy["episode"])), label="Episodes compared", show=False)
+
+# %%
+present.findings(findings.comparison(summary, unit_for, {n: views.title_of(n) for n in indicators}, summary_days))
+
+# %% [markdown]
+# ## The episodes
+
+# %%
+present.table(pd.DataFrame([{"episode": e, "title": registry[e].title, "t0": str(registry[e].t0.date()),
+                             "window": f"{registry[e].start.date()} to {registry[e].end.date()}"} for e in episodes])
+              .set_index("episode"), index_label="episode")
+
+# %% [markdown]
+# ## Each indicator in event time
+
+# %%
 measured = {"level": "level", "change": f"change since day {baseline_day}", "pct_change": f"% change since day {baseline_day}"}
-figures = [plots.event_time_chart(tidy, quantity=n, unit=unit_for[n],
-                                  title=f"{views.title_of(n)}: {measured[mode_of[n]]}",
-                                  caption=f"Each line is one episode, measured from {abs(baseline_day)} business days before "
-                                          "its anchor date (day 0, the vertical line). A missing line means the series has "
-                                          "no data for that episode (e.g. SOFR before 2018).")
-           for n in indicators]
-plots.shown(figures)
+for n in indicators:
+    fig = plots.event_time_chart(tidy, quantity=n, unit=unit_for[n], title=f"{views.title_of(n)}: {measured[mode_of[n]]}")
+    present.figure(fig, alt=f"{views.title_of(n)} in each episode, by business days from its anchor date t0.",
+                   caption=f"Each line is one episode, measured from {abs(baseline_day)} business days before its anchor "
+                           "date (day 0, the vertical line). A missing line means the series has no data for that episode "
+                           "(e.g. SOFR before 2018).",
+                   source=present.source_line([n]), data=tidy[tidy["quantity"] == n])
 
 # %% [markdown]
 # ## Highs and lows around t0
@@ -62,6 +76,7 @@ plots.shown(figures)
 # with the day each occurred.
 
 # %%
-summary = views.event_window_summary(tidy, tuple(summary_days))
-record("episodes_compared", len(set(tidy["episode"])), label="Episodes compared")
-summary.style.format(precision=2, na_rep="missing").hide(axis="index")
+present.table(summary.assign(quantity=[views.title_of(n) for n in summary["quantity"]],
+                             _unit=[unit_for[n] for n in summary["quantity"]]).set_index(["quantity"]),
+              row_units=("_unit", ["at_t0", "max", "min"]), index_label="indicator",
+              labels={"at_t0": "at t0", "max_day": "day of max", "min_day": "day of min"})

@@ -27,60 +27,87 @@ max_series = 40
 
 # %%
 import pandas as pd
-from IPython.display import Markdown
+from IPython.display import Markdown, display
 
-from plumbing import plots, views
-from plumbing.episodes import episode_events, event_time, get_episode
-from plumbing.quantities import quantity_frame
+from plumbing import findings, plots, present, views
+from plumbing.episodes import episode_events, event_time, get_episode, load_events
+from plumbing.quantities import quantity_frame, quantity_unit
 from plumbing.reports import record
 
 plots.use_house_style()
 episode = get_episode(episode_id)
-events = episode_events(episode)
 names = list(episode.series)[:max_series]
 left_out = list(episode.series)[max_series:]
-Markdown(f"## {episode.title}\n\n**t0** {episode.t0.date()}, window {episode.start.date()} to {episode.end.date()} "
-         f"({episode.before} business days before, {episode.after} after).\n\n{episode.summary}")
+events = present.event_set(episode_events(episode), episode.start, episode.end)
+spans = present.policy_spans(load_events(), episode.start, episode.end)
+claims = views.claims_table(start=episode.start, end=episode.end)
+
+# %%
+present.findings(findings.episode(names, episode.t0, episode.start, episode.end)
+                 + [findings.claims_sentence(claims)][: 1 if len(claims) else 0])
+
+# %%
+display(Markdown(f"## {episode.title}\n\n**t0** {episode.t0.date()}, window {episode.start.date()} to "
+                 f"{episode.end.date()} ({episode.before} business days before, {episode.after} after).\n\n{episode.summary}"))
+
+# %% [markdown]
+# ## The series of interest, by theme
+#
+# One panel per theme; prices and indexes are rebased to 100 at the window's start. The
+# episode's main events are numbered on the first panel (the table below lists them all).
+
+# %%
+frame = quantity_frame(names, episode.start, episode.end)
+themes = present.themed(names)
+assets = present.THEMES["Assets, rebased to 100 at the window's start"]
+fig = plots.theme_grid(frame, themes, titles={n: present.short_name(n) for n in names},
+                       title=f"{episode.title}: the plumbing by theme", events=events.chart_for(episode.start, episode.end, anchor=episode.t0),
+                       spans=spans, rebase=[n for n in names if n in assets])
+present.figure(fig, alt=f"{len(themes)} themed panels of the series of interest from {episode.start.date()} to "
+                        f"{episode.end.date()}, t0 {episode.t0.date()}.",
+               caption="Each panel groups series that share a unit; an empty panel means its series have no data in the "
+                       "window.", source=present.source_line(names), data=frame)
+missing = [n for n in names if frame[n].dropna().empty]
+record("series_without_data", ", ".join(missing) or "none", label="Series without data in the window")
+record("series_left_out", ", ".join(left_out) or "none", label=f"Series beyond max_series={max_series}, not shown")
 
 # %% [markdown]
 # ## Events in the window
 
 # %%
-events
-
-# %% [markdown]
-# ## The series of interest
-
-# %%
-frame = quantity_frame(names, episode.start, episode.end)
-fig = plots.small_multiples(frame, units=frame.attrs["units"], titles={n: views.title_of(n) for n in names},
-                            title=f"{episode.title}: series of interest", events=events,
-                            caption="Dashed lines are the episode's events; an empty panel means the series has no data in the window.")
-plots.shown([fig])
-missing = [n for n in names if frame[n].dropna().empty]
-record("series_without_data", ", ".join(missing) or "none", label="Series without data in the window")
-record("series_left_out", ", ".join(left_out) or "none", label=f"Series beyond max_series={max_series}, not shown")
+present.table(events.table_frame(), index_label="#")
 
 # %% [markdown]
 # ## Values around t0
 
 # %%
 days = [episode.t0 - pd.offsets.BDay(5), episode.t0, episode.t0 + pd.offsets.BDay(5)]
-values = views.values_on(names, days)
+values = views.values_on(names, days, zero_when_absent=[n for n in names if n == "repo_take_up"])
 record("series_with_value_at_t0", int(values[values["date"] == episode.t0.date()]["value"].notna().sum()),
-       label="Series with a value at t0")
-values.pivot(index="quantity", columns="date", values="value").style.format(precision=3, na_rep="missing")
+       label="Series with a value at t0", show=False)
+wide = values.pivot(index="quantity", columns="date", values="value")
+present.table(wide.set_axis([str(c) for c in wide.columns], axis=1)
+              .assign(_unit=[quantity_unit(n) for n in wide.index])
+              .rename(index=lambda n: f"{views.title_of(n)} ({present.UNIT_HEADERS.get(quantity_unit(n), '')})"),
+              row_units=("_unit", [str(c) for c in wide.columns]), index_label="",
+              caption="Each series 5 business days before t0, on t0 and 5 after (last observation on or before each day; "
+                      "repo take-up is 0 on days without an operation)")
 
 # %% [markdown]
 # ## Change since t0 in event time
 
 # %%
 tidy = event_time(names, episode.id, "change")
-views.event_window_summary(tidy, (-episode.before, episode.after)).style.format(precision=2, na_rep="missing").hide(axis="index")
+window = views.event_window_summary(tidy, (-episode.before, episode.after))
+present.table(window.assign(quantity=[views.title_of(n) for n in window["quantity"]],
+                            _unit=[quantity_unit(n) for n in window["quantity"]]).set_index("quantity")
+              .drop(columns=["episode"]),
+              row_units=("_unit", ["at_t0", "max", "min"]), index_label="",
+              labels={"at_t0": "at t0", "max_day": "day of max", "min_day": "day of min"},
+              caption="Change from t0 (each series in its unit): the largest rise and fall within the window")
 
 # %% [markdown]
 # ## Article claims dated in the window
 
 # %%
-claims = views.claims_table(start=episode.start, end=episode.end)
 views.styled(claims) if len(claims) else "No article claim is dated in this window."

@@ -61,9 +61,12 @@ def test_report_header_says_how_old_the_data_are(snapshot_lasts):
     text = header_markdown("T", {}, rows, datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc), "x.ipynb",
                            reference_last=snapshot_lasts)
     assert "The newest data in this report are from 2026-08-20, 104 days old on 2026-12-02." in text
-    behind = re.search(r"\| `gold` \| Gold \| snapshot \| 2026-07-10 \| 145 \| yes, (\d+) days behind \|", text)
+    top, appendix = text.split("<!-- plumbing:appendix -->")
+    assert "How old the data are" in top and "<details" in appendix  # provenance folded at the end
+    behind = re.search(r"<td><code>gold</code></td><td>Gold</td><td>snapshot</td><td>2026-07-10</td><td>145</td>"
+                       r"<td>yes, (\d+) days behind</td>", appendix)
     assert behind and 25 <= int(behind.group(1)) <= 50  # most daily series run to mid/late August
-    assert "| `sofr` | SOFR | snapshot | 2026-08-20 | 104 |  |" in text
+    assert "<td>2026-08-20</td><td>104</td><td></td>" in appendix
 
 
 def test_index_states_the_data_age_over_all_reports(snapshot_lasts):

@@ -250,3 +250,52 @@ def test_a_report_that_never_rendered_but_failed_is_listed(env, tmp_path, monkey
     assert "ZeroDivisionError" in summary.failed["91_broken.html"]
     index = (env / "index.html").read_text()
     assert "Always broken" in index and "ZeroDivisionError" in index
+
+
+# --- every page, as a reader gets it --------------------------------------------------------------
+
+_CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.DOTALL)
+_SCI = re.compile(r"\b\d\.?\d*e[+-]?\d+\b", re.IGNORECASE)
+
+
+def _pages(out):
+    return sorted(p for p in out.rglob("*.html") if p.name != "index.html")
+
+
+def test_every_page_opens_with_its_answer_and_is_readable(rendered):
+    out, jobs, _ = rendered
+    titles = {job.output: job.title for job in jobs}
+    pages = _pages(out)
+    assert len(pages) == len(jobs)
+    for path in pages:
+        page = path.read_text()
+        name = str(path.relative_to(out))
+        assert re.search(r"<title>(.*?)</title>", page).group(1) == html.escape(titles[name]), name
+        findings_at = page.find('class="plumbing-findings"')
+        first_figure = page.find("<img")
+        assert findings_at > 0 and (first_figure < 0 or findings_at < first_figure), name
+        assert page.find("How old the data are") < findings_at, name
+        assert page.find('class="plumbing-appendix"') > max(findings_at, first_figure), name  # provenance at the end
+        for img in re.findall(r"<img[^>]*>", page):
+            alt = re.search(r'alt="([^"]*)"', img)
+            assert alt and alt.group(1).strip() and "No description" not in alt.group(1), (name, img[:80])
+        for cell in _CELL.findall(page):
+            text = re.sub(r"<[^>]+>", "", cell).strip()
+            assert text not in ("nan", "NaN", "None", "NaT"), (name, cell)
+            assert not _SCI.search(text), (name, text)
+        assert not re.search(r'(?:src|href)="https?://', page), name
+        assert 'href="index.html"' in page or 'href="../index.html"' in page, name
+
+
+def test_index_is_a_dashboard_with_tiles_answers_and_data_age(rendered):
+    out, jobs, _ = rendered
+    index = (out / "index.html").read_text()
+    assert index.count('class="tile"') >= 10
+    for name in ("Net liquidity", "Reserves", "TGA", "ON RRP", "SOFR - IORB", "Repo facility", "MOVE", "HY OAS",
+                 "USDJPY", "US2Y - JP2Y", "Stress composite"):
+        assert f'<div class="name">{html.escape(name)}</div>' in index, name
+    assert index.count("<svg") >= 10  # sparklines
+    assert index.count('class="answer"') == len(jobs)  # each report's one-line answer
+    for section in ("dashboard", "monitor", "episodes", "claims", "methods"):
+        assert f'<section id="{section}">' in index
+    assert "How old the data are" in index and "<details>" in index

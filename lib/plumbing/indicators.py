@@ -65,6 +65,20 @@ def decompose_net_liquidity_change(frame: pd.DataFrame, start: object, end: obje
     return parts
 
 
+def zero_where_no_operation(take_up: pd.Series, start: object, end: object) -> pd.Series:
+    """Repo take-up (USD bn) on every business day of [start, end], 0 where no operation was held.
+
+    The NY Fed publishes a row only for operation days; a business day without a row had no
+    operation, so nothing was lent: 0, not missing. Days after the series' last published
+    date stay missing (not yet known), never 0.
+    """
+    days = pd.bdate_range(pd.Timestamp(start), pd.Timestamp(end), name=take_up.index.name)
+    known = days <= take_up.dropna().index.max() if len(take_up.dropna()) else days < days.min()
+    out = take_up.reindex(days)
+    out[known & out.isna().to_numpy()] = 0.0
+    return out
+
+
 # --- the price of overnight cash --------------------------------------------------------
 
 def reserve_rate(frame: pd.DataFrame) -> pd.DataFrame:
@@ -103,6 +117,13 @@ def tgcr_minus_reserve_rate_bp(frame: pd.DataFrame) -> pd.Series:
     """TGCR minus IORB (IOER before 2021-07-29), bp. Needs tgcr, iorb, ioer."""
     _require(frame, "tgcr")
     return spread_bp(frame["tgcr"], reserve_rate(frame)["rate"], "tgcr_iorb_bp")
+
+
+def sofr_p99_minus_reserve_rate_bp(frame: pd.DataFrame) -> pd.Series:
+    """SOFR's 99th percentile minus IORB (IOER before 2021-07-29), bp: the dearest overnight
+    cash. Needs sofr_p99, iorb, ioer."""
+    _require(frame, "sofr_p99")
+    return spread_bp(frame["sofr_p99"], reserve_rate(frame)["rate"], "sofr_p99_iorb_bp")
 
 
 def sofr_minus_target_upper_bp(frame: pd.DataFrame) -> pd.Series:

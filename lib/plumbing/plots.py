@@ -66,27 +66,52 @@ def events_legend(numbered: pd.DataFrame) -> str:
                                   for n, l, d in zip(numbered["number"], numbered["label"], numbered["date"])) + "."
 
 
-def mark_events(ax: plt.Axes, events: pd.DataFrame | None, *, max_labels: int = 12, label_column: str = "label") -> None:
-    """Vertical dashed lines at event dates inside the axis range, labelled at the top."""
+def mark_events(ax: plt.Axes, events: pd.DataFrame | None, *, max_labels: int = 5, label_column: str = "label") -> None:
+    """Vertical lines at event dates inside the axis range, each labelled ``n  short label``.
+
+    Pass the ``chart`` frame of :func:`plumbing.present.event_set` (at most five events, with
+    the numbers of the report's numbered events table). Labels are staggered down the panel so
+    that neighbours never overprint, on a white box. Without a ``number`` column the events
+    are numbered 1, 2, ... here.
+    """
     if events is None or len(events) == 0:
         return
     lo, hi = [mdates.num2date(x).replace(tzinfo=None) for x in ax.get_xlim()]
-    inside = events[(events["date"] >= pd.Timestamp(lo)) & (events["date"] <= pd.Timestamp(hi))]
-    for number, (_, row) in enumerate(inside.iterrows()):
-        ax.axvline(row["date"], color="0.35", linestyle="--", linewidth=0.8, alpha=0.7, zorder=0)
-        if number < max_labels:
-            ax.annotate(textwrap.shorten(str(row[label_column]), 38), xy=(row["date"], 1.0), xycoords=("data", "axes fraction"),
-                        xytext=(2, -4), textcoords="offset points", rotation=90, va="top", ha="left", fontsize=7, color="0.25")
+    inside = events[(events["date"] >= pd.Timestamp(lo)) & (events["date"] <= pd.Timestamp(hi))].sort_values("date")
+    numbers = inside["number"] if "number" in inside.columns else pd.Series(range(1, len(inside) + 1), index=inside.index)
+    for level, ((_, row), number) in enumerate(zip(inside.head(max_labels).iterrows(), numbers)):
+        ax.axvline(row["date"], color="0.3", linestyle="--", linewidth=0.8, alpha=0.8, zorder=1)
+        position = (mdates.date2num(row["date"]) - mdates.date2num(lo)) / max(mdates.date2num(hi) - mdates.date2num(lo), 1e-9)
+        on_left = position > 0.7
+        ax.annotate(f"{number}  {textwrap.shorten(str(row[label_column]), 30, placeholder='…')}",
+                    xy=(row["date"], 0.97 - 0.085 * (level % 5)), xycoords=("data", "axes fraction"),
+                    xytext=(-3 if on_left else 3, 0), textcoords="offset points", va="top",
+                    ha="right" if on_left else "left", fontsize=7.5, color="0.15", zorder=5,
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "0.8", "alpha": 0.9})
+
+
+def shade_spans(ax: plt.Axes, spans: Iterable[tuple[pd.Timestamp, pd.Timestamp, str]]) -> None:
+    """Shade periods (QT, the shutdown, an episode window) with their label at the bottom."""
+    colours = {"government shutdown": "#f4c7c3", "QT (balance-sheet runoff)": "#dfe7f2"}
+    for level, (start, end, label) in enumerate(spans):
+        ax.axvspan(start, end, color=colours.get(label, "#eeeeee"), alpha=0.6, zorder=0, linewidth=0)
+        ax.annotate(label, xy=(start, 0.02 + 0.06 * level), xycoords=("data", "axes fraction"), xytext=(3, 0),
+                    textcoords="offset points", fontsize=7, color="0.3", va="bottom",
+                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.7})
 
 
 def line_chart(frame: pd.DataFrame | pd.Series, *, title: str, unit: str, caption: str | None = None,
                events: pd.DataFrame | None = None, hline: float | None = None, hline_label: str | None = None,
                labels: Mapping[str, str] | None = None, ax: plt.Axes | None = None, x_label: str = "",
-               vlines: Mapping[float, str] | None = None) -> plt.Figure:
+               vlines: Mapping[float, str] | None = None,
+               spans: Iterable[tuple[pd.Timestamp, pd.Timestamp, str]] | None = None,
+               direct_labels: bool = False) -> plt.Figure:
     """Lines (one per column) over time or any numeric x, with the unit on the y axis.
 
-    With a DatetimeIndex, dates are formatted and ``events`` marked; with another index (e.g.
-    event days) ``x_label`` names the axis and ``vlines`` ({x: label}) marks positions such as day 0.
+    With a DatetimeIndex, dates are formatted, ``events`` marked (see :func:`mark_events`) and
+    ``spans`` shaded (see :func:`shade_spans`); with another index (e.g. event days)
+    ``x_label`` names the axis and ``vlines`` ({x: label}) marks positions such as day 0.
+    ``direct_labels`` writes each line's name at its last point instead of a legend.
     """
     frame = frame.to_frame() if isinstance(frame, pd.Series) else frame
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots()
@@ -98,10 +123,16 @@ def line_chart(frame: pd.DataFrame | pd.Series, *, title: str, unit: str, captio
     ax.set_title(title)
     ax.set_ylabel(unit_label(unit))
     ax.set_xlabel(x_label)
-    if frame.shape[1] > 1 or hline_label:
+    if direct_labels:
+        label_line_ends(ax, frame, labels)
+        if hline_label:
+            ax.legend(loc="upper left", fontsize=8)
+    elif frame.shape[1] > 1 or hline_label:
         ax.legend(loc="best")
     if isinstance(frame.index, pd.DatetimeIndex):
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+        if spans:
+            shade_spans(ax, spans)
         mark_events(ax, events)
     for value, label in (vlines or {}).items():
         ax.axvline(value, color="0.2", linewidth=1)
@@ -116,32 +147,181 @@ def line_chart(frame: pd.DataFrame | pd.Series, *, title: str, unit: str, captio
     return fig
 
 
+def label_line_ends(ax: plt.Axes, frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> None:
+    """Each line's name at its last point, in the line's colour, nudged apart so none overprint."""
+    lines = ax.get_lines()[: frame.shape[1]]
+    ends = []
+    for line, column in zip(lines, frame.columns):
+        data = frame[column].dropna()
+        if len(data):
+            ends.append((float(data.iloc[-1]), data.index[-1], (labels or {}).get(column, column), line.get_color()))
+    low, high = ax.get_ylim()
+    gap = (high - low) * 0.06
+    placed: list[float] = []
+    for value, when, text, colour in sorted(ends, key=lambda e: e[0]):
+        y = value if not placed or value - placed[-1] >= gap else placed[-1] + gap
+        placed.append(y)
+        ax.annotate(text, xy=(when, value), xytext=(when, y), textcoords="data", xycoords="data",
+                    fontsize=8, color=colour, va="center", ha="left",
+                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+    ax.margins(x=0.12)
+
+
+def draw_corridor(ax: plt.Axes, rates: pd.DataFrame, reserve_rate: str | None = None) -> list[str]:
+    """Draw the overnight-rate corridor on ``ax``: the target range shaded, SOFR's 1st-99th
+    percentile band, SOFR, EFFR and the rate on reserves (``reserve_rate``, or IORB/IOER,
+    whichever has data). Returns the columns drawn."""
+    drawn = []
+    if {"fed_target_lower", "fed_target_upper"} <= set(rates.columns):
+        corridor = rates[["fed_target_lower", "fed_target_upper"]].dropna()
+        ax.fill_between(corridor.index, corridor["fed_target_lower"], corridor["fed_target_upper"], step="post",
+                        color="0.85", alpha=0.6, linewidth=0, label="fed funds target range")
+        drawn += ["fed_target_lower", "fed_target_upper"]
+    if {"sofr_p1", "sofr_p99"} <= set(rates.columns) or "sofr_p99" in rates.columns:
+        low = rates["sofr_p1"] if "sofr_p1" in rates.columns else rates.get("sofr")
+        band = pd.DataFrame({"low": low, "high": rates["sofr_p99"]}).dropna()
+        ax.fill_between(band.index, band["low"], band["high"], color="tab:blue", alpha=0.18, linewidth=0,
+                        label="SOFR 1st-99th percentile" if "sofr_p1" in rates.columns else "SOFR to its 99th percentile")
+        drawn += [c for c in ("sofr_p1", "sofr_p99") if c in rates.columns]
+    rate_columns = [reserve_rate] if reserve_rate else [c for c in ("ioer", "iorb") if c in rates.columns]
+    names = {"sofr": ("SOFR", "tab:blue", "-"), "effr": ("EFFR", "tab:orange", "--"),
+             **{c: (c.upper(), "black", "-") for c in rate_columns}}
+    for column, (label, colour, style) in names.items():
+        if column in rates.columns and rates[column].notna().any():
+            data = rates[column].dropna()
+            ax.plot(data.index, data.to_numpy(), color=colour, linestyle=style, linewidth=1.5, label=label)
+            drawn.append(column)
+    return drawn
+
+
+def rate_corridor_chart(rates: pd.DataFrame, *, reserve_rate: str, title: str,
+                        events: pd.DataFrame | None = None) -> plt.Figure:
+    """Overnight rates in one panel: the fed funds target range as a shaded corridor, SOFR with
+    its 1st-99th percentile band, EFFR and the rate on reserves (``reserve_rate``: ``"ioer"``
+    or ``"iorb"``), each labelled at its line end. Columns used when present: ``sofr``,
+    ``sofr_p1``, ``sofr_p99``, ``effr``, ``fed_target_lower``, ``fed_target_upper``.
+    """
+    fig, ax = plt.subplots()
+    draw_corridor(ax, rates, reserve_rate)
+    ax.set_title(title)
+    ax.set_ylabel(unit_label("percent"))
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=5, fontsize=8, frameon=False)
+    mark_events(ax, events)
+    return fig
+
+
 def small_multiples(frame: pd.DataFrame, *, units: Mapping[str, str], titles: Mapping[str, str] | None = None,
                     title: str, caption: str | None = None, events: pd.DataFrame | None = None,
-                    ncols: int = 3) -> plt.Figure:
-    """One small panel per column, each with its own unit, sharing the time axis."""
+                    ncols: int = 3, spans: Iterable[tuple[pd.Timestamp, pd.Timestamp, str]] | None = None,
+                    bands: Mapping[str, tuple[pd.Series, pd.Series, str]] | None = None) -> plt.Figure:
+    """One small panel per column, each with its own unit and its own date axis.
+
+    ``events`` are the chart events of :func:`plumbing.present.event_set` (numbered as in the
+    report's events table; each panel shows the numbers, the first panel the labels);
+    ``spans`` are shaded on every panel; ``bands`` ({column: (low, high, label)}) shades a
+    range around a panel's line (e.g. SOFR's 1st-99th percentile).
+    """
     columns = list(frame.columns)
     nrows = -(-len(columns) // ncols)
-    numbered = numbered_events(events, frame.index.min(), frame.index.max()) if len(frame) else numbered_events(None, None, None)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(max(4.2 * ncols, 10), 2.8 * nrows), sharex=True, squeeze=False)
-    for ax, column in zip(axes.flat, columns):
+    fig, axes = plt.subplots(nrows, ncols, figsize=(max(4.2 * ncols, 10), 3.0 * nrows), squeeze=False)
+    chart_events = events if events is not None else pd.DataFrame(columns=["date", "label", "number"])
+    if "number" not in chart_events.columns:
+        chart_events = chart_events.assign(number=range(1, len(chart_events) + 1))
+    for position, (ax, column) in enumerate(zip(axes.flat, columns)):
         data = frame[column].dropna()
+        if spans:
+            for start, end, label in spans:
+                ax.axvspan(start, end, color="#dfe7f2" if label.startswith("QT") else "#f4c7c3", alpha=0.6,
+                           zorder=0, linewidth=0)
+        if bands and column in bands:
+            low, high, band_label = bands[column]
+            ax.fill_between(low.index, low.to_numpy(), high.reindex(low.index).to_numpy(), color="tab:blue",
+                            alpha=0.15, linewidth=0, label=band_label)
         ax.plot(data.index, data.to_numpy(), linewidth=1.2)
-        ax.set_title(textwrap.fill((titles or {}).get(column, column), 48), fontsize=9)
+        ax.set_title(textwrap.fill((titles or {}).get(column, column), 44), fontsize=9)
         ax.set_ylabel(unit_label(units.get(column, "")), fontsize=8)
+        ax.set_xlim(frame.index.min(), frame.index.max())
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=5))
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
-        for date, number in zip(numbered["date"], numbered["number"]):
-            ax.axvline(date, color="0.5", linestyle="--", linewidth=0.6)
-            ax.annotate(str(number), xy=(date, 1.0), xycoords=("data", "axes fraction"), xytext=(1, -2),
-                        textcoords="offset points", va="top", fontsize=6, color="0.3")
+        ax.tick_params(labelsize=7)
+        if position == 0:
+            mark_events(ax, chart_events)
+        else:  # the same dates, unlabelled: the first panel carries the numbers and labels
+            for date in chart_events["date"]:
+                if frame.index.min() <= date <= frame.index.max():
+                    ax.axvline(date, color="0.55", linestyle="--", linewidth=0.6)
         if data.empty:
             ax.text(0.5, 0.5, "no data in window", transform=ax.transAxes, ha="center", color="firebrick")
     for ax in list(axes.flat)[len(columns):]:
         ax.set_visible(False)
-    fig.suptitle(title, fontweight="bold")
-    fig.tight_layout()
-    legend = events_legend(numbered)
-    add_caption(fig, " ".join(part for part in (caption, legend) if part))
+    fig.suptitle(title, fontweight="bold", y=0.995)
+    if spans:
+        from matplotlib.patches import Patch
+
+        labels = sorted({label for _, _, label in spans})
+        fig.legend(handles=[Patch(color="#dfe7f2" if label.startswith("QT") else "#f4c7c3", label=f"shaded: {label}")
+                            for label in labels], loc="upper right", fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 0.96))
+    add_caption(fig, caption)
+    return fig
+
+
+def theme_grid(frame: pd.DataFrame, themes: Mapping[str, list[str]], *, titles: Mapping[str, str], title: str,
+               events: pd.DataFrame | None = None, spans: Iterable[tuple[pd.Timestamp, pd.Timestamp, str]] | None = None,
+               rebase: Iterable[str] = (), ncols: int = 2) -> plt.Figure:
+    """One panel per theme, its series as labelled lines (at their last point) on a shared unit.
+
+    Series named in ``rebase`` are drawn as 100 x value / first value in the window. Each
+    panel has its own date axis; ``events`` (numbered) are labelled on the first panel and
+    drawn as plain lines on the others; ``spans`` are shaded on all.
+    """
+    rebased = set(rebase)
+    keys = list(themes)
+    nrows = -(-len(keys) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6.4 * ncols, 3.3 * nrows), squeeze=False)
+    for position, (ax, theme) in enumerate(zip(axes.flat, keys)):
+        panel = {}
+        for name in themes[theme]:
+            data = frame[name].dropna() if name in frame.columns else pd.Series(dtype=float)
+            if name in rebased and len(data):
+                data = data / data.iloc[0] * 100
+            panel[name] = data
+        for (start, end, label) in spans or []:
+            ax.axvspan(start, end, color="#dfe7f2" if label.startswith("QT") else "#f4c7c3", alpha=0.6, zorder=0,
+                       linewidth=0)
+        if "sofr" in panel and {"fed_target_upper", "fed_target_lower"} <= set(panel):
+            rates = pd.DataFrame(panel)
+            shown = draw_corridor(ax, rates)
+            others = [n for n in panel if n not in shown and len(panel[n])]
+            ax.legend(loc="upper right", fontsize=7, frameon=True)
+            if others:  # repo rates that track SOFR closely: named, not drawn over it
+                ax.annotate("also in the data: " + ", ".join(titles.get(n, n) for n in others), xy=(0.01, 0.02),
+                            xycoords="axes fraction", fontsize=7, color="0.35")
+        else:
+            drawn = pd.DataFrame({titles.get(n, n): s for n, s in panel.items() if len(s)})
+            for column in drawn.columns:
+                series = drawn[column].dropna()
+                ax.plot(series.index, series.to_numpy(), linewidth=1.3)
+            if drawn.shape[1]:
+                label_line_ends(ax, drawn)
+            else:
+                ax.text(0.5, 0.5, "no data in window", transform=ax.transAxes, ha="center", color="firebrick")
+        ax.set_title(theme, fontsize=10)
+        ax.set_xlim(frame.index.min(), frame.index.max())
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=5))
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+        ax.tick_params(labelsize=8)
+        if events is not None and len(events):
+            if position == 0:
+                mark_events(ax, events)
+            else:
+                for date in events["date"]:
+                    ax.axvline(date, color="0.55", linestyle="--", linewidth=0.6)
+    for ax in list(axes.flat)[len(keys):]:
+        ax.set_visible(False)
+    fig.suptitle(title, fontweight="bold", y=0.995)
+    fig.tight_layout(rect=(0, 0, 1, 0.97))
     return fig
 
 

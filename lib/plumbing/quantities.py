@@ -42,6 +42,8 @@ QUANTITIES: dict[str, Quantity] = {q.name: q for q in (
              "Fed assets carried from Wednesday up to 5 business days; daily TGA from 2022-04-18"),
     Quantity("sofr_iorb_bp", "SOFR - IORB (IOER before 2021-07-29)", "bp",
              ("sofr", "iorb", "ioer"), None, ind.sofr_minus_reserve_rate_bp),
+    Quantity("sofr_p99_iorb_bp", "SOFR 99th percentile - IORB (IOER before 2021-07-29)", "bp",
+             ("sofr_p99", "iorb", "ioer"), None, ind.sofr_p99_minus_reserve_rate_bp),
     Quantity("effr_iorb_bp", "EFFR - IORB (IOER before 2021-07-29)", "bp",
              ("effr", "iorb", "ioer"), None, ind.effr_minus_reserve_rate_bp),
     Quantity("tgcr_iorb_bp", "TGCR - IORB (IOER before 2021-07-29)", "bp",
@@ -73,6 +75,13 @@ def quantity_unit(name: str, loader: Loader | None = None) -> str:
         return QUANTITIES[name].unit
     loader = loader or Loader()
     return loader.catalog.get(name).unit
+
+
+def title_of(name: str, loader: Loader | None = None) -> str:
+    """A readable title for a quantity or catalog key."""
+    if name in QUANTITIES:
+        return QUANTITIES[name].title
+    return (loader or Loader()).catalog.get(name).title
 
 
 def quantity_frequency(name: str, loader: Loader | None = None) -> str:

@@ -11,18 +11,12 @@ from collections.abc import Iterable
 import pandas as pd
 
 from .claims import check_claims, load_claims
+from .indicators import zero_where_no_operation
 from .panel import Loader
-from .quantities import QUANTITIES, quantity, quantity_unit
+from .quantities import QUANTITIES, quantity, quantity_unit, title_of  # noqa: F401 (title_of re-exported)
 
 VERDICT_BAR_COLOURS = {"supported": "seagreen", "partly": "goldenrod", "contradicted": "firebrick", "not_checkable": "grey"}
 VERDICT_COLOURS = {"supported": "#d8f0d8", "partly": "#fff1c2", "contradicted": "#f8d0d0", "not_checkable": "#e6e6e6"}
-
-
-def title_of(name: str, loader: Loader | None = None) -> str:
-    """A readable title for a quantity or catalog key."""
-    if name in QUANTITIES:
-        return QUANTITIES[name].title
-    return (loader or Loader()).catalog.get(name).title
 
 
 def monitor_table(names: Iterable[str], as_of: object, *, loader: Loader | None = None,
@@ -54,16 +48,27 @@ def monitor_table(names: Iterable[str], as_of: object, *, loader: Loader | None 
     return pd.DataFrame(rows).set_index("quantity")
 
 
-def values_on(names: Iterable[str], dates: Iterable[object], *, loader: Loader | None = None) -> pd.DataFrame:
-    """Each quantity on each date (the last observation on or before it, within 7 days)."""
+def values_on(names: Iterable[str], dates: Iterable[object], *, loader: Loader | None = None,
+              zero_when_absent: Iterable[str] = ()) -> pd.DataFrame:
+    """Each quantity on each date (the last observation on or before it, within 7 days).
+
+    For the names in ``zero_when_absent`` (operation take-ups such as ``repo_take_up``) a
+    business day without a row, up to the series' last date, had no operation: the value is 0
+    on that day itself.
+    """
     loader = loader or Loader()
+    zero = set(zero_when_absent)
     rows = []
     for name in names:
         series = quantity(name, loader=loader).dropna()
+        if name in zero and len(series):
+            days = [pd.Timestamp(d) for d in dates]
+            filled = zero_where_no_operation(series.loc[min(days):max(days)], min(days), max(days))
+            series = pd.concat([series.loc[:min(days) - pd.Timedelta(days=1)], filled.dropna()])
         for date in dates:
             day = pd.Timestamp(date)
             before = series.loc[:day]
-            ok = len(before) and (day - before.index[-1]).days <= 7
+            ok = len(before) and (day - before.index[-1]).days <= (0 if name in zero else 7)
             rows.append({"quantity": name, "unit": quantity_unit(name, loader), "date": day.date(),
                          "observed_on": before.index[-1].date() if ok else None,
                          "value": before.iloc[-1] if ok else None})
@@ -260,11 +265,14 @@ def styled(table: pd.DataFrame):
             .set_properties(subset=["rule", "data used", "why"], **{"min-width": "18em"}))
 
 
-def day_moves(names: Iterable[str], date: object, *, loader: Loader | None = None) -> pd.DataFrame:
+def day_moves(names: Iterable[str], date: object, *, loader: Loader | None = None,
+              vol_window: int = 250) -> pd.DataFrame:
     """Each quantity's move on ``date`` against its own previous observation.
 
     Percent change for prices and indexes; change in the unit for rates, spreads and
     balances. A quantity with no observation on ``date`` itself is reported as missing.
+    ``z`` is the move in volatility units: the move divided by the standard deviation of the
+    same kind of move over the ``vol_window`` observations before ``date`` (at least 60).
     """
     loader = loader or Loader()
     day = pd.Timestamp(date)
@@ -274,14 +282,16 @@ def day_moves(names: Iterable[str], date: object, *, loader: Loader | None = Non
         unit = quantity_unit(name, loader)
         if series.empty or series.index[-1] != day or len(series) < 2:
             rows.append({"quantity": name, "title": title_of(name, loader), "previous_date": None, "previous": None,
-                         "value": None, "move": None, "move_unit": None})
+                         "value": None, "move": None, "move_unit": None, "z": None})
             continue
         previous, value = series.iloc[-2], series.iloc[-1]
         relative = unit in ("index", "usd", "jpy_per_usd")
+        moves = (series.pct_change() * 100 if relative else series.diff()).iloc[:-1].dropna().tail(vol_window)
+        move = (value / previous - 1) * 100 if relative else value - previous
+        scale = float(moves.std()) if len(moves) >= 60 else float("nan")
         rows.append({"quantity": name, "title": title_of(name, loader), "previous_date": series.index[-2].date(),
-                     "previous": previous, "value": value,
-                     "move": (value / previous - 1) * 100 if relative else value - previous,
-                     "move_unit": "%" if relative else unit})
+                     "previous": previous, "value": value, "move": move,
+                     "move_unit": "%" if relative else unit, "z": move / scale if scale > 0 else None})
     return pd.DataFrame(rows).set_index("quantity")
 
 

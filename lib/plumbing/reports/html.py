@@ -1,8 +1,11 @@
-"""HTML export of executed notebooks and the index page.
+"""HTML export of an executed report notebook: answer first, provenance last, offline.
 
-Reports are self-contained: figures are embedded PNGs, styles are inlined by nbconvert's
-``lab`` template, and the template's external scripts (require.js, MathJax from a CDN) are
-removed, so a report reads offline. Code is hidden unless asked for.
+A page reads top to bottom as a reader wants it: the title and a link back to the index,
+how old the data are, the findings (hoisted from wherever the notebook computed them), the
+evidence, and finally the parameters and per-series provenance folded in a ``<details>``
+appendix. Pages are self-contained: figures are embedded, styles inlined, and the
+template's external scripts (require.js, MathJax, mermaid from a CDN) removed. Code is
+hidden unless asked for. The index page lives in :mod:`plumbing.reports.index_page`.
 """
 
 from __future__ import annotations
@@ -16,17 +19,42 @@ from nbconvert import HTMLExporter
 
 from ..freshness import ENDED_AFTER_DAYS, Freshness, cached_last_dates
 from ..freshness import assess as freshness_assess
+from ..present import FINDINGS_CLASS
+from .record import MIME as RECORD_MIME
 
 _EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>", re.IGNORECASE)
 _EXTERNAL_LINK = re.compile(r"<link[^>]*\bhref=\"https?://[^\"]*\"[^>]*>", re.IGNORECASE)
 #: inline scripts that would fetch code from a CDN at view time (the template's mermaid loader)
 _CDN_LOADER = re.compile(r"<script[^>]*>(?:(?!</script>).)*?import\(\s*\"https?://(?:(?!</script>).)*?</script>",
                          re.IGNORECASE | re.DOTALL)
+#: separates a report's top block (title, data age) from its appendix (moved to the page's end)
+APPENDIX_MARKER = "<!-- plumbing:appendix -->"
 
-
-def _cell(text: str) -> str:
-    """Text safe inside a markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
+#: styles shared by every report page (findings box, figures, tables, appendix)
+REPORT_CSS = """
+<style>
+.plumbing-nav { font-size: 0.85em; color: #555; }
+.plumbing-fresh { background: #fff8e1; padding: 8px 12px; border-left: 4px solid #f0a500; font-size: 0.92em; }
+.plumbing-findings { background: #eef4fb; border-left: 4px solid #1f5fa8; padding: 6px 16px 8px; margin: 12px 0 20px; }
+.plumbing-findings h2 { margin: 6px 0; font-size: 1.25em; }
+.plumbing-findings li { margin: 4px 0; line-height: 1.45; }
+.plumbing-figure { margin: 12px 0 24px; }
+.plumbing-figure img { max-width: 100%; height: auto; }
+.plumbing-figure figcaption { font-size: 0.85em; color: #333; max-width: 1100px; }
+.plumbing-figure figcaption span { display: block; margin-top: 3px; }
+.plumbing-figure .source, .plumbing-table .source { color: #666; font-size: 0.85em; }
+.plumbing-figure a.data { font-size: 0.85em; }
+.plumbing-table { overflow-x: auto; margin: 8px 0 18px; }
+.plumbing-table table { border-collapse: collapse; font-size: 0.85em; }
+.plumbing-table caption { text-align: left; font-weight: 600; padding: 4px 0; }
+.plumbing-table th, .plumbing-table td { border-bottom: 1px solid #e2e2e2; padding: 3px 8px; vertical-align: top; }
+.plumbing-table td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.plumbing-table td.txt { text-align: left; max-width: 520px; }
+.plumbing-appendix { margin-top: 32px; border-top: 1px solid #ccc; padding-top: 8px; font-size: 0.88em; }
+.plumbing-appendix table { border-collapse: collapse; }
+.plumbing-appendix th, .plumbing-appendix td { border-bottom: 1px solid #e6e6e6; padding: 2px 8px; text-align: left; }
+</style>
+"""
 
 
 def report_freshness(as_of: list[dict], rendered_at: datetime, reference_last: dict | None = None) -> Freshness:
@@ -40,87 +68,115 @@ def report_freshness(as_of: list[dict], rendered_at: datetime, reference_last: d
     return freshness_assess(last_by_key, rendered_at, reference_last=reference)
 
 
-def header_markdown(title: str, params: dict, as_of: list[dict], rendered_at: datetime, notebook: str,
-                    reference_last: dict | None = None) -> str:
-    """The block at the top of every report: title, how old the data are, parameters, data as-of."""
-    fresh = report_freshness(as_of, rendered_at, reference_last)
+def _appendix_html(params: dict, as_of: list[dict], fresh: Freshness, notebook: str) -> str:
+    """Parameters and per-series provenance, folded in a ``<details>`` block."""
     ages = {s.key: s for s in fresh.series}
-    lines = [f"# {title}", "",
-             f"*Rendered {rendered_at:%Y-%m-%d %H:%M} UTC from `{notebook}` by the plumbing report pipeline.*", "",
-             f"**How old the data are.** {fresh.sentence()}", "",
-             "**Parameters**", "", "| parameter | value |", "|---|---|"]
-    lines += [f"| `{k}` | `{_cell(repr(v))}` |" for k, v in params.items()]
-    lines += ["", "**Data as of** (last observation of each series this report read, its age on the render day, "
-              "and where it came from)", "",
-              "| series | title | source | last observation | age (days) | stops early? |", "|---|---|---|---|---|---|"]
+    param_rows = "".join(f"<tr><th><code>{html.escape(k)}</code></th><td><code>{html.escape(repr(v))}</code></td></tr>"
+                         for k, v in params.items())
+    data_rows = []
     for r in as_of:
         age = ages.get(r["key"])
-        late = ("ended" if age.behind_days > ENDED_AFTER_DAYS else f"yes, {age.behind_days} days behind") \
-            if age is not None and age.lagging else ""
-        lines.append(f"| `{r['key']}` | {_cell(r['title'])} | {r['source']} | {r['last']} | "
-                     f"{age.age_days if age is not None else ''} | {late} |")
-    if not as_of:
-        lines.append("| (none) | | | | | |")
-    return "\n".join(lines)
+        late = ""
+        if age is not None and age.lagging:
+            late = "ended" if age.behind_days > ENDED_AFTER_DAYS else f"yes, {age.behind_days} days behind"
+        data_rows.append(f"<tr><td><code>{html.escape(r['key'])}</code></td><td>{html.escape(str(r['title']))}</td>"
+                         f"<td>{html.escape(str(r['source']))}</td><td>{html.escape(str(r['last']))}</td>"
+                         f"<td>{age.age_days if age is not None else ''}</td><td>{late}</td></tr>")
+    if not data_rows:
+        data_rows.append('<tr><td colspan="6">(none)</td></tr>')
+    return (f'<details class="plumbing-appendix"><summary>Parameters and data provenance</summary>'
+            f"<h3>Parameters</h3><p>Rendered from <code>{html.escape(notebook)}</code> with:</p>"
+            f'<table class="plumbing-params"><tbody>{param_rows or "<tr><td>(none)</td></tr>"}</tbody></table>'
+            "<h3>Data as of</h3><p>Last observation of each series this report read, its age on the render day, "
+            "and where it came from.</p>"
+            '<table class="plumbing-asof"><thead><tr><th>series</th><th>title</th><th>source</th>'
+            "<th>last observation</th><th>age (days)</th><th>stops early?</th></tr></thead>"
+            f"<tbody>{''.join(data_rows)}</tbody></table></details>")
+
+
+def header_markdown(title: str, params: dict, as_of: list[dict], rendered_at: datetime, notebook: str,
+                    reference_last: dict | None = None, index_href: str | None = None) -> str:
+    """The block the runner puts at the top of every report.
+
+    Above :data:`APPENDIX_MARKER`: the title, a link back to the index (``index_href``;
+    by default ``index.html``, ``../index.html`` for episode pages), the render line and how
+    old the data are: they stay at the top. Below it: parameters and per-series provenance,
+    which :func:`arrange_report` moves to a collapsible appendix at the end of the page.
+    """
+    fresh = report_freshness(as_of, rendered_at, reference_last)
+    href = index_href or ("../index.html" if notebook.startswith("episode_template") else "index.html")
+    top = [f"# {title}", "",
+           f'<p class="plumbing-nav"><a href="{html.escape(href)}">&larr; All reports</a> &middot; Rendered '
+           f"{rendered_at:%Y-%m-%d %H:%M} UTC from <code>{html.escape(notebook)}</code>; parameters and data "
+           "provenance at the end of the page.</p>", "",
+           f'<p class="plumbing-fresh"><strong>How old the data are.</strong> {html.escape(fresh.sentence())}</p>']
+    return "\n".join(top) + "\n\n" + APPENDIX_MARKER + "\n" + _appendix_html(params, as_of, fresh, notebook)
+
+
+def _has_findings(cell: nbformat.NotebookNode) -> bool:
+    return cell.cell_type == "code" and any(
+        FINDINGS_CLASS in str(output.get("data", {}).get("text/html", "")) for output in cell.get("outputs", []))
+
+
+def arrange_report(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Answer first: the findings right under the top block, provenance in an appendix at the end.
+
+    Works on the runner's notebook (its first cell is :func:`header_markdown`'s block): the
+    part after :data:`APPENDIX_MARKER` becomes the last cell; the first cell whose output holds
+    the findings moves to just after the top block; outputs that only carry recorded values
+    (see :mod:`plumbing.reports.record`) are dropped. Returns a new notebook.
+    """
+    nb = nbformat.from_dict(notebook)
+    cells = list(nb.cells)
+    if cells and cells[0].cell_type == "markdown" and APPENDIX_MARKER in cells[0].source:
+        top, appendix = cells[0].source.split(APPENDIX_MARKER, 1)
+        cells[0] = nbformat.v4.new_markdown_cell(top.rstrip())
+        cells.append(nbformat.v4.new_markdown_cell(appendix.strip()))
+    for cell in cells:  # values recorded for tests and the index only: nothing to show in the page
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", []) if set(o.get("data", {"": 0})) - {RECORD_MIME}]
+    found = next((i for i, c in enumerate(cells) if _has_findings(c)), None)
+    if found is not None and found > 1:
+        cells.insert(1, cells.pop(found))
+    nb.cells = cells
+    return nb
+
+
+def page_title(notebook: nbformat.NotebookNode) -> str:
+    """The report's title: the first ``# `` heading of the notebook's first markdown cell."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            match = re.search(r"^# (.+)$", cell.source, re.MULTILINE)
+            if match:
+                return match.group(1).strip()
+            break
+    return "plumbing report"
 
 
 def export_html(notebook: nbformat.NotebookNode, *, show_code: bool = False) -> str:
-    """The notebook as one offline HTML page (code cells hidden unless ``show_code``)."""
+    """The notebook as one offline HTML page (code cells hidden unless ``show_code``).
+
+    The page opens with its title, how old the data are and the findings, and ends with the
+    parameters and data provenance folded in an appendix (:func:`arrange_report`); its
+    ``<title>`` is the report's title; the house styles are inlined.
+    """
+    nb = arrange_report(notebook)
     exporter = HTMLExporter(template_name="lab")
     exporter.exclude_input = not show_code
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.embed_images = True
-    body, _ = exporter.from_notebook_node(notebook)
+    body, _ = exporter.from_notebook_node(nb)
     body = _EXTERNAL_SCRIPT.sub("", body)
     body = _CDN_LOADER.sub("", body)
-    return _EXTERNAL_LINK.sub("", body)
-
-
-def index_freshness(entries: list[dict], generated_at: datetime, reference_last: dict | None = None) -> Freshness:
-    """The age, on ``generated_at``, of every series any listed report read (its newest last observation)."""
-    as_of: dict[str, str] = {}
-    for entry in entries:
-        for row in entry.get("as_of") or []:
-            if row.get("last") and row["last"] > as_of.get(row["key"], ""):
-                as_of[row["key"]] = row["last"]
-    return report_freshness([{"key": k, "last": v} for k, v in as_of.items()], generated_at, reference_last)
+    body = _EXTERNAL_LINK.sub("", body)
+    title = html.escape(page_title(nb))
+    body = re.sub(r"<title>.*?</title>", lambda _: f"<title>{title}</title>", body, count=1, flags=re.DOTALL)
+    return body.replace("</head>", REPORT_CSS + "</head>", 1)
 
 
 def index_html(entries: list[dict], generated_at: datetime, reference_last: dict | None = None) -> str:
-    """``reports/index.html``: how old the data are, then one row per report with title,
-    parameters, data as-of, render time and link."""
-    fresh = index_freshness(entries, generated_at, reference_last)
-    rows = []
-    for e in sorted(entries, key=lambda e: e["output"]):
-        params = "<br>".join(f"<code>{html.escape(k)}={html.escape(repr(v))}</code>" for k, v in e["params"].items())
-        as_of = e.get("data_as_of") or "n/a"
-        status = e.get("status", "ok")
-        badge = "" if status == "ok" else f' <span class="bad">last run failed: {html.escape(e.get("error", ""))}</span>'
-        title = html.escape(e["title"])
-        link = f'<a href="{html.escape(e["output"])}">{title}</a>' if e.get("rendered_at", "never") != "never" else title
-        rows.append(
-            f"<tr><td>{link}{badge}</td>"
-            f"<td>{params}</td><td>{html.escape(as_of)}</td><td>{html.escape(e['rendered_at'])}</td></tr>")
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>plumbing reports</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: 6px 10px; text-align: left; vertical-align: top; font-size: 0.9em; }}
-th {{ background: #f3f3f3; }}
-code {{ font-size: 0.85em; }}
-.bad {{ color: #a00; font-size: 0.85em; }}
-.fresh {{ background: #fff8e1; padding: 8px 12px; border-left: 4px solid #f0a500; }}
-</style></head><body>
-<h1>plumbing reports</h1>
-<p class="fresh"><strong>How old the data are.</strong> {html.escape(fresh.sentence().replace("in this report", "the reports read"))}</p>
-<p>US dollar liquidity episodes replayed on real data. Index rebuilt {generated_at:%Y-%m-%d %H:%M} UTC;
-{len(entries)} reports. "Latest data read" is the newest observation among the series a report
-read (a report about 2019 still reads each series whole); each report lists every series it read
-with its own last observation.</p>
-<table><thead><tr><th>report</th><th>parameters</th><th>latest data read</th><th>rendered (UTC)</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table></body></html>
-"""
+    """The index page (see :mod:`plumbing.reports.index_page`)."""
+    from .index_page import index_html as build
+
+    return build(entries, generated_at, reference_last)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import nbformat
-
 MIME = "application/vnd.plumbing.record+json"
 
 
@@ -33,14 +31,16 @@ def record(name: str, value: object, *, label: str | None = None, unit: str = ""
     payload = {"name": name, "value": _jsonable(value), "unit": unit}
     text = f"{label or name}: {value:,.4g} {unit}".rstrip() if isinstance(value, (int, float)) else f"{label or name}: {value} {unit}".rstrip()
     bundle = {MIME: payload}
-    if show:
+    if show:  # shown as a line of text; otherwise only stored (no text output in the page)
         bundle["text/markdown"] = f"**{text}**"
-    bundle["text/plain"] = text
+        bundle["text/plain"] = text
     display(bundle, raw=True)
 
 
 def read_records(executed_notebook: Path | str) -> dict[str, object]:
     """Every recorded value in an executed notebook, by name."""
+    import nbformat  # imported here: it is slow to import and only readers of results need it
+
     nb = nbformat.read(executed_notebook, as_version=4)
     records = {}
     for cell in nb.cells:

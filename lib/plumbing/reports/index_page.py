@@ -1,0 +1,195 @@
+"""``reports/index.html``: the morning dashboard over every rendered report.
+
+Top to bottom: how old the data are (and which series stop early); the headline strip of
+watch-list tiles from the latest liquidity-monitor render; then sections (the monitor, the
+episodes on a timeline, the claims scorecard, the methods), each report with its one-line
+answer (its first finding) and a thumbnail of its first figure; parameters behind a toggle.
+It reads only what the reports recorded (state files and executed notebooks); thumbnails are
+cached beside the executed notebook, so the page is rebuilt in well under a second.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+
+from ..dashboard import tiles_html
+from ..freshness import Freshness
+from .html import report_freshness
+
+MIME = "application/vnd.plumbing.record+json"
+_IMG = re.compile(r'<img src="data:image/png;base64,([^"]+)"')
+THUMB_WIDTH = 360
+SECTIONS = (
+    ("monitor", "Monitor", ("00_",)),
+    ("episodes", "Episodes", ("01_", "02_", "03_", "04_", "episodes/")),
+    ("claims", "The articles' claims", ("05_",)),
+    ("methods", "Methods", ("06_", "07_", "08_", "09_")),
+)
+
+
+def index_freshness(entries: list[dict], generated_at: datetime, reference_last: dict | None = None) -> Freshness:
+    """The age, on ``generated_at``, of every series any listed report read (its newest last observation)."""
+    as_of: dict[str, str] = {}
+    for entry in entries:
+        for row in entry.get("as_of") or []:
+            if row.get("last") and row["last"] > as_of.get(row["key"], ""):
+                as_of[row["key"]] = row["last"]
+    return report_freshness([{"key": k, "last": v} for k, v in as_of.items()], generated_at, reference_last)
+
+
+def _outputs(executed: Path) -> list[dict]:
+    try:
+        notebook = json.loads(executed.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [o for cell in notebook.get("cells", []) for o in cell.get("outputs", [])]
+
+
+def report_summary(entry: dict) -> dict:
+    """What the index shows of one report: its records (findings, tiles, counts) and a thumbnail.
+
+    Read from the executed notebook the state file names; a missing or unreadable notebook
+    gives an empty summary (the report is still listed).
+    """
+    executed = Path(entry.get("executed") or "")
+    if not executed.name or not executed.is_file():
+        return {"records": {}, "thumbnail": None}
+    records, first_png = {}, None
+    for output in _outputs(executed):
+        data = output.get("data", {})
+        if MIME in data:
+            payload = data[MIME] if isinstance(data[MIME], dict) else json.loads(data[MIME])
+            records[payload["name"]] = payload["value"]
+        if first_png is None:
+            text = data.get("text/html", "")
+            text = "".join(text) if isinstance(text, list) else str(text)
+            match = _IMG.search(text)
+            if match:
+                first_png = match.group(1)
+            elif "image/png" in data:
+                first_png = data["image/png"] if isinstance(data["image/png"], str) else "".join(data["image/png"])
+    return {"records": records, "thumbnail": _thumbnail(executed, first_png)}
+
+
+def _thumbnail(executed: Path, png_base64: str | None) -> str | None:
+    """A small PNG (base64) of the report's first figure, cached beside its executed notebook."""
+    if not png_base64:
+        return None
+    cache = executed.with_suffix(".thumb.png")
+    if cache.is_file() and cache.stat().st_mtime >= executed.stat().st_mtime:
+        return base64.b64encode(cache.read_bytes()).decode("ascii")
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(base64.b64decode(png_base64)))
+    image.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 2))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    tmp = cache.with_suffix(".tmp")
+    tmp.write_bytes(buffer.getvalue())
+    tmp.replace(cache)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _section_of(output: str) -> str:
+    for key, _, prefixes in SECTIONS:
+        if output.startswith(prefixes):
+            return key
+    return "methods"
+
+
+def _card(entry: dict, summary: dict) -> str:
+    title = html.escape(entry["title"])
+    rendered = entry.get("rendered_at", "never") != "never"
+    link = f'<a href="{html.escape(entry["output"])}">{title}</a>' if rendered else title
+    answer = summary["records"].get("finding_1")
+    status = entry.get("status", "ok")
+    badge = "" if status == "ok" else f'<p class="bad">last run failed: {html.escape(str(entry.get("error", "")))}</p>'
+    thumb = (f'<img class="thumb" src="data:image/png;base64,{summary["thumbnail"]}" alt="First figure of {title}">'
+             if summary["thumbnail"] else "")
+    params = "".join(f"<li><code>{html.escape(k)} = {html.escape(repr(v))}</code></li>" for k, v in entry["params"].items())
+    return (f'<div class="card">{thumb}<div class="text"><h3>{link}</h3>{badge}'
+            + (f'<p class="answer">{html.escape(str(answer))}</p>' if answer else "")
+            + f'<p class="meta">Rendered {html.escape(entry.get("rendered_at", "never"))} UTC · latest data read '
+              f'{html.escape(str(entry.get("data_as_of") or "n/a"))}</p>'
+            + f"<details><summary>Parameters</summary><ul>{params}</ul></details></div></div>")
+
+
+def _scorecard(records: dict) -> str:
+    counts = {v: records.get(f"count_{v}") for v in ("supported", "partly", "contradicted", "not_checkable")}
+    if all(c is None for c in counts.values()):
+        return ""
+    cells = "".join(f'<div class="score {v}"><div class="value">{int(c or 0)}</div><div class="name">'
+                    f'{v.replace("_", " ")}</div></div>' for v, c in counts.items())
+    return f'<div class="scores">{cells}</div>'
+
+
+def _episode_order(entry: dict) -> str:
+    return str(entry["params"].get("t0") or entry["params"].get("spike_date") or entry["output"])
+
+
+def index_html(entries: list[dict], generated_at: datetime, reference_last: dict | None = None) -> str:
+    """The index page for the reports described by ``entries`` (their state files)."""
+    fresh = index_freshness(entries, generated_at, reference_last)
+    summaries = {e["output"]: report_summary(e) for e in entries}
+    monitor = next((summaries[e["output"]] for e in entries if e["output"].startswith("00_")), None)
+    tiles = monitor["records"].get("tiles") if monitor else None
+    monitor_date = monitor["records"].get("as_of") if monitor else None
+    claims = next((summaries[e["output"]] for e in entries if e["output"].startswith("05_")), None)
+    blocks = []
+    for key, heading, _ in SECTIONS:
+        members = [e for e in entries if _section_of(e["output"]) == key]
+        if key == "episodes":
+            members.sort(key=_episode_order)
+        else:
+            members.sort(key=lambda e: e["output"])
+        if not members:
+            continue
+        extra = _scorecard(claims["records"]) if key == "claims" and claims else ""
+        note = " In time order." if key == "episodes" else ""
+        blocks.append(f'<section id="{key}"><h2>{heading}</h2><p class="meta">{len(members)} report'
+                      f'{"s" if len(members) != 1 else ""}.{note}</p>{extra}'
+                      + "".join(_card(e, summaries[e["output"]]) for e in members) + "</section>")
+    strip = ""
+    if tiles:
+        strip = (f'<section id="dashboard"><h2>The watch list on {html.escape(str(monitor_date))}</h2>'
+                 '<p class="meta">From the latest liquidity-monitor render: value, change on the week and the month, '
+                 "percentile among five years of observations and the last year weekly. Reserves are drawn against "
+                 "the articles' USD 3tn line.</p>" + tiles_html(tiles) + "</section>")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>plumbing: US dollar liquidity reports</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 1.5em 2em; color: #222; max-width: 1400px; }}
+h1 {{ margin-bottom: 0.2em; }}
+.meta {{ color: #555; font-size: 0.85em; margin: 2px 0; }}
+.fresh {{ background: #fff8e1; padding: 8px 12px; border-left: 4px solid #f0a500; }}
+.tiles {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 10px; }}
+.tile {{ border: 1px solid #ddd; border-radius: 6px; padding: 8px 10px; }}
+.tile .name {{ font-weight: 600; font-size: 0.9em; }}
+.tile .value {{ font-size: 1.35em; margin: 2px 0; font-variant-numeric: tabular-nums; }}
+.tile .note {{ color: #8a4b00; }}
+.card {{ display: flex; gap: 14px; border-bottom: 1px solid #e5e5e5; padding: 10px 0; }}
+.card .thumb {{ width: {THUMB_WIDTH // 2 + 60}px; height: auto; border: 1px solid #eee; }}
+.card h3 {{ margin: 0 0 4px; font-size: 1.05em; }}
+.answer {{ margin: 4px 0; }}
+.bad {{ color: #a00; font-size: 0.85em; }}
+.scores {{ display: flex; gap: 10px; margin: 8px 0; }}
+.score {{ padding: 6px 14px; border-radius: 6px; text-align: center; }}
+.score .value {{ font-size: 1.4em; }}
+.score.supported {{ background: #d8f0d8; }} .score.partly {{ background: #fff1c2; }}
+.score.contradicted {{ background: #f8d0d0; }} .score.not_checkable {{ background: #e6e6e6; }}
+details {{ font-size: 0.85em; }}
+</style></head><body>
+<h1>plumbing: US dollar liquidity reports</h1>
+<p class="meta">US dollar liquidity episodes replayed on real data. Index rebuilt {generated_at:%Y-%m-%d %H:%M} UTC;
+{len(entries)} reports.</p>
+<p class="fresh"><strong>How old the data are.</strong> {html.escape(fresh.sentence().replace("in this report", "the reports read"))}</p>
+{strip}
+{"".join(blocks)}
+</body></html>
+"""

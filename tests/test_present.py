@@ -1,0 +1,157 @@
+"""The presentation API: numbers formatted for people, tables, findings, figures, events, spans."""
+
+import base64
+import re
+
+import pandas as pd
+import pytest
+
+from plumbing import present
+from plumbing.dashboard import sparkline_svg, tile, tiles_html
+
+
+@pytest.mark.parametrize("value, unit, text", [
+    (32.0, "bp", "32"),
+    (-8.6, "bp", "-9"),
+    (3647.939745, "usd_bn", "3,647.9"),
+    (4.2199999, "percent", "4.22"),
+    (-1.1737, "pct_change", "-1.2"),
+    (0.00004, "pvalue", "<0.001"),
+    (0.031234, "pvalue", "0.031"),
+    (1.5e-7, "", "0.00000015"),
+    (123456789.0, "", "123,456,789"),
+    (float("nan"), "bp", "—"),
+    (None, "usd_bn", "—"),
+    (pd.NaT, "", "—"),
+    (pd.Timestamp("2025-10-31"), "", "2025-10-31"),
+])
+def test_cells_are_formatted_by_unit_without_scientific_notation(value, unit, text):
+    assert present.fmt(value, unit) == text
+
+
+def test_sentence_values_carry_their_unit_and_sign():
+    assert present.fmt_with_unit(32, "bp") == "32 bp"
+    assert present.fmt_with_unit(-477.4, "usd_bn", signed=True) == "-USD 477.4bn"
+    assert present.fmt_with_unit(26.9, "usd_bn", signed=True) == "+USD 26.9bn"
+    assert present.fmt_with_unit(4.22, "percent") == "4.22%"
+
+
+def test_a_table_shows_every_row_formatted_with_units_in_headers():
+    frame = pd.DataFrame({"spread": [32.4, None, 1e-9], "balance": [3647.939745, 12.0, None]},
+                         index=pd.Index(["a", "b", "c"], name="row"))
+    page = present.table_html(pd.concat([frame] * 70), units={"spread": "bp", "balance": "usd_bn"})
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", page)
+    assert len(cells) == 2 * 210  # no truncation
+    assert "spread (bp)" in page and "balance (USD bn)" in page
+    assert "3,647.9" in page and "—" in page
+    for bad in ("nan", "NaN", "None", "e-0", "e+0", "…", "rows ×"):
+        assert bad not in page
+
+
+def test_row_units_format_each_row_by_its_own_unit_and_hidden_columns_stay_hidden():
+    frame = pd.DataFrame({"value": [32.0, 3647.94], "_unit": ["bp", "usd_bn"]}, index=["spread", "tga"])
+    page = present.table_html(frame, row_units=("_unit", ["value"]))
+    assert ">32<" in page and ">3,647.9<" in page and "_unit" not in page
+
+
+def test_findings_are_a_section_with_each_sentence():
+    page = present.findings_html(["SOFR peaked at 5.25% on 2019-09-17.", "Second."])
+    assert page.startswith(f'<section class="{present.FINDINGS_CLASS}">') and page.count("<li>") == 2
+
+
+def test_a_figure_needs_alt_text_and_embeds_its_data():
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+    data = pd.DataFrame({"x": [1.0, 2.0]}, index=pd.to_datetime(["2025-01-01", "2025-01-02"]))
+    page = present.figure_html(png, alt="A line that rises", caption="c", source="FRED (SOFR)", data=data, name="My chart")
+    assert 'alt="A line that rises"' in page and "Source: FRED (SOFR)" in page
+    link = re.search(r'download="my-chart.csv" href="data:text/csv;base64,([^"]+)"', page)
+    assert link and base64.b64decode(link.group(1)).decode().splitlines()[1] == "2025-01-01,1.0"
+    with pytest.raises(ValueError, match="alt text"):
+        present.figure_html(png, alt=" ")
+
+
+def _events():
+    return pd.DataFrame({
+        "date": pd.to_datetime(["2025-09-17", "2025-10-01", "2025-10-29", "2025-10-29", "2025-11-05", "2025-11-12",
+                                "2025-12-10", "2025-12-31"]),
+        "kind": ["fomc", "shutdown_start", "fomc", "qt_end", "refunding", "shutdown_end", "fomc", "fiscal"],
+        "label": ["FOMC -25bp", "Shutdown begins", "FOMC hold", "QT end announced", "Refunding", "Shutdown ends",
+                  "FOMC -25bp", "Year end"],
+    })
+
+
+def test_events_are_numbered_once_and_at_most_five_are_labelled():
+    events = present.event_set(_events(), "2025-09-01", "2025-12-31")
+    assert list(events.table["number"]) == list(range(1, 9))  # numbering starts at 1, by date
+    chart = events.chart
+    assert len(chart) == 5
+    # the shutdown and the end of QT outrank FOMC holds and the year-end note
+    assert {"Shutdown begins", "Shutdown ends", "QT end announced"} <= set(chart["label"])
+    assert "FOMC hold" not in set(chart["label"]) and "Year end" not in set(chart["label"])
+    # the chart's numbers are the table's numbers
+    merged = chart.merge(events.table, on=["date", "label"], suffixes=("_chart", "_table"))
+    assert (merged["number_chart"] == merged["number_table"]).all()
+    october = events.chart_for("2025-10-01", "2025-10-31")
+    assert set(october["number"]) == {2, 3, 4}
+
+
+def test_policy_spans_pair_effective_starts_and_ends(repo_events):
+    spans = present.policy_spans(repo_events)
+    qt = [(a.date().isoformat(), b.date().isoformat()) for a, b, label in spans if label.startswith("QT")]
+    shutdown = [(a.date().isoformat(), b.date().isoformat()) for a, b, label in spans if label == "government shutdown"]
+    # QT1 ran from its effective start (after the announcement) to its effective end; QT2 likewise
+    assert qt == [("2017-10-01", "2019-08-01"), ("2022-06-01", "2025-12-01")]
+    assert shutdown == [("2025-10-01", "2025-11-12")]
+    clipped = present.policy_spans(repo_events, "2025-11-01", "2025-11-30")
+    assert [(a.day, b.day) for a, b, _ in clipped] == [(1, 30), (1, 12)]
+
+
+@pytest.fixture(scope="module")
+def repo_events():
+    path = present.__file__.rsplit("/lib/", 1)[0] + "/data/events/policy.csv"
+    return pd.read_csv(path, parse_dates=["date"])
+
+
+def test_series_are_grouped_into_themes_and_none_is_dropped():
+    groups = present.themed(["reserves", "fed_assets", "sofr", "iorb", "spx", "gold", "sofr_volume", "m2"])
+    assert groups["Fed balance sheet and reserves (USD bn)"] == ["reserves", "fed_assets"]
+    assert groups["Price of overnight cash (percent)"] == ["sofr", "iorb"]
+    assert sum(len(v) for v in groups.values()) == 8
+    assert any("M2" in key for key in groups)  # an unthemed series gets its own panel, named in plain words
+
+
+def test_tiles_show_level_changes_percentile_and_a_sparkline():
+    days = pd.bdate_range("2020-01-01", "2026-07-15")
+    series = pd.Series(range(len(days)), index=days, dtype=float)
+    t = tile("reserves", series, "usd_bn", "2026-07-15")
+    assert t["value"] == len(days) - 1 and t["chg_1w"] == 5 and t["pctile"] == 100.0
+    assert 50 <= len(t["spark"]) <= 54
+    page = tiles_html([t])
+    assert "USD 1,705.0bn" in page and "1w +USD 5.0bn" in page and "<polyline" in page
+    assert sparkline_svg([]).startswith("<svg") and 'aria-label="no data"' in sparkline_svg([])
+
+
+def test_the_plumbing_calendar_moves_weekend_dates_to_monday():
+    from plumbing.calendar import plumbing_calendar
+
+    upcoming = plumbing_calendar("2026-07-15", days=92)
+    assert upcoming.index[0] == "2026-07-31" and "month-end" in upcoming.loc["2026-07-31", "what"]
+    assert "2026-08-15" not in upcoming.index and upcoming.loc["2026-08-17", "what"] == "coupon settlement"  # a Saturday
+    assert upcoming.loc["2026-09-15", "what"] == "coupon settlement + tax date"
+    assert upcoming.loc["2026-09-30", "what"].startswith("quarter-end")
+    assert upcoming.loc["2026-08-05", "what"] == "refunding (approx.)"  # the first Wednesday of August 2026
+    assert upcoming.index[-1] <= "2026-10-15"
+
+
+def test_the_treasury_cash_plans_are_read_from_the_policy_table(repo_events, snapshot):
+    from plumbing.financing import plan_vs_actual, tga_plans
+
+    plans = tga_plans(repo_events.rename(columns={"title": "label"}))
+    feb_2026 = plans[plans["announced"] == pd.Timestamp("2026-02-02")]
+    assert list(zip(feb_2026["target_date"].dt.date.astype(str), feb_2026["target_bn"])) == [
+        ("2026-03-31", 850.0), ("2026-06-30", 900.0)]
+    assert (plans["announced"] == pd.Timestamp("2019-07-29")).sum() == 1
+    tga = snapshot.read("treasury/TGA_CLOSING_BALANCE.csv") / 1000
+    compared = plan_vs_actual(feb_2026, tga).set_index("target_date")
+    assert compared.loc["2026-03-31", "actual_bn"] == pytest.approx(tga.loc[:"2026-03-31"].iloc[-1])
+    assert compared.loc["2026-03-31", "gap_bn"] == pytest.approx(tga.loc[:"2026-03-31"].iloc[-1] - 850.0)
