@@ -37,7 +37,7 @@ articles = ["000", "001", "002", "003", "004", "BRIEF"]
 # %%
 import pandas as pd
 
-from plumbing import plots, views
+from plumbing import findings, plots, present, views
 from plumbing.claims import scorecard, verdict_counts
 from plumbing.reports import record
 
@@ -45,12 +45,24 @@ plots.use_house_style()
 table = views.claims_table(articles=articles)
 counts = verdict_counts(table)
 for verdict, count in counts.items():
-    record(f"count_{verdict}", int(count), label=verdict)
-record("pit_changed", int(table["pit_changed"].sum()), label="verdicts that differ with the data published by the article's date")
-fig = plots.bar_chart(counts.astype(float), title=f"Verdicts on {len(table)} claims", unit="claims",
-                      colors=views.VERDICT_BAR_COLOURS, value_format="{:.0f}",
-                      caption="Not checkable mostly means the data are not public (forward P/E, fund positions, flows).")
-plots.shown([fig])
+    record(f"count_{verdict}", int(count), label=verdict, show=False)
+record("pit_changed", int(table["pit_changed"].sum()), label="verdicts that differ with the data published by the article's date",
+       show=False)
+
+# %%
+present.findings(findings.claims_report(table))
+
+# %% [markdown]
+# ## Verdicts
+
+# %%
+fig = plots.bar_chart(counts.astype(float), title=f"Verdicts on {len(table)} claims", unit="count",
+                      colors=views.VERDICT_BAR_COLOURS, value_format="{:.0f}")
+present.figure(fig, alt=f"Bar chart of the verdicts on {len(table)} claims: " +
+                        ", ".join(f"{v.replace('_', ' ')} {int(c)}" for v, c in counts.items()) + ".",
+               caption="Not checkable mostly means the data are not public (forward P/E, fund positions, flows).",
+               source="data/claims.yaml (the articles' sentences) checked against the series listed at the end",
+               data=counts.rename("claims"))
 
 # %% [markdown]
 # ## Scorecard
@@ -58,10 +70,14 @@ plots.shown([fig])
 # By article (`brief` = figures only the project's brief gives), then by check kind.
 
 # %%
-scorecard(table, by="article")
+present.table(scorecard(table, by="article"), units={c: "count" for c in ("supported", "partly", "contradicted",
+                                                                           "not_checkable", "total")},
+              caption="Verdicts by article")
 
 # %%
-scorecard(table, by="check")
+present.table(scorecard(table, by="check"), units={c: "count" for c in ("supported", "partly", "contradicted",
+                                                                         "not_checkable", "total")},
+              caption="Verdicts by check kind")
 
 # %% [markdown]
 # ## Where publication lags change what a reader could have seen
@@ -76,16 +92,11 @@ lagged = table[table["pit_changed"]]
 views.styled(lagged) if len(lagged) else "No verdict changes with the data published by the article's date."
 
 # %%
-def text_table(frame: pd.DataFrame):
-    """A table of long texts, shown in full (no truncated cells)."""
-    return frame.style.hide(axis="index").set_properties(**{"text-align": "left", "font-size": "0.85em",
-                                                            "vertical-align": "top"})
-
-
 same = table[table["pit_data_changed"] & ~table["pit_changed"]]
-text_table(pd.DataFrame({"id": same["id"], "as of": same["as_of"], "verdict": same["verdict"],
-                         "data today": same["data"], "data published by then": same["data_asof"],
-                         "publication lags": same["release"]}))
+present.table(pd.DataFrame({"id": same["id"], "as of": same["as_of"], "verdict": same["verdict"],
+                            "data today": same["data"], "data published by then": same["data_asof"],
+                            "publication lags": same["release"]}).set_index("id"),
+              caption="Same verdict, different observations at the article's date")
 
 # %% [markdown]
 # ## Calendar effects
@@ -95,7 +106,8 @@ text_table(pd.DataFrame({"id": same["id"], "as of": same["as_of"], "verdict": sa
 
 # %%
 flagged = table[table["calendar"] != ""]
-text_table(pd.DataFrame({"id": flagged["id"], "verdict": flagged["verdict"], "calendar": flagged["calendar"]}))
+present.table(pd.DataFrame({"id": flagged["id"], "verdict": flagged["verdict"], "calendar": flagged["calendar"]})
+              .set_index("id"), caption="Readings on calendar dates")
 
 # %% [markdown]
 # ## Article 000 (2026-02-07): the February 2026 crash

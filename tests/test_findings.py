@@ -74,3 +74,14 @@ def test_comparison_names_the_episode_with_the_highest_reading():
     [sentence] = findings.comparison(summary, {"sofr_iorb_bp": "bp"}, {"sofr_iorb_bp": "SOFR - IORB"}, [-10, 10])
     assert sentence == ("SOFR - IORB: highest in e1 (315 bp on day +0), lowest in e2 (-9 bp on day +3), within -10 to "
                         "10 business days of t0.")
+
+
+def test_claims_report_counts_by_article_and_point_in_time():
+    table = pd.DataFrame({"id": ["a", "b", "c", "d", "e"], "article": ["001_x", "001_x", "002_y", "002_y", "002_y"],
+                          "verdict": ["supported", "contradicted", "contradicted", "contradicted", "not_checkable"],
+                          "pit_changed": [False, True, False, False, False], "calendar": ["", "quarter-end", "", "", ""]})
+    sentences = findings.claims_report(table)
+    assert sentences[1] == "Article 002 has the most contradicted claims: 2 of its 3."
+    assert sentences[2] == "Of the 4 claims the data can check, 25% are supported in full."
+    assert sentences[3] == "With only the data published by each article's date, 1 verdict would differ (b)."
+    assert sentences[4] == "1 readings fall on a month-, quarter- or year-end or a tax date and are flagged."

@@ -287,3 +287,30 @@ def comparison(summary: pd.DataFrame, units: dict[str, str], titles: dict[str, s
         if len(out) == max_sentences:
             break
     return out or ["No indicator has data in the episodes' windows."]
+
+
+# --- 05 claims ------------------------------------------------------------------------------------
+
+def claims_report(table: pd.DataFrame) -> list[str]:
+    """Findings of the claims report from the full verdict table (``verdict``, ``article``,
+    ``id``, ``pit_changed``, ``calendar`` columns)."""
+    out = [claims_sentence(table, "claims in the five articles and the brief")]
+    by_article = table.assign(article_no=table["article"].str.slice(0, 3))
+    contradicted = by_article[by_article["verdict"] == "contradicted"].groupby("article_no").size()
+    if len(contradicted):
+        worst = contradicted.idxmax()
+        total = int((by_article["article_no"] == worst).sum())
+        out.append(f"Article {worst} has the most contradicted claims: {int(contradicted.max())} of its {total}.")
+    checkable = table[table["verdict"] != "not_checkable"]
+    if len(checkable):
+        share = (checkable["verdict"] == "supported").mean() * 100
+        out.append(f"Of the {len(checkable)} claims the data can check, {share:.0f}% are supported in full.")
+    if "pit_changed" in table.columns:
+        changed = table.loc[table["pit_changed"].astype(bool), "id"].tolist()
+        out.append(f"With only the data published by each article's date, {len(changed)} verdict"
+                   f"{'s' if len(changed) != 1 else ''} would differ"
+                   + (f" ({', '.join(changed[:4])}{', ...' if len(changed) > 4 else ''})." if changed else "."))
+    if "calendar" in table.columns:
+        flagged = int((table["calendar"].astype(str) != "").sum())
+        out.append(f"{flagged} readings fall on a month-, quarter- or year-end or a tax date and are flagged.")
+    return out
