@@ -298,8 +298,13 @@ def parse_catalog(raw: dict, path: Path) -> Catalog:
 
 @lru_cache(maxsize=4)
 def _load_catalog_cached(path: str, mtime: float) -> Catalog:
-    with open(path, encoding="utf-8") as handle:
-        return parse_catalog(yaml.safe_load(handle), Path(path))
+    from .configfile import load_yaml
+
+    try:
+        document = load_yaml(path)
+    except ValueError as err:  # syntax errors and impossible dates, with file, line, entry, field
+        raise CatalogError(str(err)) from None
+    return parse_catalog(document, Path(path))
 
 
 def load_catalog(path: Path | None = None) -> Catalog:

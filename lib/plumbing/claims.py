@@ -477,8 +477,13 @@ def parse_claims(document: object, path: Path) -> list[Claim]:
 
 @lru_cache(maxsize=4)
 def _load_document_cached(path: str, mtime: float) -> ClaimsDocument:
-    with open(path, encoding="utf-8") as handle:
-        return parse_document(yaml.safe_load(handle), Path(path))
+    from .configfile import load_yaml
+
+    try:
+        document = load_yaml(path)  # syntax errors and impossible dates name file, line, claim, field
+    except ValueError as err:
+        raise ClaimError(str(err)) from None
+    return parse_document(document, Path(path))
 
 
 def load_document(path: Path | None = None) -> ClaimsDocument:

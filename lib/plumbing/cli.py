@@ -95,28 +95,67 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
+def _user_error(command: str, err: Exception, verbose: bool) -> int:
+    """One line for an error the user can fix (the stack trace only with -v); exit code 2."""
+    if verbose:
+        traceback.print_exception(err)
+    print(f"plumbing {command}: error: {err}", file=sys.stderr)
+    return 2
+
+
+def _positive_int(text: str) -> int:
+    """argparse type: an integer >= 1 (``--jobs 0`` is refused)."""
+    value = _non_negative_int(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("0 is not a number of parallel notebooks; give 1 or more")
+    return value
+
+
 def cmd_reports(args: argparse.Namespace) -> int:
-    from .reports.params import ParameterError, parse_assignment
-    from .reports.runner import plan_jobs, reports_dir, run_reports
+    """Render the reports: 2 for a bad request or definitions file (before any kernel), 1 when a
+    report failed, 128 + N when signal N cancelled the run (130 for Ctrl-C, 143 for SIGTERM)."""
+    from .reports.params import parse_assignment
+    from .reports.runner import exit_code, plan_jobs, reports_dir, run_reports
 
     try:
         given = dict(parse_assignment(p) for p in args.param or [])
         jobs = plan_jobs(args.names or None, given, args.episode, args.all_episodes)
-    except ParameterError as err:
-        print(f"plumbing reports: error: {err}", file=sys.stderr)
-        return 2
+    except ValueError as err:  # a bad parameter, a bad episodes/catalog file, an output outside reports/
+        return _user_error("reports", err, args.verbose)
     summary = run_reports(jobs, force=args.force, jobs_in_parallel=args.jobs, show_code=args.show_code,
                           progress=not args.no_progress)
+    for warning in summary.warnings:
+        print(f"warning    {warning}", file=sys.stderr)
     for output in summary.rendered:
         print(f"rendered   {reports_dir() / output}")
+    for output, error in summary.failed.items():
+        print(f"FAILED     {output}: {error} (the previous good HTML, if any, is kept)", file=sys.stderr)
+    if summary.cancelled:
+        print(summary.cancellation_line(), file=sys.stderr)
+        return exit_code(summary)
     if summary.up_to_date and not summary.rendered and not summary.failed:
         print(f"nothing to render: all {len(summary.up_to_date)} reports are up to date (use --force to render anyway)")
     elif summary.up_to_date:
         print(f"up to date {len(summary.up_to_date)} reports (not rendered again)")
-    for output, error in summary.failed.items():
-        print(f"FAILED     {output}: {error} (the previous good HTML, if any, is kept)", file=sys.stderr)
     print(f"index      {reports_dir() / 'index.html'}")
-    return 0 if summary.ok else 1
+    return exit_code(summary)
+
+
+def cmd_claims(argv: list[str]) -> int:
+    """``plumbing claims``: an ``--article`` that matches no article is refused (exit 2) before
+    the verdicts are computed; a bad claims.yaml gives one line naming file, line, claim, field."""
+    from .claims import main as claims_main
+    from .reports.params import Article
+
+    peek = argparse.ArgumentParser(add_help=False)
+    peek.add_argument("--article")
+    wanted, _ = peek.parse_known_args(argv)
+    try:
+        if wanted.article is not None and (problem := Article().problem(wanted.article)):
+            raise ValueError(f"--article {wanted.article!r} {problem}")
+        return claims_main(argv)
+    except ValueError as err:
+        return _user_error("claims", err, verbose=False)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -141,7 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_argument("--episode", action="append", metavar="ID", help="render the episode template for this episode id")
     reports.add_argument("--all-episodes", action="store_true", help="render the episode template for every episode")
     reports.add_argument("--force", action="store_true", help="render even reports that are up to date")
-    reports.add_argument("--jobs", type=int, default=None, metavar="N", help="parallel notebooks (default: number of cores)")
+    reports.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
+                         help="parallel notebooks (default: number of cores)")
     reports.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     reports.add_argument("--no-progress", action="store_true", help="no progress bar")
     reports.set_defaults(func=cmd_reports)
@@ -151,10 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["claims"]:
-        from .claims import main as claims_main
-
         _setup_logging(False)
-        return claims_main(argv[1:])
+        return cmd_claims(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)

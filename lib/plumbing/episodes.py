@@ -4,20 +4,24 @@ Episodes live in ``data/episodes.yaml`` (one entry each: id, title, anchor date 
 window ``before``/``after`` in business days, summary, series of interest, events). Events
 come from ``data/events/fomc.csv`` and ``data/events/policy.csv`` (each row with its source)
 and from the snapshot's CME margin table, read at run time. A bad entry fails with a
-message naming the entry and the field.
+message naming the file, the line, the entry and the field. Episode ids are slugs
+(``^[a-z0-9][a-z0-9-]*$``): they name report files, so they can never point outside
+``reports/``.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from . import config
 from .catalog import Catalog, load_catalog, unknown_key_message
+from .configfile import display_path, line_of, load_yaml
 from .panel import Loader, align_to
 from .quantities import QUANTITIES, quantity, quantity_frequency, quantity_unit
 from .sources.snapshot import SnapshotSource
@@ -29,6 +33,10 @@ CME_MARGINS = "cme_metals_margins"
 EVENT_TIME_MODES = ("level", "change", "pct_change", "auto")
 #: units compared across episodes in percent changes under ``mode="auto"`` (prices, indexes, FX)
 RELATIVE_UNITS = ("index", "usd", "jpy_per_usd")
+#: an episode id: lowercase letters, digits and hyphens, starting with a letter or digit
+EPISODE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+#: columns of the event tables that must be numbers
+EVENT_NUMBER_COLUMNS = {"fomc.csv": ("lower", "upper", "change_bp")}
 
 
 class EpisodeError(ValueError):
@@ -75,42 +83,57 @@ def _date(value: object, where: str) -> pd.Timestamp:
     raise EpisodeError(f"{where}: {value!r} is not a date (use YYYY-MM-DD)")
 
 
+def _locate(raw: object, path: Path, name: str | None = None) -> str:
+    """``episodes.yaml line N`` for a field of an entry read from a file (no line for a plain dict)."""
+    line = line_of(raw, name)
+    return f"{path.name} line {line}" if line else path.name
+
+
 def _parse_episode(raw: dict, position: int, names: set[str], path: Path) -> Episode:
     ident = raw.get("id") if isinstance(raw, dict) else None
-    where = f"{path.name}: episode {ident!r}" if ident else f"{path.name}: episode #{position + 1}"
+    entry = f"episode {ident!r}" if ident else f"episode #{position + 1}"
+    where = f"{_locate(raw, path)}: {entry}"
+
+    def at(name: str) -> str:
+        return f"{_locate(raw, path, name)}: {entry} field {name!r}"
+
     if not isinstance(raw, dict):
         raise EpisodeError(f"{where}: expected a mapping")
     for name in ("id", "title", "t0", "summary", "series"):
         if raw.get(name) in (None, ""):
             raise EpisodeError(f"{where}: field {name!r} is missing")
-    t0 = _date(raw["t0"], f"{where} field 't0'")
+    if not isinstance(raw["id"], str) or not EPISODE_ID.match(raw["id"]):
+        raise EpisodeError(f"{at('id')}: {raw['id']!r} is not a valid id; use lowercase letters, digits and '-', "
+                           "starting with a letter or digit (e.g. 2024-08-yen-carry): the id names the report file")
+    t0 = _date(raw["t0"], at("t0"))
     if t0.day_of_week >= 5:
-        raise EpisodeError(f"{where} field 't0': {t0.date()} is a weekend; anchor on a business day")
+        raise EpisodeError(f"{at('t0')}: {t0.date()} is a weekend; anchor on a business day")
     if "start" in raw or "end" in raw:
-        start = _date(raw.get("start", t0), f"{where} field 'start'")
-        end = _date(raw.get("end", t0), f"{where} field 'end'")
+        start = _date(raw.get("start", t0), at("start"))
+        end = _date(raw.get("end", t0), at("end"))
         if not start <= t0 <= end:
-            raise EpisodeError(f"{where} field 't0': {t0.date()} is outside its window {start.date()}..{end.date()}")
+            raise EpisodeError(f"{at('t0')}: {t0.date()} is outside its window {start.date()}..{end.date()}")
         before = len(pd.bdate_range(start, t0)) - 1
         after = len(pd.bdate_range(t0, end)) - 1
     else:
         before, after = raw.get("before", 60), raw.get("after", 60)
         for name, value in (("before", before), ("after", after)):
-            if not isinstance(value, int) or value < 0:
-                raise EpisodeError(f"{where} field {name!r}: {value!r} must be a whole number of business days >= 0 "
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise EpisodeError(f"{at(name)}: {value!r} must be a whole number of business days >= 0 "
                                    "(t0 must lie inside its window)")
     series = raw["series"]
     if not isinstance(series, list):
-        raise EpisodeError(f"{where} field 'series': expected a list of catalog keys")
+        raise EpisodeError(f"{at('series')}: expected a list of catalog keys")
     for key in series:
         if key not in names:
-            raise EpisodeError(f"{where} field 'series': {unknown_key_message(key, names)}")
+            raise EpisodeError(f"{at('series')}: {unknown_key_message(key, names)}")
     events = []
     for number, event in enumerate(raw.get("events") or []):
+        item = f"{_locate(event, path) if isinstance(event, dict) else _locate(raw, path, 'events')}: {entry} " \
+               f"field 'events' item {number + 1}"
         if not isinstance(event, dict) or "date" not in event or "label" not in event:
-            raise EpisodeError(f"{where} field 'events' item {number + 1}: needs date and label")
-        events.append(Event(_date(event["date"], f"{where} field 'events' item {number + 1}"),
-                            str(event["label"]), str(event.get("source", ""))))
+            raise EpisodeError(f"{item}: needs date and label")
+        events.append(Event(_date(event["date"], item), str(event["label"]), str(event.get("source", ""))))
     return Episode(id=str(raw["id"]), title=str(raw["title"]), t0=t0, before=before, after=after,
                    summary=str(raw["summary"]).strip(), series=tuple(series), events=tuple(events))
 
@@ -124,7 +147,8 @@ def parse_episodes(document: object, path: Path, catalog: Catalog | None = None)
     for position, raw in enumerate(document["episodes"]):
         episode = _parse_episode(raw, position, names, path)
         if episode.id in episodes:
-            raise EpisodeError(f"{path.name}: episode {episode.id!r} field 'id': duplicate id (ids must be unique)")
+            raise EpisodeError(f"{_locate(raw, path, 'id')}: episode {episode.id!r} field 'id': duplicate id "
+                               "(ids must be unique)")
         episodes[episode.id] = episode
     return episodes
 
@@ -132,8 +156,11 @@ def parse_episodes(document: object, path: Path, catalog: Catalog | None = None)
 def load_episodes(path: Path | None = None, catalog: Catalog | None = None) -> dict[str, Episode]:
     """All episodes from ``data/episodes.yaml`` (or ``path``)."""
     target = Path(path) if path else EPISODES_PATH
-    with open(target, encoding="utf-8") as handle:
-        return parse_episodes(yaml.safe_load(handle), target, catalog)
+    try:
+        document = load_yaml(target)
+    except ValueError as err:  # syntax errors and impossible dates, with file, line, entry, field
+        raise EpisodeError(str(err)) from None
+    return parse_episodes(document, target, catalog)
 
 
 def get_episode(episode_id: str, episodes: dict[str, Episode] | None = None) -> Episode:
@@ -146,6 +173,40 @@ def get_episode(episode_id: str, episodes: dict[str, Episode] | None = None) -> 
 
 # --- events --------------------------------------------------------------------------------
 
+def _check_event_row(row: dict[str, str], line: int, where: str) -> None:
+    """Raise :class:`EpisodeError` naming the line, the entry and the field of a bad cell."""
+    entry = row.get("title") or row.get("kind") or "?"
+    text = (row.get("date") or "").strip()
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        raise EpisodeError(f"{where} line {line}: entry {entry!r} field 'date': {text!r} is not a date "
+                           "(use YYYY-MM-DD)") from None
+    for column in EVENT_NUMBER_COLUMNS.get(Path(where).name, ()):
+        try:
+            float(row.get(column) or "")
+        except ValueError:
+            raise EpisodeError(f"{where} line {line}: entry {entry!r} field {column!r}: "
+                               f"{row.get(column)!r} is not a number") from None
+
+
+def read_event_table(name: str, folder: Path | None = None) -> pd.DataFrame:
+    """One of ``data/events/*.csv``, checked row by row: a bad date or number names the file,
+    the line, the entry (its title or kind) and the field."""
+    path = (folder or EVENTS_DIR) / name
+    where = display_path(path)
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"date", "kind"} - set(reader.fieldnames or [])
+        if missing:
+            raise EpisodeError(f"{where} line 1: the header lacks the column(s) {', '.join(sorted(missing))}")
+        line = reader.line_num
+        for row in reader:
+            _check_event_row(row, line + 1, where)
+            line = reader.line_num
+    return pd.read_csv(path, parse_dates=["date"], date_format="%Y-%m-%d")
+
+
 def load_events(start: object = None, end: object = None, snapshot: SnapshotSource | None = None) -> pd.DataFrame:
     """Every dated event (FOMC decisions, policy events, CME margin changes), tidy.
 
@@ -154,14 +215,14 @@ def load_events(start: object = None, end: object = None, snapshot: SnapshotSour
     margin as published (USD per contract, or percent of notional from 2026-01-13).
     """
     frames = []
-    fomc = pd.read_csv(EVENTS_DIR / "fomc.csv", parse_dates=["date"])
+    fomc = read_event_table("fomc.csv")
     fomc["label"] = [
         f"FOMC {'hold' if c == 0 else ('+' if c > 0 else '') + f'{c:g}bp'} {lo:.2f}-{hi:.2f}%"
         for c, lo, hi in zip(fomc["change_bp"], fomc["lower"], fomc["upper"])
     ]
     fomc["table"] = "fomc.csv"
     frames.append(fomc[["date", "kind", "label", "source", "source_url", "table"]])
-    policy = pd.read_csv(EVENTS_DIR / "policy.csv", parse_dates=["date"]).rename(columns={"title": "label"})
+    policy = read_event_table("policy.csv").rename(columns={"title": "label"})
     policy["table"] = "policy.csv"
     frames.append(policy[["date", "kind", "label", "source", "source_url", "table"]])
     frames.append(cme_margin_events(snapshot))

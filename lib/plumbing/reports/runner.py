@@ -1,34 +1,49 @@
-"""Plan, execute and export the reports: incremental, parallel, failure-tolerant.
+"""Plan, execute and export the reports: incremental, parallel, failure-tolerant, cancellable.
 
 A report is a notebook plus parameters. It is rendered again only when its notebook, its
 parameters, the helper package (``lib/plumbing`` and the definitions in ``data/``) or the
 cached data it read have changed since its last good render; ``force`` overrides. Jobs run in
-parallel processes (one papermill kernel each). A failing notebook is reported with its cell
-and error, its previous good HTML stays in place, the others finish, and the run reports the
-failure. ``reports/index.html`` is rebuilt at the end of every run.
+parallel worker processes (one papermill kernel each; see :mod:`.workers`). A failing notebook
+is reported with its cell and error, its previous good HTML stays in place, the others finish,
+and the run reports the failure. ``reports/index.html`` is rebuilt after every completed run.
+
+What the runner guarantees:
+
+- **Nothing outside the reports folder.** Every path it writes (HTML, state, executed
+  notebooks, the index) is resolved and checked to lie inside :func:`reports_dir` first.
+- **Nothing half-written, nothing after cancellation.** Files are written whole and renamed
+  into place (:class:`WriteGate`), under a lock that cancellation takes: once a run is
+  cancelled no file is written, not even one a worker had almost finished.
+- **Clean cancellation.** SIGINT and SIGTERM stop the run: pending jobs are dropped, running
+  kernels are killed, workers exit, and :class:`RunSummary` says what was and was not
+  rendered. A worker whose parent dies (even by SIGKILL) notices within a fraction of a second
+  (its pipe to the parent closes) and does the same.
+- **Kernels read the cache only.** They run without ``*_API_KEY``/``*_TOKEN``/``*_SECRET``
+  variables, and they are shut down without the spurious interrupt that made every render log
+  ``KeyboardInterrupt caught in kernel``.
+- **A corrupt state file is named and treated as stale**; it never blocks the other reports.
+- **An empty data window fails before any kernel** with "no data in this window".
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
+import logging
 import os
 import re
-import tempfile
-import uuid
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+import signal
+import threading
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-import nbformat
-
 from .. import config
-from ..files import atomic_write_bytes
-from ..cache import SeriesCache
 from ..catalog import unknown_key_message
-from .params import ParameterError, check_parameters
+from ..files import atomic_write_bytes
+from .params import ParameterError, check_parameters, data_window, parameter_defaults
+
+log = logging.getLogger(__name__)
 
 NOTEBOOKS_DIR: Path = config.REPO_ROOT / "notebooks"
 EPISODE_TEMPLATE = "episode_template.ipynb"
@@ -39,7 +54,51 @@ CELL_TIMEOUT_S = 900
 def reports_dir() -> Path:
     """Where reports go: ``$PLUMBING_REPORTS`` or ``<repo>/reports``."""
     configured = os.environ.get("PLUMBING_REPORTS")
-    return Path(configured).resolve() if configured else config.REPO_ROOT / "reports"
+    return Path(configured).expanduser().resolve() if configured else config.REPO_ROOT / "reports"
+
+
+class ReportPathError(ValueError):
+    """An output path that would land outside the reports folder."""
+
+
+class ReportsCancelled(RuntimeError):
+    """A write was refused because the run has been cancelled."""
+
+
+def output_path(relative: str) -> Path:
+    """``reports_dir() / relative``, refused unless it resolves inside the reports folder
+    (``..``, absolute paths and symlinks pointing elsewhere are all caught)."""
+    root = reports_dir().resolve()
+    target = (root / relative).resolve()
+    if target == root or not target.is_relative_to(root):
+        raise ReportPathError(f"refusing to write {relative!r}: it resolves to {target}, outside the reports "
+                              f"folder {root}")
+    return target
+
+
+class WriteGate:
+    """The only way the runner writes: checked path, whole file, never after cancellation.
+
+    :meth:`publish` holds a lock while it checks the cancellation flag and writes (temp file,
+    fsync, rename); :meth:`cancel` takes the same lock, so once it returns no write is in
+    progress and none will start.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.cancelled = False
+
+    def publish(self, relative: str, payload: bytes) -> Path:
+        target = output_path(relative)
+        with self._lock:
+            if self.cancelled:
+                raise ReportsCancelled(f"not writing {relative}: the run was cancelled")
+            atomic_write_bytes(target, payload)
+        return target
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled = True
 
 
 @dataclass(frozen=True)
@@ -55,25 +114,38 @@ class ReportJob:
 
 @dataclass
 class RunSummary:
-    """What a run did."""
+    """What a run did; ``cancelled`` names the signal that stopped it, if any."""
 
     rendered: list[str] = field(default_factory=list)
     up_to_date: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    cancelled: str | None = None
+    interrupted: list[str] = field(default_factory=list)  # stopped mid-render
+    not_started: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and self.cancelled is None
 
-
+    def cancellation_line(self) -> str:
+        """One line: what was and was not rendered when the run was cancelled."""
+        total = len(self.rendered) + len(self.failed) + len(self.interrupted) + len(self.not_started)
+        missing = ([f"{o} (failed)" for o in self.failed] + [f"{o} (stopped mid-render)" for o in self.interrupted]
+                   + [f"{o} (not started)" for o in self.not_started])
+        done = f" ({', '.join(self.rendered)})" if self.rendered else ""
+        return (f"cancelled by {self.cancelled}: rendered {len(self.rendered)} of {total} reports{done}; "
+                f"not rendered: {', '.join(missing) or 'none'}; their previous HTML is kept and the index was "
+                "not rebuilt")
 
 
 def notebook_title(path: Path) -> str:
     """The first ``# `` heading of the notebook's first markdown cell (else the file stem)."""
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
+    cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
+    for cell in cells:
+        if cell.get("cell_type") == "markdown":
+            source = cell.get("source", "")
+            for line in ("".join(source) if isinstance(source, list) else source).splitlines():
                 if line.startswith("# "):
                     return line[2:].strip()
             break
@@ -93,10 +165,13 @@ def _output_name(stem: str, given: dict) -> str:
 
 def _changed(notebook: Path, params: dict) -> dict:
     """The parameters that differ from the notebook's defaults (they name the output file)."""
-    from .params import parameter_defaults
-
     defaults = parameter_defaults(notebook)
     return {k: v for k, v in params.items() if k not in defaults or defaults[k] != v}
+
+
+def _job(notebook: Path, params: dict, changed: dict, output: str, title: str) -> ReportJob:
+    output_path(output)  # an output that would escape reports/ is refused before anything runs
+    return ReportJob(str(notebook), params, changed, output, title)
 
 
 def plan_jobs(names: list[str] | None = None, given: dict | None = None, episodes: list[str] | None = None,
@@ -122,7 +197,7 @@ def plan_jobs(names: list[str] | None = None, given: dict | None = None, episode
     for path in chosen:
         params = check_parameters(path, given)
         changed = _changed(path, params)
-        jobs.append(ReportJob(str(path), params, changed, _output_name(path.stem, changed), notebook_title(path)))
+        jobs.append(_job(path, params, changed, _output_name(path.stem, changed), notebook_title(path)))
     if episodes or all_episodes:
         from ..episodes import load_episodes
 
@@ -135,7 +210,7 @@ def plan_jobs(names: list[str] | None = None, given: dict | None = None, episode
             params = check_parameters(template, {**given, "episode_id": episode_id})
             changed = {k: v for k, v in _changed(template, params).items() if k != "episode_id"}
             output = "episodes/" + _output_name(episode_id, changed)
-            jobs.append(ReportJob(str(template), params, changed, output, f"Episode replay: {registry[episode_id].title}"))
+            jobs.append(_job(template, params, changed, output, f"Episode replay: {registry[episode_id].title}"))
     return jobs
 
 
@@ -170,98 +245,173 @@ def job_key(job: ReportJob, package: str, show_code: bool = False) -> str:
     return digest.hexdigest()
 
 
+# --- state files ---------------------------------------------------------------------------------
+
+def _state_relative(output: str) -> str:
+    return "_state/" + output.replace("/", "__") + ".json"
+
+
 def _state_path(output: str) -> Path:
-    return reports_dir() / "_state" / (output.replace("/", "__") + ".json")
+    return output_path(_state_relative(output))
 
 
-def read_state(output: str) -> dict | None:
-    path = _state_path(output)
+def _read_state_file(path: Path) -> tuple[dict | None, str | None]:
+    """(state, None), (None, None) when there is none, or (None, why it is unreadable)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, None
+    except (OSError, UnicodeDecodeError) as err:
+        return None, f"{path} cannot be read ({err}); treated as stale"
+    try:
+        state = json.loads(text)
+    except ValueError as err:
+        return None, f"{path} is corrupt ({err}); treated as stale, the report is rendered again"
+    if not isinstance(state, dict) or not isinstance(state.get("output"), str):
+        return None, f"{path} is not a report state (no 'output'); treated as stale, the report is rendered again"
+    return state, None
 
 
-def is_up_to_date(job: ReportJob, key: str, cache: SeriesCache) -> bool:
+def _note(problem: str, warnings: list[str] | None) -> None:
+    """Add ``problem`` to ``warnings`` (shown by the caller), or log it when there is no list."""
+    if warnings is None:
+        log.warning(problem)
+    elif problem not in warnings:
+        warnings.append(problem)
+
+
+def read_state(output: str, warnings: list[str] | None = None) -> dict | None:
+    """The recorded state of a report; None when missing or unreadable (a corrupt file is
+    noted in ``warnings`` and treated as stale)."""
+    state, problem = _read_state_file(_state_path(output))
+    if problem:
+        _note(problem, warnings)
+    return state
+
+
+def is_up_to_date(job: ReportJob, key: str, cache: object, warnings: list[str] | None = None) -> bool:
     """True when the last good render had the same inputs and the data it read is unchanged."""
-    state = read_state(job.output)
+    state = read_state(job.output, warnings)
     if not state or state.get("status") != "ok" or state.get("key") != key:
         return False
-    if not (reports_dir() / job.output).is_file():
+    if not output_path(job.output).is_file():
         return False
-    for series_key, checksum in state.get("data", {}).items():
-        meta = cache.metadata(series_key)
+    data = state.get("data")
+    if not isinstance(data, dict):
+        return False
+    for series_key, checksum in data.items():
+        meta = cache.metadata(series_key)  # type: ignore[attr-defined]
         if meta is None or meta.checksum != checksum:
             return False
     return True
 
 
+def record_failure(job: ReportJob, message: str, gate: WriteGate) -> None:
+    """Mark a report's state as failed (keeping what its last good render recorded; an
+    unreadable previous state, already named by the parent, is replaced)."""
+    previous = read_state(job.output, warnings=[]) or {}
+    state = {**previous, "status": "failed", "error": message, "output": job.output,
+             "title": previous.get("title", job.title), "params": previous.get("params", job.params),
+             "rendered_at": previous.get("rendered_at", "never"),
+             "failed_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    gate.publish(_state_relative(job.output), json.dumps(state, indent=2, default=str).encode())
+
+
+def _inside_reports(path_text: object) -> bool:
+    """True when ``path_text`` (an absolute path recorded in a state file) lies inside the reports folder."""
+    if not isinstance(path_text, str) or not path_text:
+        return False
+    return Path(path_text).resolve().is_relative_to(reports_dir().resolve())
+
+
+def write_index(gate: WriteGate | None = None, warnings: list[str] | None = None) -> Path:
+    """Rebuild ``reports/index.html`` from the state of every report rendered so far (a corrupt
+    state file is named in ``warnings`` and left out)."""
+    from .html import index_html
+
+    entries = []
+    state_dir = output_path("_state")
+    for path in sorted(state_dir.glob("*.json")) if state_dir.is_dir() else []:
+        state, problem = _read_state_file(path)
+        if problem:
+            _note(problem, warnings)
+            continue
+        if state is None:
+            continue
+        try:
+            listed = output_path(state["output"]).is_file() or state.get("status") == "failed"
+        except ReportPathError as err:
+            _note(f"{path} names an output outside the reports folder ({err}); left out of the index", warnings)
+            continue
+        if state.get("executed") is not None and not _inside_reports(state["executed"]):
+            _note(f"{path} names an executed notebook outside the reports folder; it is not read", warnings)
+            state.pop("executed")  # the index reads (and caches thumbnails beside) the executed notebook
+        if listed and isinstance(state.get("params"), dict) and isinstance(state.get("title"), str) \
+                and isinstance(state.get("rendered_at"), str):
+            entries.append(state)
+    return (gate or WriteGate()).publish("index.html", index_html(entries, datetime.now(timezone.utc)).encode("utf-8"))
+
+
+# --- the data window ---------------------------------------------------------------------------
+
+def window_problem(job: ReportJob) -> str | None:
+    """"no data in this window ..." when a series the report needs has no observation in the
+    window it shows (checked in the cache before any kernel starts); None when all is well."""
+    window = data_window(Path(job.notebook), job.params)
+    if window is None:
+        return None
+    from ..quantities import quantity
+
+    first, last, names = window
+    shown = f"{first.date()} to {last.date() if last is not None else 'the latest data'}"
+    empty = []
+    for name in names:
+        try:
+            series = quantity(name)
+        except Exception as err:  # not cached and not importable: the same outcome for the reader
+            empty.append(f"{name} (unavailable: {err})")
+            continue
+        inside = series.loc[first:last] if last is not None else series.loc[first:]
+        if inside.dropna().empty:
+            held = (f"it has data from {series.index.min().date()} to {series.index.max().date()}"
+                    if len(series) else "it has no data at all")
+            empty.append(f"{name} ({held})")
+    if not empty:
+        return None
+    return (f"no data in this window: {shown} holds no observation of {'; '.join(empty)}. "
+            "Choose dates inside the data (plumbing data status lists each series' first and last dates).")
+
+
+# --- one render (in a worker) --------------------------------------------------------------------
+
 def _first_line(source: str) -> str:
     return next((line.strip() for line in source.splitlines() if line.strip()), "")[:80]
 
 
-def quiet_kernel_manager_class() -> type:
-    """A local kernel manager talking to its kernel over IPC sockets in the temp folder.
+def _failing_cell_message(job: ReportJob, executed: Path, err: Exception) -> str:
+    """"cell N of X.ipynb ('first line'): Error: message", counted in the notebook the user edits."""
+    import nbformat
 
-    Local TCP kernels print a warning about unencrypted traffic on every start; IPC sockets
-    never leave the machine, and keeping them in the temp folder keeps notebooks/ clean.
-    """
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import default
+    def tags(cell: nbformat.NotebookNode) -> list[str]:
+        return cell.get("metadata", {}).get("tags", [])
 
-    class QuietKernelManager(AsyncKernelManager):
-        @default("transport")
-        def _default_transport(self) -> str:
-            return "ipc"
-
-        @default("ip")
-        def _default_ip(self) -> str:
-            folder = Path(tempfile.gettempdir()) / f"plumbing-kernels-{os.getuid()}"
-            folder.mkdir(mode=0o700, exist_ok=True)
-            # one prefix per kernel: parallel kernels must never pick the same socket files
-            return str(folder / f"kernel-{os.getpid()}-{uuid.uuid4().hex[:12]}")
-
-    return QuietKernelManager
+    # papermill counts cells of its copy (with an injected parameters cell, before it adds
+    # error banners); report the position in the notebook the user edits instead
+    cells = [c for c in nbformat.read(executed, as_version=4).cells if "papermill-error-cell-tag" not in tags(c)]
+    failing = cells[err.cell_index]  # type: ignore[attr-defined]
+    original = [c for c in cells if "injected-parameters" not in tags(c)]
+    position = next(i for i, c in enumerate(original) if c is failing) + 1
+    return (f"cell {position} of {Path(job.notebook).name} ({_first_line(err.source)!r}): "  # type: ignore[attr-defined]
+            f"{err.ename}: {err.evalue}")  # type: ignore[attr-defined]
 
 
-def execute_job(job: dict, key: str, show_code: bool) -> dict:
-    """Run one report in this process (called in a worker): execute, export, record state."""
-    import papermill as pm
+def _as_of_rows(read_log: Path) -> tuple[list[dict], dict[str, str]]:
+    """The series a kernel read: header rows (key, title, source, last) and their checksums."""
+    from ..cache import SeriesCache
+    from ..catalog import load_catalog
 
-    from ..catalog import load_catalog as _catalog
-    from .html import export_html, header_markdown
-
-    out_dir = reports_dir()
-    job_obj = ReportJob(**job)
-    build = out_dir / "_build"
-    build.mkdir(parents=True, exist_ok=True)
-    safe = job_obj.output.replace("/", "__").removesuffix(".html")
-    executed = build / f"{safe}.ipynb"
-    read_log = build / f"{safe}.reads"
-    read_log.write_text("", encoding="utf-8")
-    os.environ["PLUMBING_READ_LOG"] = str(read_log)
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    rendered_at = datetime.now(timezone.utc)
-    try:
-        pm.execute_notebook(job_obj.notebook, str(executed), parameters=job_obj.params, kernel_name="python3",
-                            progress_bar=False, cwd=str(NOTEBOOKS_DIR), execution_timeout=CELL_TIMEOUT_S,
-                            kernel_manager_class=quiet_kernel_manager_class())
-    except pm.PapermillExecutionError as err:
-        # papermill counts cells of its copy (with an injected parameters cell, before it adds
-        # error banners); report the position in the notebook the user edits instead
-        def tags(cell: nbformat.NotebookNode) -> list[str]:
-            return cell.get("metadata", {}).get("tags", [])
-
-        cells = [c for c in nbformat.read(executed, as_version=4).cells if "papermill-error-cell-tag" not in tags(c)]
-        failing = cells[err.cell_index]
-        original = [c for c in cells if "injected-parameters" not in tags(c)]
-        position = next(i for i, c in enumerate(original) if c is failing) + 1
-        message = (f"cell {position} of {Path(job_obj.notebook).name} ({_first_line(err.source)!r}): "
-                   f"{err.ename}: {err.evalue}")
-        record_failure(job_obj, message)
-        return {"output": job_obj.output, "status": "failed", "error": message}
-    keys = sorted(set(filter(None, read_log.read_text(encoding="utf-8").split())))
-    cache, catalog = SeriesCache(), _catalog()
+    keys = sorted(set(filter(None, read_log.read_text(encoding="utf-8").split()))) if read_log.exists() else []
+    cache, catalog = SeriesCache(), load_catalog()
     as_of, data = [], {}
     for series_key in keys:
         meta = cache.metadata(series_key)
@@ -269,79 +419,104 @@ def execute_job(job: dict, key: str, show_code: bool) -> dict:
             continue
         data[series_key] = meta.checksum
         as_of.append({"key": series_key, "title": catalog.get(series_key).title, "source": meta.source, "last": meta.last})
+    return as_of, data
+
+
+def execute_job(job: ReportJob, key: str, show_code: bool, gate: WriteGate, scratch: Path) -> dict:
+    """Run one report in this process (a worker): execute in ``scratch``, then publish the
+    executed notebook, the HTML and the state into the reports folder through ``gate``."""
+    import nbformat
+    import papermill as pm
+
+    from .html import export_html, header_markdown
+    from .workers import quiet_kernel_manager_class
+
+    safe = job.output.replace("/", "__").removesuffix(".html")
+    executed = scratch / f"{safe}.ipynb"
+    read_log = scratch / f"{safe}.reads"
+    read_log.write_text("", encoding="utf-8")
+    os.environ["PLUMBING_READ_LOG"] = str(read_log)
+    rendered_at = datetime.now(timezone.utc)
+    build = f"_build/{safe}.ipynb"
+    try:
+        pm.execute_notebook(job.notebook, str(executed), parameters=job.params, kernel_name="python3",
+                            progress_bar=False, cwd=str(NOTEBOOKS_DIR), execution_timeout=CELL_TIMEOUT_S,
+                            kernel_manager_class=quiet_kernel_manager_class())
+    except pm.PapermillExecutionError as err:
+        message = _failing_cell_message(job, executed, err)
+        gate.publish(build, executed.read_bytes())
+        record_failure(job, message, gate)
+        return {"output": job.output, "status": "failed", "error": message}
+    as_of, data = _as_of_rows(read_log)
     nb = nbformat.read(executed, as_version=4)
     first_md = next((c for c in nb.cells if c.cell_type == "markdown"), None)
     if first_md is not None:
         first_md.source = re.sub(r"^# .*\n?", "", first_md.source, count=1)
-    header = nbformat.v4.new_markdown_cell(header_markdown(job_obj.title, job_obj.params, as_of, rendered_at,
-                                                           Path(job_obj.notebook).name))
+    header = nbformat.v4.new_markdown_cell(header_markdown(job.title, job.params, as_of, rendered_at,
+                                                           Path(job.notebook).name))
     nb.cells.insert(0, header)
     html_text = export_html(nb, show_code=show_code)
-    atomic_write_bytes(out_dir / job_obj.output, html_text.encode("utf-8"))
-    state = {"status": "ok", "key": key, "output": job_obj.output, "title": job_obj.title, "notebook": Path(job_obj.notebook).name,
-             "params": job_obj.params, "given": job_obj.given, "data": data, "as_of": as_of,
+    gate.publish(build, executed.read_bytes())
+    gate.publish(job.output, html_text.encode("utf-8"))
+    state = {"status": "ok", "key": key, "output": job.output, "title": job.title, "notebook": Path(job.notebook).name,
+             "params": job.params, "given": job.given, "data": data, "as_of": as_of,
              "data_as_of": max((r["last"] for r in as_of), default=None),
-             "rendered_at": rendered_at.strftime("%Y-%m-%d %H:%M"), "executed": str(executed)}
-    atomic_write_bytes(_state_path(job_obj.output), json.dumps(state, indent=2, default=str).encode())
-    return {"output": job_obj.output, "status": "ok"}
-
-
-def record_failure(job: ReportJob, message: str) -> None:
-    """Mark a report's state as failed (keeping what its last good render recorded)."""
-    previous = read_state(job.output) or {}
-    state = {**previous, "status": "failed", "error": message, "output": job.output,
-             "title": previous.get("title", job.title), "params": previous.get("params", job.params),
-             "rendered_at": previous.get("rendered_at", "never"),
-             "failed_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    atomic_write_bytes(_state_path(job.output), json.dumps(state, indent=2, default=str).encode())
-
-
-def write_index() -> Path:
-    """Rebuild ``reports/index.html`` from the state of every report rendered so far."""
-    from .html import index_html
-
-    out_dir = reports_dir()
-    entries = []
-    for path in sorted((out_dir / "_state").glob("*.json")):
-        state = json.loads(path.read_text(encoding="utf-8"))
-        if (out_dir / state["output"]).is_file() or state.get("status") == "failed":
-            entries.append(state)
-    target = out_dir / "index.html"
-    atomic_write_bytes(target, index_html(entries, datetime.now(timezone.utc)).encode("utf-8"))
-    return target
+             "rendered_at": rendered_at.strftime("%Y-%m-%d %H:%M"), "executed": str(output_path(build))}
+    gate.publish(_state_relative(job.output), json.dumps(state, indent=2, default=str).encode())
+    return {"output": job.output, "status": "ok"}
 
 
 def run_reports(jobs: list[ReportJob], *, force: bool = False, jobs_in_parallel: int | None = None,
                 show_code: bool = False, progress: bool = True) -> RunSummary:
-    """Render what is out of date (everything with ``force``), in parallel, then the index."""
-    from tqdm import tqdm
+    """Render what is out of date (everything with ``force``), in parallel, then the index.
+
+    SIGINT/SIGTERM during the run cancel it (see the module docstring); the summary's
+    ``cancelled`` then names the signal and the index is not rebuilt.
+    """
+    from ..cache import SeriesCache
+    from .workers import Signals, render
 
     summary = RunSummary()
-    cache = SeriesCache()
-    package = package_fingerprint()
-    todo = []
-    for job in jobs:
-        key = job_key(job, package, show_code)
-        if not force and is_up_to_date(job, key, cache):
-            summary.up_to_date.append(job.output)
-        else:
-            todo.append((job, key))
-    if todo:
-        workers = max(1, min(jobs_in_parallel or os.cpu_count() or 1, len(todo)))
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {pool.submit(execute_job, asdict(job), key, show_code): job for job, key in todo}
-            bar = tqdm(as_completed(futures), total=len(futures), desc="reports", unit="report", disable=not progress)
-            for future in bar:
-                job = futures[future]
-                try:
-                    result = future.result()
-                except Exception as err:  # a crash outside a cell (kernel death, export, timeout)
-                    result = {"output": job.output, "status": "failed", "error": f"{type(err).__name__}: {err}"}
-                    record_failure(job, result["error"])
-                if result["status"] == "ok":
-                    summary.rendered.append(result["output"])
+    gate = WriteGate()
+    signals = Signals(gate)
+    with signals.active():
+        todo: list[tuple[ReportJob, str]] = []
+        try:
+            cache = SeriesCache()
+            package = package_fingerprint()
+            for job in jobs:
+                if signals.received is not None:
+                    break
+                key = job_key(job, package, show_code)
+                if force:
+                    read_state(job.output, summary.warnings)  # a corrupt state file is named all the same
+                if not force and is_up_to_date(job, key, cache, summary.warnings):
+                    summary.up_to_date.append(job.output)
+                elif problem := window_problem(job):
+                    summary.failed[job.output] = problem
+                    record_failure(job, problem, gate)
                 else:
-                    summary.failed[result["output"]] = result["error"]
-    write_index()
+                    todo.append((job, key))
+            if todo and signals.received is None:
+                workers = max(1, min(jobs_in_parallel or os.cpu_count() or 1, len(todo)))
+                render(todo, workers, show_code, progress, summary, signals, gate)
+            if signals.received is None:
+                write_index(gate, summary.warnings)
+        except ReportsCancelled:
+            pass  # a signal arrived between two steps: nothing more is written
+        if signals.received is not None:
+            summary.cancelled = signals.received.name
+            accounted = {*summary.rendered, *summary.failed, *summary.up_to_date, *summary.interrupted}
+            summary.not_started = [job.output for job in jobs if job.output not in accounted]
     return summary
+
+
+def exit_code(summary: RunSummary) -> int:
+    """0 when everything rendered or was current; 128 + signal when cancelled; 1 on failures."""
+    if summary.cancelled:
+        return 128 + int(getattr(signal, summary.cancelled))
+    return 0 if summary.ok else 1
+
+
+__all__ = ["ReportJob", "RunSummary", "WriteGate", "ReportPathError", "ReportsCancelled", "exit_code",
+           "output_path", "plan_jobs", "run_reports", "reports_dir", "window_problem", "write_index"]
