@@ -46,7 +46,7 @@ robustness = ["sofr", "gdp", "sep2019_out", "weekly_mean", "from_2018", "changes
 import pandas as pd
 from IPython.display import Markdown, display
 
-from plumbing import plots, views
+from plumbing import plots, present, views
 from plumbing.models._base import beside, menu_table
 from plumbing.models.reserve_demand import (ROBUSTNESS_MENU, SEP2019_WEEKS, robustness_table, run_reserve_demand,
                                             what_survives)
@@ -64,6 +64,8 @@ spread_name = {"effr_iorb_bp": "EFFR - IORB", "sofr_iorb_bp": "SOFR - IORB"}[spr
 kink_row = result.benchmarks.loc["estimated kink"]
 below, above = table.loc["slope_below"], table.loc["slope_above"]
 sup_p = result.sup_f["p_value"]
+robust = robustness_table(alternatives=robustness, base=choices, bootstrap_reps=bootstrap_reps)
+P = {"p_value": "pvalue", "sup_f_p": "pvalue", "p_holm": "pvalue"}  # p-values as <0.001 or two digits
 
 # %% [markdown]
 # ## The headline estimate
@@ -76,7 +78,19 @@ record("kink_usd_bn", kink_row["usd_bn"], label="Estimated kink in USD bn at the
 record("sup_f_p", sup_p, label="sup-F test that a kink exists, bootstrap p-value")
 record("slope_below", below["estimate"], label="Slope below the kink", unit=f"bp per {per_x}")
 record("n_weeks", result.n, label="Weeks in the sample", unit="weeks")
-level = "at the kink" if form == "levels" else ""
+in_ratio = "" if ratio == "usd_bn" else f"% of {x_name.split('/')[1]}"
+present.findings([
+    f"{spread_name} starts to rise as reserves fall below {result.kink:,.2f}{in_ratio} (95% block-bootstrap interval "
+    f"{result.kink_ci[0]:,.2f} to {result.kink_ci[1]:,.2f}), about USD {kink_row['usd_bn']:,.0f}bn at "
+    f"{result.benchmarks.attrs['denominator']}; weekly, {result.start.date()} to {result.end.date()}.",
+    f"A kink exists: the sup-F test against a straight line has a bootstrap p-value of {sup_p:.3f}; below the kink the "
+    f"spread moves {below['estimate']:.2f}bp per {per_x} (interval {below['ci_low']:.2f} to {below['ci_high']:.2f}).",
+    f"The article's USD 3,000bn line is {result.benchmarks.loc['article red line USD 3,000bn', 'ratio_pct']:.1f}"
+    f"{in_ratio} today; the NY Fed's 12-13% of bank assets is USD "
+    f"{result.benchmarks.loc['NY Fed steepening 12% of bank assets', 'usd_bn']:,.0f}-"
+    f"{result.benchmarks.loc['NY Fed steepening 13% of bank assets', 'usd_bn']:,.0f}bn.",
+    *what_survives(robust)[:2],
+])
 display(Markdown(
     f"**Headline.** With {spread_name} (weekly {weekly} of business days) on {x_name} "
     f"({result.start.date()} to {result.end.date()}, {result.n} {'weeks' if form == 'levels' else 'weekly changes'}), "
@@ -103,7 +117,6 @@ display(Markdown(beside(result.sample, result.spec, result.table.attrs["headline
 # on different ratios can be compared.
 
 # %%
-robust = robustness_table(alternatives=robustness, base=choices, bootstrap_reps=bootstrap_reps)
 display(Markdown(beside("each row's own (column `sample`); weekly, weeks ending Wednesday",
                         f"the headline ({robust.attrs['base']}) with one choice changed per row",
                         robust.attrs["inference"], findings=what_survives(robust))))
@@ -115,13 +128,13 @@ shown_columns = {"sample": "sample", "kink": "kink", "kink_ci_low": "kink CI low
                  "kink_ci_high_usd_bn": "high, USD bn", "slope_below": "slope below", "slope_below_ci_low": "low",
                  "slope_below_ci_high": "high", "slope_above": "slope above", "slope_above_ci_low": "low ",
                  "slope_above_ci_high": "high ", "sup_f_p": "sup-F p", "residual_ar1": "residual AR(1)"}
-robust[list(shown_columns)].rename(columns=shown_columns).round(3)
+present.table(robust[list(shown_columns)], labels=shown_columns, units=P)
 
 # %% [markdown]
 # The menu of alternatives (a parameter takes any of these names):
 
 # %%
-menu_table(ROBUSTNESS_MENU)
+present.table(menu_table(ROBUSTNESS_MENU))
 
 # %% [markdown]
 # ## What the September 2019 weeks do
@@ -137,7 +150,7 @@ weeks = result.panel.loc[lo - pd.Timedelta(days=14):hi, ["effr_iorb_bp", "effr_i
                                                           "sofr_iorb_bp_median"]]
 display(Markdown(beside(f"weeks ending {weeks.index[0].date()}..{weeks.index[-1].date()}",
                         "weekly mean and median of the business-day spreads, bp", "descriptive")))
-display(weeks.rename(columns=lambda c: c.replace("_bp_median", " median").replace("_bp", " mean")).round(1))
+present.table(weeks, labels={c: c.replace("_bp_median", " median, bp").replace("_bp", " mean, bp") for c in weeks})
 sep = robustness_table(alternatives=["sep2019_out", "old_default", "old_default_sep2019_out", "sofr",
                                      {"spread": "sofr_iorb_bp", "exclude_sep2019": True}],
                        base=choices, bootstrap_reps=bootstrap_reps)
@@ -154,7 +167,8 @@ display(Markdown(
     "ratio and deposits), not those weeks."))
 display(Markdown(beside("each row's own (column `sample`)", f"the headline with one change per row",
                         sep.attrs["inference"])))
-sep[["sample", "kink", "kink_ci_low", "kink_ci_high", "x_unit", "kink_usd_bn", "sup_f", "sup_f_p"]].round(3)
+present.table(sep[["sample", "kink", "kink_ci_low", "kink_ci_high", "x_unit", "kink_usd_bn", "sup_f", "sup_f_p"]],
+              units=P)
 
 # %% [markdown]
 # ## The hinge in detail
@@ -174,10 +188,10 @@ display(Markdown(
     "lowest and highest point. " + (f"The interval's {' and '.join(cut)} bound is cut by the grid." if cut
                                    else "The bootstrap interval is not truncated by the grid.")))
 display(Markdown(beside(result.sample, result.spec.split(". Rolling")[0], table.attrs["headline"])))
-table.drop(columns=["description"]).rename(columns={
+present.table(table.drop(columns=["description"]), units=P, labels={
     "ci_low": "low (bootstrap)", "ci_high": "high (bootstrap)", "se_har": "s.e. (EWC)", "ci_low_har": "low (EWC)",
     "ci_high_har": "high (EWC)", "ci_low_naive": "low (naive NW)", "ci_high_naive": "high (naive NW)",
-    "ci_low_profile": "low (profile, iid)", "ci_high_profile": "high (profile, iid)"}).round(3)
+    "ci_low_profile": "low (profile, iid)", "ci_high_profile": "high (profile, iid)"})
 
 # %% [markdown]
 # ### The controls: administered-rate settings, calendar days, deposits
@@ -188,7 +202,7 @@ table.drop(columns=["description"]).rename(columns={
 # %%
 display(Markdown(beside(result.sample, "the control coefficients of the headline hinge, bp",
                         result.inference_label + " (linear regressors: EWC is the headline here)")))
-result.controls[["estimate", "se", "ci_low", "ci_high", "p_value"]].round(3)
+present.table(result.controls[["estimate", "se", "ci_low", "ci_high", "p_value"]], units=P)
 
 # %%
 bench = result.benchmarks
@@ -205,7 +219,11 @@ if form == "levels":
                                     "(in the latest regime, an ordinary week, today's deposits); black line: the "
                                     "fitted hinge. Dashed lines: the article's $3tn, the NY Fed's 12-13% of bank "
                                     f"assets ({bench.attrs['nyfed_conversion']}) and the latest reserves.")
-    plots.shown([fig])
+    present.figure(fig, alt=f"Scatter of weekly {spread_name} net of controls against {x_name} with the fitted hinge: "
+                            f"flat above a kink at {result.kink:.2f}, rising as the ratio falls below it; vertical lines "
+                            "mark the article's $3tn, the NY Fed's 12-13% and the latest reserves.",
+                   source=present.source_line(["reserves", spread, "bank_assets" if ratio == "bank_assets" else "gdp"]),
+                   data=result.data)
 
 # %% [markdown]
 # ## The estimate beside the benchmarks
@@ -217,8 +235,8 @@ if form == "levels":
 # %%
 display(Markdown(beside(result.sample, f"kink and benchmarks in {x_units} and USD bn at {bench.attrs['denominator']}",
                         table.attrs["headline"] + " (kink interval)")))
-bench.rename(index=lambda label: f"{label} (INDICATIVE: stale bank assets/GDP)" if bench.loc[label, "indicative"]
-             else label)
+present.table(bench.rename(index=lambda label: f"{label} (INDICATIVE: stale bank assets/GDP)"
+                           if bench.loc[label, "indicative"] else label))
 
 # %% [markdown]
 # ## A time-varying sensitivity
@@ -241,15 +259,18 @@ fig = plots.band_chart(rolling, x="date", y="slope", low="low", high="high",
                        caption=f"Line: OLS slope over the trailing {rolling_window} weeks, bp of spread per {per_x}; "
                                "band: 95% EWC interval. A slope near zero means the spread did not move with reserves "
                                "over that window; a more negative slope, that it reacted more.")
-plots.shown([fig])
+present.figure(fig, alt=f"Line chart of the rolling {rolling_window}-week slope of {spread_name} on {x_name} with its "
+                        f"EWC band, {rolling['date'].iloc[0].date()} to {rolling['date'].iloc[-1].date()}; latest "
+                        f"{rolling['slope'].iloc[-1]:.2f} bp per {per_x}.",
+               source=present.source_line(["reserves", spread]), data=rolling.set_index("date")[["slope", "low", "high"]])
 record("latest_rolling_slope", rolling["slope"].iloc[-1],
        label=f"Latest rolling slope ({rolling['date'].iloc[-1].date()})", unit=f"bp per {per_x}")
 tvp = result.tvp
 variances = tvp.attrs["params"]
 drifts = variances["sigma2.slope"] > 1e-6 * max(variances["sigma2.intercept"], 1e-12)
 display(Markdown(
-    f"State-space model: innovation variances {variances['sigma2.intercept']:.3g} (level), "
-    f"{variances['sigma2.slope']:.3g} (slope), {variances['sigma2.obs']:.3g} (noise). "
+    f"State-space model: innovation variances {variances['sigma2.intercept']:.4f} (level), "
+    f"{variances['sigma2.slope']:.4f} (slope), {variances['sigma2.obs']:.4f} (noise). "
     + (f"The slope drifts: from {tvp['slope'].iloc[0]:.2f} at the start to {tvp['slope'].iloc[-1]:.2f} at the end."
        if drifts else
        f"Maximum likelihood puts the slope's variance at zero: once the level may drift, the data do not show the "

@@ -46,7 +46,7 @@ band_pct = 10.0
 import pandas as pd
 from IPython.display import Markdown, display
 
-from plumbing import plots, views
+from plumbing import plots, present, views
 from plumbing.models._base import beside, menu_table
 from plumbing.models.net_liquidity_equities import LP_ROBUSTNESS_MENU, lp_what_survives, run_net_liquidity_equities
 from plumbing.reports import record
@@ -61,6 +61,7 @@ lead = assets[0]
 main = headline.loc[(lead, f"liquidity -> {lead}")]
 names = {"spx": "S&P 500", "nasdaq": "Nasdaq Composite"}
 sd = float(result.weekly["d_nl_pct"].std())
+P = {"p_value": "pvalue", "p_holm": "pvalue", "p_bh": "pvalue", "p_naive": "pvalue"}  # p-values as <0.001 or 2 digits
 
 # %% [markdown]
 # ## The headline: what follows a rise in net liquidity
@@ -73,6 +74,19 @@ record(f"lp_{lead}_h{horizon}_ci_high", main["ci_high"], label="EWC 95% CI, high
 record(f"lp_{lead}_h{horizon}_p_holm", main["p_holm"],
        label=f"Holm-adjusted p ({len(headline)} tests: {len(assets)} indexes x 2 directions)")
 reverse = headline.loc[(lead, f"{lead} -> liquidity")]
+qlr_lead = result.qlr.loc[lead]
+drift = result.gap_oos.loc["random walk with drift"] if len(result.gap_oos) else None
+present.findings([
+    f"A 1% weekly rise in net liquidity is followed by a {main['estimate']:+.2f}% cumulative {names[lead]} return over "
+    f"{horizon} weeks, from the first close after the H.4.1 release (95% EWC interval {main['ci_low']:+.2f}% to "
+    f"{main['ci_high']:+.2f}%; Holm-adjusted p = {main['p_holm']:.3f}); weekly {main['first']} to {main['last']}.",
+    f"Stocks do not predict liquidity: a 1% {names[lead]} week is followed by a {reverse['estimate']:+.2f}% change in net "
+    f"liquidity over {horizon} weeks (Holm p = {reverse['p_holm']:.2f}).",
+    lp_what_survives(result.robustness)[0],
+    f"The one-week response shows no break (Andrews QLR p = {qlr_lead['p_value']:.2f}).",
+    *([f"The fair-value rule's log gap adds nothing to a random walk with drift out of sample (Clark-West p = "
+       f"{drift['p_value']:.2f} from {drift['first']})."] if drift is not None else []),
+])
 display(Markdown(
     f"**Headline.** A 1% rise in net liquidity in a week (its weekly changes have a standard deviation of {sd:.2f}%) "
     f"is followed by a cumulative {names[lead]} return of **{main['estimate']:+.2f}%** over the next {horizon} weeks, "
@@ -83,7 +97,8 @@ display(Markdown(
     f"{reverse['p_holm']:.3f}). A predictive response is not proof of causation: both respond to Fed policy news."))
 display(Markdown(beside(result.sample, result.spec.split(". Also:")[0], main["inference"]
                         + "; Holm and Benjamini-Hochberg adjustments across the rows of this table")))
-headline[["horizon", "estimate", "ci_low", "ci_high", "p_value", "p_holm", "p_bh", "n", "first", "last"]].round(4)
+present.table(headline[["horizon", "estimate", "ci_low", "ci_high", "p_value", "p_holm", "p_bh", "n", "first", "last"]]
+              .reset_index(), index=False, units=P)
 
 # %%
 for asset in assets:
@@ -95,7 +110,10 @@ for asset in assets:
                                    "after the first close following the H.4.1 release, per 1% weekly net liquidity "
                                    f"change ({lp_lags} lags of both + 1); band: pointwise 95% EWC interval at each "
                                    "horizon, not a joint band.")
-    plots.shown([fig])
+    present.figure(fig, alt=f"Line chart with a band: the cumulative {names[asset]} return 1 to {max_horizon} weeks after a "
+                            f"1% weekly rise in net liquidity; {part['estimate'].iloc[horizon - 1]:+.2f}% at {horizon} weeks.",
+                   source=present.source_line(["net_liquidity", asset]),
+                   data=part.set_index("horizon")[["estimate", "ci_low", "ci_high"]])
 
 # %% [markdown]
 # ## Does it survive other specifications?
@@ -112,10 +130,11 @@ display(Markdown(beside("each row's own (column `sample`); weekly, Wednesdays",
                         findings=lp_what_survives(robust))))
 record("robustness_rows", robust.index.get_level_values("specification").nunique() - 1,
        label="Alternative specifications")
-robust[["horizon", "estimate", "ci_low", "ci_high", "p_value", "n", "sample", "shock_unit", "inference"]].round(4)
+present.table(robust[["horizon", "estimate", "ci_low", "ci_high", "p_value", "n", "sample", "shock_unit", "inference"]]
+              .reset_index(), index=False, units=P)
 
 # %%
-menu_table(LP_ROBUSTNESS_MENU)
+present.table(menu_table(LP_ROBUSTNESS_MENU))
 
 # %% [markdown]
 # ## Is the response stable? (Andrews QLR)
@@ -135,7 +154,7 @@ display(Markdown(beside(f"weekly, n={int(qlr['n'].iloc[0])}", "the one-week loca
                         "shock x 1(t >= break date) added, break dates in the middle 70%",
                         f"Newey-West ({int(qlr['hac_lags'].iloc[0])} lags) Wald statistics; sup over dates; Andrews (1993) "
                         "critical values, p-value from the simulated limit")))
-qlr.round(3)
+present.table(qlr, units=P)
 
 # %% [markdown]
 # ## The "fair value" rule
@@ -171,7 +190,7 @@ display(Markdown(beside(f"weekly; in sample {gap['first']}..{gap['last']}; out o
                         f"R(t, t+{horizon}) = a + c x log gap(t); recursive re-estimation out of sample",
                         f"bootstrap under H0 ({gap['reps']} reps, AR(1) gap, blocks of {gap['block_length']} weeks); "
                         f"Clark-West t with Newey-West ({int(oos['hac_lags'].iloc[0])} lags), one-sided")))
-oos[["mspe_small", "mspe_large", "oos_r2_vs_benchmark", "cw_t", "p_value", "n", "first", "last"]].round(4)
+present.table(oos[["mspe_small", "mspe_large", "oos_r2_vs_benchmark", "cw_t", "p_value", "n", "first", "last"]], units=P)
 
 # %%
 fv = result.fair_value
@@ -187,9 +206,11 @@ fig = plots.line_chart(path[["log_gap_pct"]].rename(columns={"log_gap_pct": "100
                        events=pd.DataFrame({"date": [pd.Timestamp(fair_value_start)], "label": ["rule circulates"]}),
                        caption="Left of the line: the period the rule was drawn on; right of it, out of sample. A rule "
                                "that held would keep the gap near zero.")
-plots.shown([fig])
+present.figure(fig, alt=f"Line chart of 100 x log(S&P 500 / fair value) from {path.index[0].date()} to "
+                        f"{path.index[-1].date()}, last {path['log_gap_pct'].iloc[-1]:.0f} percent log points.",
+               source=present.source_line(["net_liquidity", "spx"]), data=path[["log_gap_pct"]])
 display(Markdown(beside(fv.sample, fv.spec, "descriptive statistics only (no standard errors)")))
-fv.table
+present.table(fv.table.reset_index(), index=False)
 
 # %% [markdown]
 # ## Why levels mislead
@@ -202,7 +223,7 @@ fv.table
 summary = result.summary
 record("coint_p_spx", summary.loc["spx", "coint_p_levels"], label="Engle-Granger p (S&P 500, levels)")
 display(Markdown(beside(result.unit_roots.sample, result.unit_roots.spec, "MacKinnon p-values")))
-result.unit_roots.table
+present.table(result.unit_roots.table.reset_index(), index=False, units=P)
 
 # %% [markdown]
 # ## Secondary: Granger causality, a rolling elasticity and a VAR
@@ -222,9 +243,10 @@ granger = result.granger.rename(columns={
     "n_excl": "n (without)", "p_value": "p, classical F (homoskedastic)"})
 display(Markdown(beside(f"weekly changes, n={len(result.changes)}", f"bivariate VAR per index, lag by {ic.upper()} "
                         f"(up to {maxlags})", f"{granger_cov} Wald (main), classical F (comparison)")))
-granger.set_index(["asset", "direction"])[["lag", f"p, robust {granger_cov} (full sample)", "n",
-                                           f"p, robust {granger_cov} (without {granger_exclude[0]}..{granger_exclude[1]})",
-                                           "n (without)", "p, classical F (homoskedastic)", "lags_by_ic"]]
+present.table(granger[["asset", "direction", "lag", f"p, robust {granger_cov} (full sample)", "n",
+                       f"p, robust {granger_cov} (without {granger_exclude[0]}..{granger_exclude[1]})",
+                       "n (without)", "p, classical F (homoskedastic)", "lags_by_ic"]], index=False,
+              units={c: "pvalue" for c in granger.columns if c.startswith("p, ")})
 
 # %%
 beta = result.rolling_beta["spx"].reset_index()
@@ -235,7 +257,9 @@ fig = plots.band_chart(beta, x="date", y="slope", low="low", high="high",
                                "(%) on the weekly log change of net liquidity (%); band: 95% EWC interval (t critical "
                                f"values with {int(beta['dof'].iloc[-1])} degrees of freedom). Same-week co-movement, "
                                "not a forecast.")
-plots.shown([fig])
+present.figure(fig, alt=f"Line chart with a band: the rolling {beta_window}-week same-week elasticity of S&P 500 returns "
+                        f"to net liquidity changes, latest {beta['slope'].iloc[-1]:.2f}.",
+               source=present.source_line(["net_liquidity", "spx"]), data=beta.set_index("date")[["slope", "low", "high"]])
 
 # %%
 irf = result.irf[(result.irf["impulse"] == "d_net_liquidity") & (result.irf["response"] == "spx") & (result.irf["asset"] == "spx")]
@@ -246,4 +270,6 @@ fig = plots.band_chart(irf, x="horizon", y="irf", low="lower", high="upper",
                        caption=f"Orthogonalised (Cholesky, liquidity first) VAR({int(summary.loc['spx', 'var_lag'])}) "
                                "responses of the Wednesday-to-Wednesday return; pointwise 95% asymptotic bands. The "
                                "local projections above are the headline; this is the VAR's view of the same question.")
-plots.shown([fig])
+present.figure(fig, alt=f"Line chart with a band: the VAR response of the weekly S&P 500 return to a one-s.d. net liquidity "
+                        f"shock, horizons 0 to {int(irf['horizon'].max())} weeks.",
+               source=present.source_line(["net_liquidity", "spx"]), data=irf.set_index("horizon")[["irf", "lower", "upper"]])

@@ -40,7 +40,7 @@ markov = True
 import pandas as pd
 from IPython.display import Markdown, display
 
-from plumbing import plots, views
+from plumbing import plots, present, views
 from plumbing.models._base import beside, menu_table
 from plumbing.models.regimes import CONTRASTS, REGIME_ROBUSTNESS_MENU, regime_what_survives, run_regimes
 from plumbing.reports import record
@@ -52,6 +52,7 @@ result = run_regimes(liquidity=liquidity, months=months, liquidity_threshold_bn=
 spx = result.table.loc["spx"]
 timing = ("the same month as the quadrant (lag 0): co-movement, not prediction" if lag == 0
           else f"the quadrant known {lag} month(s) before the return")
+P = {"p_value": "pvalue", "p_holm": "pvalue", "p_bh": "pvalue"}  # p-values as <0.001 or two digits
 
 # %% [markdown]
 # ## The headline: do the lagged regimes predict returns?
@@ -64,6 +65,17 @@ record("spx_best_minus_worst_p", bmw["p_value"], label="Its EWC p-value")
 record("spx_easing_coefficient", eas["estimate"], label="S&P 500: lagged easing effect", unit="% per month")
 record("spx_easing_p", eas["p_value"], label="Its EWC p-value")
 record("spx_weak_dollar_p", weak["p_value"], label="S&P 500: lagged weak-dollar effect, EWC p-value")
+survives = regime_what_survives(result.robustness) if len(result.robustness) else []
+present.findings([
+    f"With {timing}, S&P 500 months after easing + weak-dollar regimes returned {bmw['estimate']:+.2f}% a month "
+    f"relative to months after tight + strong-dollar regimes (95% EWC interval {bmw['ci_low']:+.2f}% to "
+    f"{bmw['ci_high']:+.2f}%, p = {bmw['p_value']:.2f}); monthly, {bmw['first']} to {bmw['last']}.",
+    f"Lagged Fed easing: {eas['estimate']:+.2f}% a month (p = {eas['p_value']:.2f}); a lagged weak dollar: "
+    f"{weak['estimate']:+.2f}% (p = {weak['p_value']:.2f}).",
+    *survives[:2],
+    f"{int((result.quadrants['p_holm'] < 0.05).sum())} of the {len(result.quadrants)} quadrant means differ from zero "
+    "after a Holm adjustment.",
+])
 display(Markdown(
     f"**Headline.** With {timing}, S&P 500 months after easing + weak-dollar regimes returned "
     f"**{bmw['estimate']:+.2f}%** a month relative to months after tight + strong-dollar regimes (95% EWC interval "
@@ -76,7 +88,8 @@ display(Markdown(beside(result.sample, result.spec.split(". Beside it:")[0],
                         f"{spx['inference'].iloc[0]}; p_holm: Holm across the {result.table.index.get_level_values('asset').nunique()} assets for each term")))
 terms = result.table.reset_index()
 terms["term"] = terms["term"].map(lambda t: CONTRASTS[t][0])
-terms.set_index(["asset", "term"])[["estimate", "ci_low", "ci_high", "p_value", "p_holm", "n", "first", "last"]].round(3)
+present.table(terms[["asset", "term", "estimate", "ci_low", "ci_high", "p_value", "p_holm", "n", "first", "last"]],
+              index=False, units=P)
 
 # %% [markdown]
 # ## Does it survive other specifications?
@@ -94,10 +107,11 @@ display(Markdown(beside("each row's own (columns `first`, `last`, `n`); monthly"
                         findings=regime_what_survives(robust))))
 record("robustness_rows", robust.index.get_level_values("specification").nunique() - 1,
        label="Alternative specifications")
-robust[["estimate", "ci_low", "ci_high", "p_value", "n", "first", "last", "inference"]].round(3)
+present.table(robust[["estimate", "ci_low", "ci_high", "p_value", "n", "first", "last", "inference"]].reset_index(),
+              index=False, units=P)
 
 # %%
-menu_table(REGIME_ROBUSTNESS_MENU)
+present.table(menu_table(REGIME_ROBUSTNESS_MENU))
 
 # %% [markdown]
 # ## Mean monthly returns by quadrant
@@ -123,18 +137,22 @@ caption = (f"Bars: mean monthly S&P 500 return (%) in the months of each quadran
            + "Article 004 expects the highest returns under easing + weak dollar and the lowest under tight + strong dollar.")
 fig = plots.bar_chart(spx_q["mean"], errors=1.96 * spx_q["se_hac"], unit="percent per month",
                       title=f"S&P 500 mean monthly return by quadrant (lag {lag}), +/- 1.96 HAC s.e.", caption=caption)
-plots.shown([fig])
+present.figure(fig, alt=f"Bar chart of the S&P 500's mean monthly return in each of the four quadrants ({timing}), with "
+                        f"HAC error bars; highest {highest} ({spx_q.loc[highest, 'mean']:.2f}%), lowest {lowest} "
+                        f"({spx_q.loc[lowest, 'mean']:.2f}%).",
+               source=present.source_line([liquidity, "dollar_broad", "spx"]), data=spx_q[["n", "mean", "se_hac"]])
 display(Markdown(beside(result.sample, result.spec.split(". Beside it: ")[-1],
                         "Newey-West HAC; p-values against zero with Holm (p_holm) and Benjamini-Hochberg (p_bh) "
                         f"adjustments across all {len(quadrants)} means")))
-quadrants[["n", "mean", "se_hac", "p_value", "p_holm", "p_bh", "first", "last"]].round(3)
+present.table(quadrants[["n", "mean", "se_hac", "p_value", "p_holm", "p_bh", "first", "last"]].reset_index(),
+              index=False, units=P)
 
 # %% [markdown]
 # ### Do the quadrants differ? (Wald test that the four means are equal, per asset)
 
 # %%
 display(Markdown(beside(result.sample, "Wald chi2 test that the four quadrant means are equal", "Newey-West HAC")))
-result.equality
+present.table(result.equality, units=P)
 
 # %% [markdown]
 # ## A Markov-switching view
@@ -151,7 +169,7 @@ if len(result.markov):
     display(Markdown(beside(f"monthly S&P 500 returns, n={states.attrs['n']}", "2-state Markov switching mean and "
                             "variance; smoothed state probabilities averaged by the quadrant of the previous month",
                             "maximum likelihood; standard error of each state's mean from the Hessian")))
-    display(states.round(3))
+    present.table(states)
 else:
     display(Markdown("The Markov-switching model was not run (`markov = False`)."))
 
@@ -161,4 +179,4 @@ else:
 # %%
 record("months_classified_since_path_start", int(result.path["regime"].notna().sum()), label="Months classified")
 display(Markdown(beside(f"months from {path_start}", "quadrant of each month from month-end levels", "descriptive")))
-result.path
+present.table(result.path)

@@ -31,7 +31,7 @@
 # have risen, so a constant-mean "normal" return estimated on trading days [-120, -11] before a
 # hike contains that rally's drift; subtracting it makes the cumulative abnormal return (CAR)
 # after a hike negative by construction. The detail's default is therefore `"zero_mean"` (the raw
-# return, the estimation window used only for the variance), with the constant-mean CARs beside
+# return, the estimation window used only for the variance), with the constant-mean CARs bepresent.table(side.reset_index(), index=False)
 # it (`comparison_model`).
 
 # %% tags=["parameters"]
@@ -51,7 +51,7 @@ robustness = ["raw_returns", "all_days", "same_date_only", "gap_20", "runup_60",
 import pandas as pd
 from IPython.display import Markdown, display
 
-from plumbing import plots, views
+from plumbing import plots, present, views
 from plumbing.models._base import beside, menu_table
 from plumbing.models.event_study import (HIKE_ROBUSTNESS_MENU, aggregate_cars, hike_what_survives,
                                          run_episode_event_study, run_margin_event_study)
@@ -90,6 +90,15 @@ record("hike_cluster_mean_abnormal", row["mean_abnormal"], label=f"Mean abnormal
 record("hike_cluster_p_boot", row["p_boot"], label="Wild-cluster bootstrap p")
 record("hike_cluster_p_holm", row["p_holm"], label=f"Holm-adjusted across {len(clustered.table)} windows")
 record("hike_clusters", int(row["clusters"]), label=f"Calendar clusters of the {int(row['events'])} raises")
+present.findings([
+    f"The {int(row['events'])} CME margin raises for gold and silver ({clustered.start.date()} to "
+    f"{clustered.end.date()}) fall in {int(row['clusters'])} calendar clusters; {row['share_top_runup']:.0%} came after a "
+    f"top-decile {runup_days}-day run-up.",
+    f"Over trading days {head_label} the raised metal returned {row['mean_raw_return']:+.2f}%, against "
+    f"{row['mean_baseline']:+.2f}% after other top-decile run-ups: a difference of {row['mean_abnormal']:+.2f}% "
+    f"(wild-cluster bootstrap p = {row['p_boot']:.2f}; Holm across {len(clustered.table)} windows p = {row['p_holm']:.2f}).",
+    *hike_what_survives(margins.robustness)[:2],
+])
 display(Markdown(
     f"**Headline.** The {int(row['events'])} margin raises fall in **{int(row['clusters'])} calendar clusters**; "
     f"{row['share_top_runup']:.0%} of them came after a run-up in the top decile of the metal's {runup_days}-day run-ups. "
@@ -102,13 +111,15 @@ display(Markdown(
        "Hikes are followed by falls beyond what follows comparable run-ups.")))
 display(Markdown(beside(clustered.sample, clustered.spec, "cluster-robust (CR1) t; restricted wild-cluster bootstrap "
                         "p-value; Holm across windows; the i.i.d. p-value (p_iid) only for comparison")))
-clustered.table.round(3)
+P = {"p_boot": "pvalue", "p_holm": "pvalue", "p_iid": "pvalue", "p_cs": "pvalue", "p_pooled": "pvalue",
+     "p_value": "pvalue"}  # p-values as <0.001 or two digits
+present.table(clustered.table, units=P)
 
 # %%
 display(Markdown(beside(clustered.sample, "each cluster's mean abnormal return per window (percent)",
                         "descriptive")))
-clustered.clusters.pivot_table(index="cluster", columns="window", values="mean_abnormal", sort=False).join(
-    clustered.clusters.drop_duplicates("cluster").set_index("cluster")["raises"]).round(2)
+present.table(clustered.clusters.pivot_table(index="cluster", columns="window", values="mean_abnormal", sort=False).join(
+    clustered.clusters.drop_duplicates("cluster").set_index("cluster")["raises"]))
 
 # %% [markdown]
 # ## Does it survive other specifications?
@@ -122,10 +133,10 @@ display(Markdown(beside("each row's own (column `sample`)", "the headline cluste
                         "restricted wild-cluster bootstrap p (p_boot); i.i.d. p (p_iid) for comparison",
                         findings=hike_what_survives(robust))))
 record("robustness_rows", len(robust) - 1, label="Alternative specifications")
-robust.drop(columns=["sample"]).round(3)
+present.table(robust.drop(columns=["sample"]), units=P)
 
 # %%
-menu_table(HIKE_ROBUSTNESS_MENU)
+present.table(menu_table(HIKE_ROBUSTNESS_MENU))
 
 # %% [markdown]
 # ## Margin changes: cumulative returns by metal and direction (percent)
@@ -140,7 +151,7 @@ menu_table(HIKE_ROBUSTNESS_MENU)
 
 # %%
 views.show_model_header(margins)
-readable(margins.table, margin_model)
+present.table(readable(margins.table, margin_model).reset_index(), index=False)
 
 # %%
 raises = margins.abnormal[margins.abnormal["direction"] == "raise"]
@@ -193,7 +204,10 @@ for line in ax.get_lines():
     if ("(comparison)" in label or "raw cumulative" in label) and metal in colors:
         line.set_color(colors[metal])
 ax.legend(loc="best", fontsize=8)
-plots.shown([fig])
+present.figure(fig, alt=f"Line chart of the mean cumulative return of gold and silver futures from {event_window[0]} to "
+                        f"+{event_window[1]} trading days around CME margin raises ({counts.get('gold', 0)} gold, "
+                        f"{counts.get('silver', 0)} silver), raw and under the comparison model.",
+               source=present.source_line(["gold", "silver"]) + "; CME Group COMEX margin notices (snapshot table)", data=path)
 
 # %% [markdown]
 # ### The same windows under the comparison model
@@ -218,7 +232,7 @@ record("hike_mean_car_0_19_comparison", comparison.table.loc[("all", "raise", "[
        label=f"Mean CAR after raises, days 0..+19 ({MODEL_NAMES[comparison_model]}, comparison)", unit="%")
 display(Markdown(beside(margins.sample, f"{MODEL_NAMES[margin_model]} beside {MODEL_NAMES[comparison_model]} CARs, raises "
                         "pooled over both metals", "cross-sectional t (treats raises as independent: see the headline)")))
-side
+present.table(side.reset_index(), index=False)
 
 # %% [markdown]
 # ### Raises whose event window holds no other margin change
@@ -233,7 +247,7 @@ clean_table = readable(aggregate_cars(clean.assign(metal="all"), ["metal", "dire
 record("clean_hike_events", int(clean["event"].nunique()), label="Raises with no other change in their event window")
 display(Markdown(beside(f"{int(clean['event'].nunique())} raises with no other change in their event window",
                         margins.spec, "cross-sectional t")))
-clean_table
+present.table(clean_table.reset_index(), index=False)
 
 # %% [markdown]
 # ### Each change: CARs and flags
@@ -245,7 +259,7 @@ clean_table
 # %%
 per_event = events.pivot_table(index=["metal", "direction", "event"], columns="window", values="car", observed=True, sort=False)
 flags = events.drop_duplicates("event").set_index(["metal", "direction", "event"])[["contaminated", "overlaps_event_window"]]
-per_event.join(flags)
+present.table(per_event.join(flags).reset_index(), index=False)
 
 # %% [markdown]
 # ## Do hikes precede falls more often than chance?
@@ -265,10 +279,10 @@ display(Markdown(f"Pooled over both metals, {int(pooled['k_negative'])} of {int(
                  f"{pooled['p_value']:.2f}. This test treats raises as independent and ignores the run-ups before "
                  "them; the headline above does neither."))
 display(Markdown(beside(margins.binomial.sample, margins.binomial.spec, "exact binomial / Poisson-binomial tail")))
-binomial
+present.table(binomial.reset_index(), index=False, units=P)
 
 # %%
-margins.changes
+present.table(margins.changes, index=False)
 
 # %% [markdown]
 # ## Returns around the episode dates
@@ -281,7 +295,7 @@ margins.changes
 episodes = run_episode_event_study(assets=tuple(assets), model=episode_model, **windows)
 views.show_model_header(episodes)
 record("episode_events", int(episodes.aggregate["n"].max()), label="Episodes studied")
-readable(episodes.aggregate, episode_model)
+present.table(readable(episodes.aggregate, episode_model).reset_index(), index=False)
 
 # %%
-episodes.table
+present.table(episodes.table.reset_index(), index=False, units=P)

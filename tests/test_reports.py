@@ -213,14 +213,22 @@ def test_statistics_notebooks_state_finite_results(rendered):
     reserves = records(out, "06_reserves_red_line.html")
     assert reserves["kink_ci_low"] <= reserves["kink"] <= reserves["kink_ci_high"]
     assert reserves["n_weeks"] > 300
+    # the headline (EFFR - IORB on reserves / bank assets from the liftoff): a kink near 13.6% of bank assets
+    # that the sup-F test finds, which the old default (EFFR on GDP from 2009, weekly mean) did not
+    assert 13.0 <= reserves["kink"] <= 14.2 and reserves["sup_f_p"] < 0.01
+    assert reserves["sup_f_p_old_default"] > 0.1 and reserves["robustness_rows"] >= 6
     liquidity = records(out, "07_net_liquidity_equities.html")
     assert liquidity["coint_p_spx"] > 0.05  # no cointegration in levels: the point of the section
     assert 0 <= liquidity["fair_value_oos_hit_rate"] <= 1
     assert 0 <= liquidity["granger_p_liquidity_to_spx"] <= 1
+    assert 0.2 <= liquidity["lp_spx_h4"] <= 0.4 and liquidity["lp_spx_h4_ci_low"] > 0  # local projection, 4 weeks
+    assert liquidity["lp_spx_h4_p_holm"] < 0.05 and liquidity["robustness_rows"] >= 6
     regimes = records(out, "08_liquidity_regimes.html")
     assert regimes["months_classified_since_path_start"] >= 12
+    assert regimes["spx_best_minus_worst_p"] > 0.2 and regimes["robustness_rows"] >= 6  # lagged: no prediction
     events = records(out, "09_event_studies.html")
     assert 0 <= events["hike_binomial_p_pooled"] <= 1 and events["episode_events"] >= 6
+    assert events["hike_clusters"] == 9 and events["hike_cluster_p_boot"] > 0.5 and events["robustness_rows"] >= 6
 
 
 def test_defaults_given_explicitly_name_the_same_report():
