@@ -266,18 +266,12 @@ _CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.DOTALL)
 _SCI = re.compile(r"\b\d\.?\d*e[+-]?\d+\b", re.IGNORECASE)
 
 
-def _pages(out):
-    return sorted(p for p in out.rglob("*.html") if p.name != "index.html")
-
-
 def test_every_page_opens_with_its_answer_and_is_readable(rendered):
     out, jobs, _ = rendered
     titles = {job.output: job.title for job in jobs}
-    pages = _pages(out)
-    assert len(pages) == len(jobs)
-    for path in pages:
+    for name in titles:
+        path = out / name
         page = path.read_text()
-        name = str(path.relative_to(out))
         assert re.search(r"<title>(.*?)</title>", page).group(1) == html.escape(titles[name]), name
         findings_at = page.find('class="plumbing-findings"')
         first_figure = page.find("<img")

@@ -98,8 +98,8 @@ def header_markdown(title: str, params: dict, as_of: list[dict], rendered_at: da
                     reference_last: dict | None = None, index_href: str | None = None) -> str:
     """The block the runner puts at the top of every report.
 
-    Above :data:`APPENDIX_MARKER`: the title, a link back to the index (``index_href``;
-    by default ``index.html``, ``../index.html`` for episode pages), the render line and how
+    Above :data:`APPENDIX_MARKER`: the title, a link back to the index (``index_href``, relative
+    to the page; by default ``index.html``, ``../index.html`` for episode pages), the render line and how
     old the data are: they stay at the top. Below it: parameters and per-series provenance,
     which :func:`arrange_report` moves to a collapsible appendix at the end of the page.
     """

@@ -4,8 +4,8 @@ Top to bottom: how old the data are (and which series stop early); the headline 
 watch-list tiles from the latest liquidity-monitor render; then sections (the monitor, the
 episodes on a timeline, the claims scorecard, the methods), each report with its one-line
 answer (its first finding) and a thumbnail of its first figure; parameters behind a toggle.
-It reads only what the reports recorded (state files and executed notebooks); thumbnails are
-cached beside the executed notebook, so the page is rebuilt in well under a second.
+It reads only the reports' state files, where the runner stored each report's summary when
+it rendered it, so the page is rebuilt in well under a second and writes nothing else.
 """
 
 from __future__ import annotations
@@ -51,15 +51,10 @@ def _outputs(executed: Path) -> list[dict]:
     return [o for cell in notebook.get("cells", []) for o in cell.get("outputs", [])]
 
 
-def report_summary(entry: dict) -> dict:
-    """What the index shows of one report: its records (findings, tiles, counts) and a thumbnail.
-
-    Read from the executed notebook the state file names; a missing or unreadable notebook
-    gives an empty summary (the report is still listed).
-    """
-    executed = Path(entry.get("executed") or "")
-    if not executed.name or not executed.is_file():
-        return {"records": {}, "thumbnail": None}
+def summarize_executed(executed: Path) -> dict:
+    """What the index shows of one report, read from its executed notebook (no file written):
+    its recorded values (findings, tiles, verdict counts) and a small PNG (base64) of its first
+    figure. The report runner stores this in the report's state when it renders it."""
     records, first_png = {}, None
     for output in _outputs(executed):
         data = output.get("data", {})
@@ -74,26 +69,29 @@ def report_summary(entry: dict) -> dict:
                 first_png = match.group(1)
             elif "image/png" in data:
                 first_png = data["image/png"] if isinstance(data["image/png"], str) else "".join(data["image/png"])
-    return {"records": records, "thumbnail": _thumbnail(executed, first_png)}
+    return {"records": records, "thumbnail": _thumbnail(first_png)}
 
 
-def _thumbnail(executed: Path, png_base64: str | None) -> str | None:
-    """A small PNG (base64) of the report's first figure, cached beside its executed notebook."""
+def _thumbnail(png_base64: str | None) -> str | None:
+    """A PNG (base64) of a figure shrunk to :data:`THUMB_WIDTH` pixels wide."""
     if not png_base64:
         return None
-    cache = executed.with_suffix(".thumb.png")
-    if cache.is_file() and cache.stat().st_mtime >= executed.stat().st_mtime:
-        return base64.b64encode(cache.read_bytes()).decode("ascii")
     from PIL import Image
 
     image = Image.open(io.BytesIO(base64.b64decode(png_base64)))
     image.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 2))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
-    tmp = cache.with_suffix(".tmp")
-    tmp.write_bytes(buffer.getvalue())
-    tmp.replace(cache)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def report_summary(entry: dict) -> dict:
+    """The summary a report's state holds (see :func:`summarize_executed`); empty for a report
+    rendered before summaries existed or one that failed."""
+    summary = entry.get("summary")
+    if isinstance(summary, dict) and isinstance(summary.get("records"), dict):
+        return {"records": summary["records"], "thumbnail": summary.get("thumbnail")}
+    return {"records": {}, "thumbnail": None}
 
 
 def _section_of(output: str) -> str:

@@ -345,7 +345,7 @@ def write_index(gate: WriteGate | None = None, warnings: list[str] | None = None
             continue
         if state.get("executed") is not None and not _inside_reports(state["executed"]):
             _note(f"{path} names an executed notebook outside the reports folder; it is not read", warnings)
-            state.pop("executed")  # the index reads (and caches thumbnails beside) the executed notebook
+            state.pop("executed")
         if listed and isinstance(state.get("params"), dict) and isinstance(state.get("title"), str) \
                 and isinstance(state.get("rendered_at"), str):
             entries.append(state)
@@ -429,6 +429,7 @@ def execute_job(job: ReportJob, key: str, show_code: bool, gate: WriteGate, scra
     import papermill as pm
 
     from .html import export_html, header_markdown
+    from .index_page import summarize_executed
     from .workers import quiet_kernel_manager_class
 
     safe = job.output.replace("/", "__").removesuffix(".html")
@@ -452,8 +453,9 @@ def execute_job(job: ReportJob, key: str, show_code: bool, gate: WriteGate, scra
     first_md = next((c for c in nb.cells if c.cell_type == "markdown"), None)
     if first_md is not None:
         first_md.source = re.sub(r"^# .*\n?", "", first_md.source, count=1)
+    index_href = "../" * job.output.count("/") + "index.html"
     header = nbformat.v4.new_markdown_cell(header_markdown(job.title, job.params, as_of, rendered_at,
-                                                           Path(job.notebook).name))
+                                                           Path(job.notebook).name, index_href=index_href))
     nb.cells.insert(0, header)
     html_text = export_html(nb, show_code=show_code)
     gate.publish(build, executed.read_bytes())
@@ -461,7 +463,8 @@ def execute_job(job: ReportJob, key: str, show_code: bool, gate: WriteGate, scra
     state = {"status": "ok", "key": key, "output": job.output, "title": job.title, "notebook": Path(job.notebook).name,
              "params": job.params, "given": job.given, "data": data, "as_of": as_of,
              "data_as_of": max((r["last"] for r in as_of), default=None),
-             "rendered_at": rendered_at.strftime("%Y-%m-%d %H:%M"), "executed": str(output_path(build))}
+             "rendered_at": rendered_at.strftime("%Y-%m-%d %H:%M"), "executed": str(output_path(build)),
+             "summary": summarize_executed(executed)}
     gate.publish(_state_relative(job.output), json.dumps(state, indent=2, default=str).encode())
     return {"output": job.output, "status": "ok"}
 
