@@ -3,7 +3,11 @@
     plumbing data sync [--offline] [--only KEY ...]   refresh the cache (live, else snapshot)
     plumbing data status [--gap-days N]                what the cache holds, its age and gaps
     plumbing claims [--article 001] [--verdict ...]    the articles' claims and the data's verdicts
-    plumbing reports [NAME ...] [-p key=value] [--episode ID | --all-episodes] [--force] [--jobs N] [--show-code]
+    plumbing reports [NAME ...] [-p key=value] [--sweep key=v1,v2 ...] [--episode ID | --all-episodes]
+                     [--force] [--jobs N | --scheduler ADDRESS] [--show-code]
+
+Imports are lazy: a command imports what it uses (a no-op ``plumbing reports`` never imports
+the kernel, notebook or plotting libraries).
 """
 
 from __future__ import annotations
@@ -13,23 +17,22 @@ import logging
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from .catalog import UnknownSeriesError, load_catalog
 from .secrets import install_log_redaction
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
     """Errors the user can fix (a typo, a bad file, a full disk): one line, no stack trace (unless -v)."""
     from .cache import CacheError
+    from .catalog import UnknownSeriesError
     from .panel import DataUnavailable
     from .sources.base import SourceError
 
     return (UnknownSeriesError, ValueError, CacheError, SourceError, DataUnavailable, OSError)
-
-
-USER_ERRORS = _user_errors()
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -41,6 +44,8 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def _print_table(frame: pd.DataFrame) -> None:
+    import pandas as pd
+
     with pd.option_context("display.max_rows", None, "display.max_columns", None,
                            "display.width", 200, "display.max_colwidth", 80):
         print(frame.to_string(index=False))
@@ -48,6 +53,7 @@ def _print_table(frame: pd.DataFrame) -> None:
 
 def cmd_data_sync(args: argparse.Namespace) -> int:
     """Refresh the cache; one line per series that failed or needs attention; 1 if any failed."""
+    from .catalog import load_catalog
     from .sync import outcomes_table, sync
 
     catalog = load_catalog()
@@ -119,11 +125,14 @@ def cmd_reports(args: argparse.Namespace) -> int:
 
     try:
         given = dict(parse_assignment(p) for p in args.param or [])
-        jobs = plan_jobs(args.names or None, given, args.episode, args.all_episodes)
+        sweeps = [_parse_sweep(text) for text in args.sweep or []]
+        if sweeps and (args.episode or args.all_episodes):
+            raise ValueError("--sweep applies to themed notebooks; it cannot be combined with --episode/--all-episodes")
+        jobs = plan_jobs(args.names or None, given, args.episode, args.all_episodes, sweeps)
     except ValueError as err:  # a bad parameter, a bad episodes/catalog file, an output outside reports/
         return _user_error("reports", err, args.verbose)
     summary = run_reports(jobs, force=args.force, jobs_in_parallel=args.jobs, show_code=args.show_code,
-                          progress=not args.no_progress)
+                          progress=not args.no_progress, scheduler=args.scheduler)
     for warning in summary.warnings:
         print(f"warning    {warning}", file=sys.stderr)
     for output in summary.rendered:
@@ -139,6 +148,19 @@ def cmd_reports(args: argparse.Namespace) -> int:
         print(f"up to date {len(summary.up_to_date)} reports (not rendered again)")
     print(f"index      {reports_dir() / 'index.html'}")
     return exit_code(summary)
+
+
+def _parse_sweep(text: str) -> tuple[str, list]:
+    """``--sweep key=v1,v2`` -> (key, [v1, v2]); each value read as ``-p key=value`` reads it."""
+    from .reports.params import ParameterError, parse_assignment
+
+    if "=" not in text:
+        raise ParameterError(f"--sweep {text!r}: expected key=value1,value2, e.g. --sweep spread=sofr_iorb_bp,effr_iorb_bp")
+    name, raw = text.split("=", 1)
+    values = [parse_assignment(f"{name}={item.strip()}") for item in raw.split(",") if item.strip()]
+    if not values:
+        raise ParameterError(f"--sweep {text!r}: no values to sweep")
+    return values[0][0], [value for _, value in values]
 
 
 def cmd_claims(argv: list[str]) -> int:
@@ -182,6 +204,10 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_argument("--force", action="store_true", help="render even reports that are up to date")
     reports.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
                          help="parallel notebooks (default: number of cores)")
+    reports.add_argument("--sweep", action="append", metavar="KEY=V1,V2",
+                         help="render every combination of these values (repeat for a grid; one index section per sweep)")
+    reports.add_argument("--scheduler", metavar="ADDRESS",
+                         help="render on this Dask distributed scheduler (tcp://host:8786) instead of local processes")
     reports.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     reports.add_argument("--no-progress", action="store_true", help="no progress bar")
     reports.set_defaults(func=cmd_reports)
@@ -198,7 +224,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_logging(args.verbose)
     try:
         return int(args.func(args) or 0)
-    except USER_ERRORS as err:
+    except Exception as err:
+        if not isinstance(err, _user_errors()):
+            raise
         if args.verbose:
             traceback.print_exc()
         print(f"plumbing: error: {err}", file=sys.stderr)

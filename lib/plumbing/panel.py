@@ -173,8 +173,26 @@ def _resample_mean(series: pd.Series, freq: str) -> pd.Series:
     return means[complete]
 
 
+#: frames assembled by :meth:`Loader.load` in this process: key (which includes the data's
+#: checksums) -> frame. Bounded; cleared when full.
+_FRAMES: dict[tuple, pd.DataFrame] = {}
+MEMO_LIMIT = 256
+
+
+def remember(memo: dict, key: tuple, value: object) -> None:
+    """Store ``value`` under ``key`` in a process memo, clearing it first when full."""
+    if len(memo) >= MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+
+
 class Loader:
-    """Reads series from the cache (importing from the snapshot on a miss) and aligns them."""
+    """Reads series from the cache (importing from the snapshot on a miss) and aligns them.
+
+    Within a process, an assembled frame is computed once per set of keys, window, frequency,
+    method and *data*: its memo key holds each series' catalog entry, cache folder, checksum
+    and source, so a refreshed cache file is read and aligned again (:meth:`data_version`).
+    """
 
     def __init__(self, catalog: Catalog | None = None, cache: SeriesCache | None = None,
                  snapshot: SnapshotSource | None = None) -> None:
@@ -203,6 +221,19 @@ class Loader:
                 raise DataUnavailable(f"{key} ({spec.title}) is not cached and could not be imported: {outcome.detail}")
         return series
 
+    def data_version(self, keys: Iterable[str]) -> tuple | None:
+        """What identifies the data of ``keys`` (catalog entry, cache folder, checksum and source
+        of each), for memo keys; None when one is not cached (nothing is memoized then). Each
+        key counts as read (``$PLUMBING_READ_LOG``), as a real read would."""
+        version = []
+        for key in keys:
+            _record_read(key)
+            meta = self.cache.metadata(key)
+            if meta is None:
+                return None
+            version.append((self.catalog.get(key), str(self.cache.root), meta.checksum, meta.source))
+        return tuple(version)
+
     def load(self, keys: str | Iterable[str], start: object = None, end: object = None,
              freq: str | None = None, how: str = "last") -> pd.DataFrame:
         """See :func:`plumbing.load`."""
@@ -221,6 +252,7 @@ class Loader:
                 raise ValueError(f"freq={freq!r}; valid: None (native dates) or {', '.join(FREQ_ALIASES)}")
             target_freq = FREQ_ALIASES[freq]
 
+        version = self.data_version(key_list)  # before reading: a write meanwhile only misses the memo
         columns: dict[str, pd.Series] = {}
         coverage: dict[str, tuple[str, str]] = {}
         for spec in specs:
@@ -239,6 +271,19 @@ class Loader:
                 series = period_end_dated(series, spec.frequency)
             columns[spec.key] = series
 
+        memo_key = None if version is None else (tuple(key_list), start_ts, end_ts, target_freq, how, version)
+        if memo_key is not None and memo_key in _FRAMES:
+            return _FRAMES[memo_key].copy()
+        frame = self._assemble(specs, columns, coverage, start_ts, end_ts, target_freq, how)
+        if memo_key is not None:
+            remember(_FRAMES, memo_key, frame)
+        return frame.copy()
+
+    def _assemble(self, specs: list, columns: dict[str, pd.Series], coverage: dict[str, tuple[str, str]],
+                  start_ts: pd.Timestamp | None, end_ts: pd.Timestamp | None, target_freq: str | None,
+                  how: str) -> pd.DataFrame:
+        """The frame of :meth:`load` from its columns: aligned, cut to the window, with attrs."""
+        key_list = [spec.key for spec in specs]
         limits: dict[str, int] = {}
         if target_freq is None:
             frame = pd.concat(columns, axis=1, sort=True)

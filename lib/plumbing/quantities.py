@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import indicators as ind
 from .catalog import unknown_key_message
-from .panel import Loader, align_to, period_end_dated
+from .panel import Loader, align_to, period_end_dated, remember
 
 
 @dataclass(frozen=True)
@@ -112,21 +112,43 @@ def quantity(name: str, start: object = None, end: object = None, *, loader: Loa
     so no caller can use a period's average before the period is over.
     """
     loader = loader or Loader()
+    series = _whole_history(name, loader)
+    lo = pd.Timestamp(start) if start is not None else None
+    hi = pd.Timestamp(end) if end is not None else None
+    return series.loc[lo:hi]
+
+
+#: whole-history quantities computed in this process: (name, data version) -> series
+_SERIES: dict[tuple, pd.Series] = {}
+
+
+def _whole_history(name: str, loader: Loader) -> pd.Series:
+    """The quantity over its whole history, computed once per process for the same data: the
+    memo key holds the name and the inputs' :meth:`~plumbing.panel.Loader.data_version`
+    (catalog entries, cache folder, checksums), so refreshed data are computed again."""
+    if name in QUANTITIES:
+        inputs: tuple[str, ...] = QUANTITIES[name].inputs
+    elif name in loader.catalog:
+        inputs = (name,)
+    else:
+        raise KeyError(unknown_key_message(name, known_names(loader), "quantity"))
+    version = loader.data_version(inputs)
+    memo_key = None if version is None else (name, version)
+    if memo_key is not None and memo_key in _SERIES:
+        return _SERIES[memo_key].copy()
     if name in QUANTITIES:
         spec = QUANTITIES[name]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # coverage of the inputs is reported by the caller
             frame = loader.load(list(spec.inputs), freq=spec.freq)
         series = spec.compute(frame)
-    elif name in loader.catalog:
-        series = period_end_dated(loader.load(name)[name], loader.catalog.get(name).frequency)
     else:
-        raise KeyError(unknown_key_message(name, known_names(loader), "quantity"))
+        series = period_end_dated(loader.load(name)[name], loader.catalog.get(name).frequency)
     series = series.dropna()
     series.name = name
-    lo = pd.Timestamp(start) if start is not None else None
-    hi = pd.Timestamp(end) if end is not None else None
-    return series.loc[lo:hi]
+    if memo_key is not None:
+        remember(_SERIES, memo_key, series)
+    return series.copy()
 
 
 def quantity_frame(names: list[str], start: object = None, end: object = None, *,

@@ -13,14 +13,15 @@ from __future__ import annotations
 import html
 import re
 from datetime import datetime
-
-import nbformat
-from nbconvert import HTMLExporter
+from typing import TYPE_CHECKING
 
 from ..freshness import ENDED_AFTER_DAYS, Freshness, cached_last_dates
 from ..freshness import assess as freshness_assess
 from ..present import FINDINGS_CLASS
 from .record import MIME as RECORD_MIME
+
+if TYPE_CHECKING:  # nbformat and nbconvert are imported when a page is exported, not for the index
+    import nbformat
 
 _EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>", re.IGNORECASE)
 _EXTERNAL_LINK = re.compile(r"<link[^>]*\bhref=\"https?://[^\"]*\"[^>]*>", re.IGNORECASE)
@@ -126,6 +127,8 @@ def arrange_report(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     the findings moves to just after the top block; outputs that only carry recorded values
     (see :mod:`plumbing.reports.record`) are dropped. Returns a new notebook.
     """
+    import nbformat
+
     nb = nbformat.from_dict(notebook)
     cells = list(nb.cells)
     if cells and cells[0].cell_type == "markdown" and APPENDIX_MARKER in cells[0].source:
@@ -136,8 +139,13 @@ def arrange_report(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.get("outputs", []) if set(o.get("data", {"": 0})) - {RECORD_MIME}]
     found = next((i for i, c in enumerate(cells) if _has_findings(c)), None)
-    if found is not None and found > 1:
-        cells.insert(1, cells.pop(found))
+    if found is not None:
+        # only the findings block moves up; anything else the cell showed stays where it was
+        cell = cells[found]
+        block = [o for o in cell.outputs if FINDINGS_CLASS in str(o.get("data", {}).get("text/html", ""))]
+        cell.outputs = [o for o in cell.outputs if o not in block]
+        hoisted = nbformat.v4.new_code_cell(source="", outputs=block)
+        cells.insert(1, hoisted)
     nb.cells = cells
     return nb
 
@@ -161,6 +169,8 @@ def export_html(notebook: nbformat.NotebookNode, *, show_code: bool = False) -> 
     ``<title>`` is the report's title; the house styles are inlined.
     """
     nb = arrange_report(notebook)
+    from nbconvert import HTMLExporter
+
     exporter = HTMLExporter(template_name="lab")
     exporter.exclude_input = not show_code
     exporter.exclude_input_prompt = True

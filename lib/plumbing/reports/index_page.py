@@ -94,6 +94,19 @@ def report_summary(entry: dict) -> dict:
     return {"records": {}, "thumbnail": None}
 
 
+def _sweep_sections(entries: list[dict], summaries: dict) -> list[str]:
+    """One section per parameter sweep (``plumbing reports 06 --sweep ...``), its reports in
+    the order of their parameters."""
+    labels = sorted({e["sweep"] for e in entries if isinstance(e.get("sweep"), str) and e["sweep"]})
+    blocks = []
+    for number, label in enumerate(labels, start=1):
+        members = sorted((e for e in entries if e.get("sweep") == label), key=lambda e: json.dumps(e["params"], sort_keys=True, default=str))
+        blocks.append(f'<section id="sweep-{number}" class="sweep"><h2>Sweep: {html.escape(label)}</h2>'
+                      f'<p class="meta">{len(members)} report{"s" if len(members) != 1 else ""}, one per combination of '
+                      "the swept parameters.</p>" + "".join(_card(e, summaries[e["output"]]) for e in members) + "</section>")
+    return blocks
+
+
 def _section_of(output: str) -> str:
     for key, _, prefixes in SECTIONS:
         if output.startswith(prefixes):
@@ -128,7 +141,10 @@ def _scorecard(records: dict) -> str:
 
 
 def _episode_order(entry: dict) -> str:
-    return str(entry["params"].get("t0") or entry["params"].get("spike_date") or entry["output"])
+    """An episode's anchor date (recorded as ``t0``, or its ``t0``/``spike_date`` parameter);
+    pages with none (the comparison) come last."""
+    records = report_summary(entry)["records"]
+    return str(records.get("t0") or entry["params"].get("t0") or entry["params"].get("spike_date") or "9999")
 
 
 def index_html(entries: list[dict], generated_at: datetime, reference_last: dict | None = None) -> str:
@@ -141,7 +157,7 @@ def index_html(entries: list[dict], generated_at: datetime, reference_last: dict
     claims = next((summaries[e["output"]] for e in entries if e["output"].startswith("05_")), None)
     blocks = []
     for key, heading, _ in SECTIONS:
-        members = [e for e in entries if _section_of(e["output"]) == key]
+        members = [e for e in entries if _section_of(e["output"]) == key and not e.get("sweep")]
         if key == "episodes":
             members.sort(key=_episode_order)
         else:
@@ -153,6 +169,7 @@ def index_html(entries: list[dict], generated_at: datetime, reference_last: dict
         blocks.append(f'<section id="{key}"><h2>{heading}</h2><p class="meta">{len(members)} report'
                       f'{"s" if len(members) != 1 else ""}.{note}</p>{extra}'
                       + "".join(_card(e, summaries[e["output"]]) for e in members) + "</section>")
+    blocks += _sweep_sections(entries, summaries)
     strip = ""
     if tiles:
         strip = (f'<section id="dashboard"><h2>The watch list on {html.escape(str(monitor_date))}</h2>'

@@ -28,6 +28,7 @@ What the runner guarantees:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -37,11 +38,15 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import config
 from ..catalog import unknown_key_message
 from ..files import atomic_write_bytes
 from .params import ParameterError, check_parameters, data_window, parameter_defaults
+
+if TYPE_CHECKING:
+    from ..cache import SeriesCache
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +115,7 @@ class ReportJob:
     given: dict
     output: str
     title: str
+    sweep: str = ""  # the sweep it belongs to ("06_reserves_red_line: spread x ratio"), if any
 
 
 @dataclass
@@ -169,20 +175,35 @@ def _changed(notebook: Path, params: dict) -> dict:
     return {k: v for k, v in params.items() if k not in defaults or defaults[k] != v}
 
 
-def _job(notebook: Path, params: dict, changed: dict, output: str, title: str) -> ReportJob:
+def _job(notebook: Path, params: dict, changed: dict, output: str, title: str, sweep: str = "") -> ReportJob:
     output_path(output)  # an output that would escape reports/ is refused before anything runs
-    return ReportJob(str(notebook), params, changed, output, title)
+    return ReportJob(str(notebook), params, changed, output, title, sweep)
+
+
+def sweep_grid(sweeps: list[tuple[str, list]]) -> list[dict]:
+    """Every combination of the swept values, in the order given (``[]`` for no sweep)."""
+    if not sweeps:
+        return []
+    names = [name for name, _ in sweeps]
+    if len(set(names)) != len(names):
+        raise ParameterError(f"--sweep names a parameter twice: {', '.join(names)}")
+    return [dict(zip(names, values)) for values in itertools.product(*(values for _, values in sweeps))]
 
 
 def plan_jobs(names: list[str] | None = None, given: dict | None = None, episodes: list[str] | None = None,
-              all_episodes: bool = False) -> list[ReportJob]:
+              all_episodes: bool = False, sweeps: list[tuple[str, list]] | None = None) -> list[ReportJob]:
     """The reports a command asks for, with parameters validated before anything runs.
 
     ``names`` picks themed notebooks by number or stem (``02`` or ``02_tga_drain``); none
     and no episode options means every themed notebook. ``episodes``/``all_episodes`` add
     episode-template reports. ``given`` overrides parameters in every selected notebook.
+    ``sweeps`` (``[("spread", ["sofr_iorb_bp", "effr_iorb_bp"]), ...]``) renders each chosen
+    themed notebook once per combination of the swept values, into ``sweeps/`` (one index
+    section per sweep); every combination is validated before anything runs.
     """
     given = dict(given or {})
+    if sweeps:
+        return _sweep_jobs(names, given, sweeps)
     themed = themed_notebooks()
     chosen: list[Path] = []
     if names:
@@ -214,10 +235,54 @@ def plan_jobs(names: list[str] | None = None, given: dict | None = None, episode
     return jobs
 
 
-def package_fingerprint() -> str:
-    """A hash of the helper package, the project's data definitions and the snapshot's event
-    tables (read directly by the notebooks, not through the series cache)."""
+def _sweep_jobs(names: list[str] | None, given: dict, sweeps: list[tuple[str, list]]) -> list[ReportJob]:
+    """One job per notebook and combination of swept values (see :func:`plan_jobs`)."""
+    grid = sweep_grid(sweeps)
+    jobs = []
+    for base in plan_jobs(names, given):
+        notebook = Path(base.notebook)
+        label = f"{notebook.stem}: {' x '.join(name for name, _ in sweeps)}"
+        for combination in grid:
+            params = check_parameters(notebook, {**given, **combination})
+            digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()[:8]
+            jobs.append(_job(notebook, params, _changed(notebook, params), f"sweeps/{notebook.stem}--{digest}.html",
+                             f"{base.title} ({', '.join(f'{k}={v}' for k, v in combination.items())})", label))
+    return jobs
+
+
+#: where the parent remembers the package fingerprint and the file times it was computed from
+FINGERPRINT_MEMO = ".package-fingerprint.json"
+
+
+def _fingerprint_sources() -> list[Path]:
+    """The helper package's code and the project's definitions (the data cache excluded)."""
+    paths = []
+    for root in (config.REPO_ROOT / "lib" / "plumbing", config.DATA_DIR):
+        for path in sorted(root.rglob("*")):
+            if path.suffix in {".py", ".yaml", ".csv"} and "cache" not in path.relative_to(config.REPO_ROOT).parts \
+                    and path.is_file():
+                paths.append(path)
+    return paths
+
+
+def _stat_signature(paths: list[Path], *extra: str) -> str:
+    """A hash of each file's path, size and modification time (and ``extra``): what changes
+    whenever a file is written."""
+    digest = hashlib.sha256("\0".join(extra).encode())
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            digest.update(f"{path}:missing".encode())
+            continue
+        digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}".encode())
+    return digest.hexdigest()
+
+
+def _compute_fingerprint(sources: list[Path]) -> tuple[str, list[str]]:
+    """The fingerprint from the files' contents, and the snapshot event tables it read."""
     digest = hashlib.sha256()
+    events: list[str] = []
     try:
         from ..catalog import load_catalog
         from ..sources.snapshot import SnapshotSource
@@ -225,15 +290,37 @@ def package_fingerprint() -> str:
         snapshot = SnapshotSource()
         for spec in load_catalog().event_files.values():
             digest.update(snapshot.checksum(spec.snapshot.file).encode())
+            events.append(str(snapshot.path(spec.snapshot.file)))
     except Exception as err:  # no snapshot: the notebooks will say so when they run
         digest.update(f"no snapshot: {type(err).__name__}".encode())
-    roots = [config.REPO_ROOT / "lib" / "plumbing", config.DATA_DIR]
-    for root in roots:
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix in {".py", ".yaml", ".csv"} and "cache" not in path.relative_to(config.REPO_ROOT).parts:
-                digest.update(str(path.relative_to(config.REPO_ROOT)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
+    for path in sources:
+        digest.update(str(path.relative_to(config.REPO_ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest(), events
+
+
+def package_fingerprint(gate: WriteGate | None = None) -> str:
+    """A hash of the helper package, the project's data definitions and the snapshot's event
+    tables (read directly by the notebooks, not through the series cache).
+
+    The contents are hashed only when a file's size, time or inode changed since the last
+    run: the fingerprint and the file times it came from are kept in the reports folder
+    (written through ``gate``), so a no-op rerun reads no file and parses no YAML.
+    """
+    sources = _fingerprint_sources()
+    signature = _stat_signature(sources, str(config.snapshot_dir()))
+    try:
+        memo = json.loads(output_path(FINGERPRINT_MEMO).read_text(encoding="utf-8"))
+        if memo["sources"] == signature and memo["events_signature"] == _stat_signature([Path(p) for p in memo["events"]]):
+            return str(memo["fingerprint"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # none yet, or unreadable: computed again
+    fingerprint, events = _compute_fingerprint(sources)
+    if gate is not None:
+        memo = {"sources": signature, "events": events, "events_signature": _stat_signature([Path(p) for p in events]),
+                "fingerprint": fingerprint}
+        gate.publish(FINGERPRINT_MEMO, json.dumps(memo).encode())
+    return fingerprint
 
 
 def job_key(job: ReportJob, package: str, show_code: bool = False) -> str:
@@ -289,21 +376,45 @@ def read_state(output: str, warnings: list[str] | None = None) -> dict | None:
     return state
 
 
-def is_up_to_date(job: ReportJob, key: str, cache: object, warnings: list[str] | None = None) -> bool:
+def cache_file_signature(cache: SeriesCache, series_key: str) -> list[int] | None:
+    """(inode, size, mtime in ns) of a series' cache file; None when it is missing or a format-2
+    file with a separate metadata file (then only its checksum tells)."""
+    try:
+        stat = os.stat(cache.data_path(series_key))
+    except OSError:
+        return None
+    if cache.legacy_meta_path(series_key).exists():
+        return None
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
+
+
+def data_unchanged(state: dict, cache: SeriesCache) -> bool:
+    """True when every series a render read still holds the data it read. A cache file with
+    the size, time and inode recorded at render time (beside the checksum it then held) is
+    unchanged, as every write replaces the file: a no-op rerun opens no parquet file. Any
+    other file is compared by checksum."""
+    data, files = state.get("data"), state.get("files")
+    if not isinstance(data, dict):
+        return False
+    files = files if isinstance(files, dict) else {}
+    for series_key, checksum in data.items():
+        signature = cache_file_signature(cache, series_key)
+        if signature is not None and [*signature, checksum] == files.get(series_key):
+            continue
+        meta = cache.metadata(series_key)
+        if meta is None or meta.checksum != checksum:
+            return False
+    return True
+
+
+def is_up_to_date(job: ReportJob, key: str, cache: SeriesCache, warnings: list[str] | None = None) -> bool:
     """True when the last good render had the same inputs and the data it read is unchanged."""
     state = read_state(job.output, warnings)
     if not state or state.get("status") != "ok" or state.get("key") != key:
         return False
     if not output_path(job.output).is_file():
         return False
-    data = state.get("data")
-    if not isinstance(data, dict):
-        return False
-    for series_key, checksum in data.items():
-        meta = cache.metadata(series_key)  # type: ignore[attr-defined]
-        if meta is None or meta.checksum != checksum:
-            return False
-    return True
+    return data_unchanged(state, cache)
 
 
 def record_failure(job: ReportJob, message: str, gate: WriteGate) -> None:
@@ -405,26 +516,52 @@ def _failing_cell_message(job: ReportJob, executed: Path, err: Exception) -> str
             f"{err.ename}: {err.evalue}")  # type: ignore[attr-defined]
 
 
-def _as_of_rows(read_log: Path) -> tuple[list[dict], dict[str, str]]:
-    """The series a kernel read: header rows (key, title, source, last) and their checksums."""
+def _as_of_rows(read_log: Path) -> tuple[list[dict], dict[str, str], dict[str, list]]:
+    """The series a kernel read: header rows (key, title, source, last), their checksums and
+    their cache files' signatures (:func:`cache_file_signature`)."""
     from ..cache import SeriesCache
     from ..catalog import load_catalog
 
     keys = sorted(set(filter(None, read_log.read_text(encoding="utf-8").split()))) if read_log.exists() else []
     cache, catalog = SeriesCache(), load_catalog()
-    as_of, data = [], {}
+    as_of, data, files = [], {}, {}
     for series_key in keys:
+        signature = cache_file_signature(cache, series_key)  # before the read: a later write changes it
         meta = cache.metadata(series_key)
         if meta is None:
             continue
         data[series_key] = meta.checksum
+        if signature is not None:
+            files[series_key] = [*signature, meta.checksum]
         as_of.append({"key": series_key, "title": catalog.get(series_key).title, "source": meta.source, "last": meta.last})
-    return as_of, data
+    return as_of, data, files
 
 
-def execute_job(job: ReportJob, key: str, show_code: bool, gate: WriteGate, scratch: Path) -> dict:
-    """Run one report in this process (a worker): execute in ``scratch``, then publish the
-    executed notebook, the HTML and the state into the reports folder through ``gate``."""
+@dataclass
+class Rendered:
+    """A finished render, not yet in the reports folder: what :func:`publish` writes."""
+
+    output: str
+    status: str  # "ok" or "failed"
+    error: str | None = None
+    executed: bytes = b""  # the executed notebook
+    html: bytes = b""
+    state: dict | None = None  # without "executed" (its path is the publisher's)
+
+
+def _build_relative(job: ReportJob) -> str:
+    return f"_build/{job.output.replace('/', '__').removesuffix('.html')}.ipynb"
+
+
+def _kernel_folder(job: ReportJob) -> Path:
+    """Where a report's kernel runs: the notebooks folder (the notebook's own folder on a
+    cluster worker without one)."""
+    return NOTEBOOKS_DIR if NOTEBOOKS_DIR.is_dir() else Path(job.notebook).parent
+
+
+def render_job(job: ReportJob, key: str, show_code: bool, scratch: Path) -> Rendered:
+    """Execute one report in a kernel and export it, writing only inside ``scratch`` (a render
+    worker, or a Dask worker on a cluster); :func:`publish` puts the result in place."""
     import nbformat
     import papermill as pm
 
@@ -436,19 +573,14 @@ def execute_job(job: ReportJob, key: str, show_code: bool, gate: WriteGate, scra
     executed = scratch / f"{safe}.ipynb"
     read_log = scratch / f"{safe}.reads"
     read_log.write_text("", encoding="utf-8")
-    os.environ["PLUMBING_READ_LOG"] = str(read_log)
     rendered_at = datetime.now(timezone.utc)
-    build = f"_build/{safe}.ipynb"
     try:
         pm.execute_notebook(job.notebook, str(executed), parameters=job.params, kernel_name="python3",
-                            progress_bar=False, cwd=str(NOTEBOOKS_DIR), execution_timeout=CELL_TIMEOUT_S,
-                            kernel_manager_class=quiet_kernel_manager_class())
+                            progress_bar=False, cwd=str(_kernel_folder(job)), execution_timeout=CELL_TIMEOUT_S,
+                            kernel_manager_class=quiet_kernel_manager_class({"PLUMBING_READ_LOG": str(read_log)}))
     except pm.PapermillExecutionError as err:
-        message = _failing_cell_message(job, executed, err)
-        gate.publish(build, executed.read_bytes())
-        record_failure(job, message, gate)
-        return {"output": job.output, "status": "failed", "error": message}
-    as_of, data = _as_of_rows(read_log)
+        return Rendered(job.output, "failed", _failing_cell_message(job, executed, err), executed.read_bytes())
+    as_of, data, files = _as_of_rows(read_log)
     nb = nbformat.read(executed, as_version=4)
     first_md = next((c for c in nb.cells if c.cell_type == "markdown"), None)
     if first_md is not None:
@@ -458,23 +590,46 @@ def execute_job(job: ReportJob, key: str, show_code: bool, gate: WriteGate, scra
                                                            Path(job.notebook).name, index_href=index_href))
     nb.cells.insert(0, header)
     html_text = export_html(nb, show_code=show_code)
-    gate.publish(build, executed.read_bytes())
-    gate.publish(job.output, html_text.encode("utf-8"))
     state = {"status": "ok", "key": key, "output": job.output, "title": job.title, "notebook": Path(job.notebook).name,
-             "params": job.params, "given": job.given, "data": data, "as_of": as_of,
+             "params": job.params, "given": job.given, "data": data, "files": files, "as_of": as_of,
              "data_as_of": max((r["last"] for r in as_of), default=None),
-             "rendered_at": rendered_at.strftime("%Y-%m-%d %H:%M"), "executed": str(output_path(build)),
-             "summary": summarize_executed(executed)}
+             "rendered_at": rendered_at.strftime("%Y-%m-%d %H:%M"), "summary": summarize_executed(executed),
+             **({"sweep": job.sweep} if job.sweep else {})}
+    return Rendered(job.output, "ok", None, executed.read_bytes(), html_text.encode("utf-8"), state)
+
+
+def publish(job: ReportJob, rendered: Rendered, gate: WriteGate) -> dict:
+    """Put a render in the reports folder through ``gate`` (executed notebook, then HTML, then
+    state; a failure keeps the previous HTML and records the error); returns the outcome.
+    Raises :class:`ReportsCancelled` once the run is cancelled."""
+    build = _build_relative(job)
+    if rendered.executed:
+        gate.publish(build, rendered.executed)
+    if rendered.status != "ok" or rendered.state is None:
+        message = rendered.error or "the render failed"
+        record_failure(job, message, gate)
+        return {"output": job.output, "status": "failed", "error": message}
+    gate.publish(job.output, rendered.html)
+    state = {**rendered.state, "executed": str(output_path(build))}
     gate.publish(_state_relative(job.output), json.dumps(state, indent=2, default=str).encode())
     return {"output": job.output, "status": "ok"}
 
 
+def execute_job(job: ReportJob, key: str, show_code: bool, gate: WriteGate, scratch: Path) -> dict:
+    """Run one report in this process (a worker): render in ``scratch``, then publish the
+    executed notebook, the HTML and the state into the reports folder through ``gate``."""
+    return publish(job, render_job(job, key, show_code, scratch), gate)
+
+
 def run_reports(jobs: list[ReportJob], *, force: bool = False, jobs_in_parallel: int | None = None,
-                show_code: bool = False, progress: bool = True) -> RunSummary:
+                show_code: bool = False, progress: bool = True, scheduler: str | None = None) -> RunSummary:
     """Render what is out of date (everything with ``force``), in parallel, then the index.
 
-    SIGINT/SIGTERM during the run cancel it (see the module docstring); the summary's
-    ``cancelled`` then names the signal and the index is not rebuilt.
+    Jobs run on local worker processes, or with ``scheduler`` (a Dask scheduler address) on
+    that cluster's workers (:mod:`.cluster`); either way every file is written here, through
+    one gate. SIGINT/SIGTERM during the run cancel it (see the module docstring); the summary's
+    ``cancelled`` then names the signal and the index is not rebuilt. A run that renders
+    nothing and fails nothing leaves an existing index as it is (no-op reruns stay fast).
     """
     from ..cache import SeriesCache
     from .workers import Signals, render
@@ -486,7 +641,7 @@ def run_reports(jobs: list[ReportJob], *, force: bool = False, jobs_in_parallel:
         todo: list[tuple[ReportJob, str]] = []
         try:
             cache = SeriesCache()
-            package = package_fingerprint()
+            package = package_fingerprint(gate)
             for job in jobs:
                 if signals.received is not None:
                     break
@@ -500,10 +655,14 @@ def run_reports(jobs: list[ReportJob], *, force: bool = False, jobs_in_parallel:
                     record_failure(job, problem, gate)
                 else:
                     todo.append((job, key))
-            if todo and signals.received is None:
+            if todo and signals.received is None and scheduler:
+                from .cluster import render_on_cluster
+
+                render_on_cluster(todo, scheduler, show_code, progress, summary, signals, gate)
+            elif todo and signals.received is None:
                 workers = max(1, min(jobs_in_parallel or os.cpu_count() or 1, len(todo)))
                 render(todo, workers, show_code, progress, summary, signals, gate)
-            if signals.received is None:
+            if signals.received is None and (todo or summary.failed or not output_path("index.html").is_file()):
                 write_index(gate, summary.warnings)
         except ReportsCancelled:
             pass  # a signal arrived between two steps: nothing more is written

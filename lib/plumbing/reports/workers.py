@@ -28,10 +28,12 @@ from collections import deque
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from .runner import ReportJob, ReportsCancelled, RunSummary, WriteGate, execute_job, record_failure
+from . import forkserver
+from .runner import NOTEBOOKS_DIR, ReportJob, ReportsCancelled, RunSummary, WriteGate, execute_job, record_failure
 
 #: how often a worker looks for a cancel message or a vanished parent, and the parent for signals
 POLL_S = 0.1
@@ -61,8 +63,8 @@ def kernel_socket_folder() -> Path:
     return folder
 
 
-def quiet_kernel_manager_class() -> type:
-    """A local kernel manager for report kernels.
+def quiet_kernel_manager_class(extra_env: dict[str, str] | None = None) -> type:
+    """A local kernel manager for report kernels (``extra_env`` added to each kernel's environment).
 
     - It talks to its kernel over IPC sockets in the temp folder (local TCP kernels print a
       warning about unencrypted traffic on every start; IPC sockets never leave the machine).
@@ -70,11 +72,38 @@ def quiet_kernel_manager_class() -> type:
       every shutdown; a report kernel is idle by then, and the signal only made ipykernel log
       ``KeyboardInterrupt caught in kernel`` when it landed while a message was handled.
     - It registers itself while its kernel runs, so a cancelled worker can kill the kernel.
+    - Its kernel's environment is this process's without secrets (:func:`strip_secrets`), plus
+      ``extra_env``; nothing is set in this process's own environment (jobs may share it).
+    - When this process runs a fork server (:mod:`.forkserver`), the kernel is forked from it,
+      warm; otherwise it is launched as a new process.
     """
+    base = _quiet_kernel_manager_base()
+    if not extra_env:
+        return base
+    return type("QuietKernelManager", (base,), {"extra_env": dict(extra_env)})
+
+
+@lru_cache(maxsize=1)
+def _quiet_kernel_manager_base() -> type:
+    """The kernel manager class of :func:`quiet_kernel_manager_class` (built once)."""
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
+    from . import forkserver
+
     class QuietKernelManager(AsyncKernelManager):
+        extra_env: dict[str, str] = {}
+
+        async def _async_pre_start_kernel(self, **kw: object) -> tuple:
+            env = dict(kw.pop("env", None) or os.environ)  # type: ignore[call-overload]
+            strip_secrets(env)
+            kw["env"] = {**env, **self.extra_env}
+            if self.provisioner is None and forkserver.active() is not None:
+                self.kernel_id = self.kernel_id or str(kw.pop("kernel_id", uuid.uuid4()))
+                self.provisioner = forkserver.provisioner_class()(kernel_id=self.kernel_id,
+                                                                  kernel_spec=self.kernel_spec, parent=self)
+            return await super()._async_pre_start_kernel(**kw)
+
         @default("transport")
         def _default_transport(self) -> str:
             return "ipc"
@@ -177,6 +206,7 @@ def _worker_main(conn: Connection, parent_pid: int) -> None:
     guard = _WorkerGuard(conn, parent_pid, gate, scratch)
     signal.signal(signal.SIGTERM, lambda *_: guard.terminate.set())
     guard.start()
+    forkserver.start(NOTEBOOKS_DIR)  # preloads the kernels' imports while this worker imports papermill
     try:
         while (message := guard.jobs.get()) is not None:
             job_fields, key, show_code = message
@@ -194,6 +224,7 @@ def _worker_main(conn: Connection, parent_pid: int) -> None:
                 result = {"output": job.output, "status": "failed", "error": message_text}
             conn.send(result)
     finally:
+        forkserver.stop()
         shutil.rmtree(scratch, ignore_errors=True)
 
 
