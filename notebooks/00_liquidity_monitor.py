@@ -35,17 +35,20 @@ import pandas as pd
 from plumbing import dashboard, findings, plots, present, views
 from plumbing.calendar import plumbing_calendar
 from plumbing.episodes import load_events
-from plumbing.freshness import resolve_as_of
+from plumbing.freshness import resolve_as_of, watch_list_coverage
 from plumbing.quantities import liquidity_stress, quantity, quantity_frame, quantity_unit
 from plumbing.reports import record
 
 plots.use_house_style()
-WATCH = ["net_liquidity", "sofr", "sofr_iorb_bp", "move", "usdjpy", "us2y_jp2y_bp", "hy_oas",
+WATCH = ["net_liquidity_daily", "sofr", "sofr_iorb_bp", "move", "usdjpy", "us2y_jp2y_bp", "hy_oas",
          "reserves", "tga_daily", "on_rrp", "repo_take_up"]
-TILES = ["net_liquidity", "reserves", "tga_daily", "on_rrp", "sofr_iorb_bp", "sofr_p99_iorb_bp", "repo_take_up",
+TILES = ["net_liquidity_daily", "reserves", "tga_daily", "on_rrp", "sofr_iorb_bp", "sofr_p99_iorb_bp", "repo_take_up",
          "move", "hy_oas", "usdjpy", "us2y_jp2y_bp"]
 requested_as_of = as_of
 as_of = resolve_as_of(as_of, WATCH)
+_, lagging = watch_list_coverage(WATCH)
+record("lagging", {n: str(d.date()) for n, d in lagging.items()}, label="Watch-list series shown at an earlier date",
+       show=False)
 record("as_of", str(as_of.date()), label="Monitor date" + (" (latest date the whole watch list covers)"
                                                            if requested_as_of == "latest" else ""), show=False)
 start = as_of - pd.DateOffset(years=lookback_years)
@@ -54,7 +57,7 @@ events = present.event_set(all_events[all_events["kind"] != "cme_margin"], start
 spans = present.policy_spans(load_events(), start, as_of)
 table = views.monitor_table(WATCH, as_of, percentile_years=percentile_years)
 stress = liquidity_stress(start - pd.DateOffset(years=percentile_years), as_of, window=stress_window)
-record("net_liquidity_latest", table.loc["net_liquidity", "value"], label="Net liquidity", unit="USD bn", show=False)
+record("net_liquidity_latest", table.loc["net_liquidity_daily", "value"], label="Net liquidity", unit="USD bn", show=False)
 record("sofr_iorb_latest", table.loc["sofr_iorb_bp", "value"], label="SOFR - IORB", unit="bp", show=False)
 tiles = dashboard.monitor_tiles({**{n: quantity(n, end=as_of) for n in TILES}, "stress": stress["composite"]},
                                 {**{n: quantity_unit(n) for n in TILES}, "stress": "z"}, as_of,
@@ -62,7 +65,7 @@ tiles = dashboard.monitor_tiles({**{n: quantity(n, end=as_of) for n in TILES}, "
 record("tiles", tiles, label="Dashboard tiles", show=False)
 
 # %%
-present.findings(findings.monitor(table, stress.loc[start:], as_of))
+present.findings(findings.monitor(table, stress.loc[start:], as_of, lagging))
 
 # %% [markdown]
 # ## The watch list on the day

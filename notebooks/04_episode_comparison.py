@@ -46,7 +46,9 @@ summary = views.event_window_summary(tidy, tuple(summary_days))
 record("episodes_compared", len(set(tidy["episode"])), label="Episodes compared", show=False)
 
 # %%
-present.findings(findings.comparison(summary, unit_for, {n: views.title_of(n) for n in indicators}, summary_days))
+measured = {"level": "level", "change": f"change since day {baseline_day}", "pct_change": f"% change since day {baseline_day}"}
+present.findings(findings.comparison(summary, unit_for, {n: present.short_name(n) for n in indicators}, summary_days,
+                                     measured={n: measured[mode_of[n]] for n in indicators}))
 
 # %% [markdown]
 # ## The episodes
@@ -60,7 +62,6 @@ present.table(pd.DataFrame([{"episode": e, "title": registry[e].title, "t0": str
 # ## Each indicator in event time
 
 # %%
-measured = {"level": "level", "change": f"change since day {baseline_day}", "pct_change": f"% change since day {baseline_day}"}
 for n in indicators:
     fig = plots.event_time_chart(tidy, quantity=n, unit=unit_for[n], title=f"{views.title_of(n)}: {measured[mode_of[n]]}")
     present.figure(fig, alt=f"{views.title_of(n)} in each episode, by business days from its anchor date t0.",

@@ -31,7 +31,7 @@
 # have risen, so a constant-mean "normal" return estimated on trading days [-120, -11] before a
 # hike contains that rally's drift; subtracting it makes the cumulative abnormal return (CAR)
 # after a hike negative by construction. The detail's default is therefore `"zero_mean"` (the raw
-# return, the estimation window used only for the variance), with the constant-mean CARs bepresent.table(side.reset_index(), index=False)
+# return, the estimation window used only for the variance), with the constant-mean CARs beside
 # it (`comparison_model`).
 
 # %% tags=["parameters"]

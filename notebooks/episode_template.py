@@ -41,6 +41,7 @@ left_out = list(episode.series)[max_series:]
 events = present.event_set(episode_events(episode), episode.start, episode.end)
 spans = present.policy_spans(load_events(), episode.start, episode.end)
 claims = views.claims_table(start=episode.start, end=episode.end)
+record("t0", str(episode.t0.date()), label="t0", show=False)
 
 # %%
 present.findings(findings.episode(names, episode.t0, episode.start, episode.end)

@@ -61,10 +61,11 @@ def test_episode_findings_measure_the_largest_fall_from_a_prior_high(loader, sna
 
 
 def test_claims_sentence_counts_verdicts_and_names_the_contradicted():
-    table = pd.DataFrame({"id": ["a", "b", "c", "d"], "verdict": ["supported", "contradicted", "partly", "not_checkable"]})
+    table = pd.DataFrame({"id": ["a", "b", "c", "d"], "verdict": ["supported", "contradicted", "partly", "not_checkable"],
+                          "claim": ["A", "The Nasdaq fell 1.6% on 2025-11-04", "C", "D"]})
     assert findings.claims_sentence(table) == ("Of 4 article claims dated in this window, the data support 1, partly "
-                                               "support 1 and contradict 1; 1 cannot be checked with these data "
-                                               "(contradicted: b).")
+                                               "support 1 and contradict 1; 1 cannot be checked with these data. "
+                                               "Contradicted: “The Nasdaq fell 1.6% on 2025-11-04”.")
     assert findings.claims_sentence(table.iloc[0:0]) == "No article claims dated in this window."
 
 
@@ -83,5 +84,5 @@ def test_claims_report_counts_by_article_and_point_in_time():
     sentences = findings.claims_report(table)
     assert sentences[1] == "Article 002 has the most contradicted claims: 2 of its 3."
     assert sentences[2] == "Of the 4 claims the data can check, 25% are supported in full."
-    assert sentences[3] == "With only the data published by each article's date, 1 verdict would differ (b)."
+    assert sentences[3] == "With only the data published by each article's date, 1 verdict would differ: “b”."
     assert sentences[4] == "1 readings fall on a month-, quarter- or year-end or a tax date and are flagged."

@@ -40,7 +40,7 @@ def test_gold_and_silver_are_named_as_lagging_the_daily_series(snapshot, snapsho
     assert fresh.newest == pd.Timestamp(sofr_last)
     sentence = fresh.sentence()
     assert f"from {sofr_last}, {fresh.newest_age_days} days old on 2026-12-02" in sentence
-    assert "gold (last 2026-07-10" in sentence and "silver" in sentence and "sofr" not in sentence.split("frequency:")[1]
+    assert "Gold (last 2026-07-10" in sentence and "Silver" in sentence and "SOFR" not in sentence.split("frequency:")[1]
 
 
 def test_lagging_is_judged_within_each_frequency(snapshot, snapshot_lasts):
@@ -52,7 +52,7 @@ def test_lagging_is_judged_within_each_frequency(snapshot, snapshot_lasts):
                   reference_last=snapshot_lasts)
     assert [s.key for s in bank.lagging] == ["bank_assets"]  # April 2026 against weekly series into August
     ended = assess({"ioer": last_date(snapshot, "fred/IOER.csv")}, "2026-12-02", reference_last=snapshot_lasts)
-    assert "ended 2021-07-28" in ended.sentence()
+    assert "Ended or withdrawn: IOER (ended 2021-07-28)." in ended.sentence()
 
 
 def test_report_header_says_how_old_the_data_are(snapshot_lasts):
@@ -76,7 +76,7 @@ def test_index_states_the_data_age_over_all_reports(snapshot_lasts):
                 "as_of": [{"key": "sofr", "last": "2026-08-20"}], "data_as_of": "2026-08-20"}]
     page = index_html(entries, datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc), reference_last=snapshot_lasts)
     assert "The newest data the reports read are from 2026-08-20, 104 days old on 2026-12-02." in page
-    assert re.search(r"gold \(last 2026-07-10, \d\d days behind most daily series\)", page)
+    assert re.search(r"Gold \(last 2026-07-10, \d\d days behind most daily series\)", page)
 
 
 def test_the_monitor_date_is_the_latest_the_whole_watch_list_covers(loader, snapshot):
@@ -90,3 +90,13 @@ def test_the_monitor_date_is_the_latest_the_whole_watch_list_covers(loader, snap
     assert resolve_as_of("2026-02-06", names, loader=loader) == pd.Timestamp("2026-02-06")
     with pytest.raises(ValueError, match="as_of='yesterday'"):
         resolve_as_of("yesterday", names, loader=loader)
+
+
+def test_a_series_that_stops_weeks_early_does_not_hold_the_watch_list_back(loader, snapshot):
+    from plumbing.freshness import watch_list_coverage
+
+    as_of, lagging = watch_list_coverage(["sofr", "iorb", "effr", "repo_take_up"], loader=loader)
+    repo_last = pd.Timestamp(last_date(snapshot, "nyfed/NYFED_SRF_ACCEPTED.csv"))
+    assert lagging == {"repo_take_up": repo_last}
+    assert as_of == min(pd.Timestamp(last_date(snapshot, f)) for f in ("fred/SOFR.csv", "fred/IORB.csv", "fred/EFFR.csv"))
+    assert as_of > repo_last + pd.Timedelta(days=10)

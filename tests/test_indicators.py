@@ -196,3 +196,17 @@ def test_regimes_on_real_data_label_every_month_with_inputs(loader):
 def test_every_named_quantity_computes_on_the_snapshot(q):
     for name in QUANTITIES:
         assert q(name).notna().sum() > 50, name
+
+
+def test_repo_take_up_is_zero_on_days_without_an_operation_but_not_on_holidays(q, snapshot):
+    with open(snapshot.path("nyfed/NYFED_SRF_ACCEPTED.csv"), newline="", encoding="utf-8") as handle:
+        published = {row[0] for row in csv.reader(handle)}
+    filled = ind.zero_where_no_operation(q("repo_take_up", "2019-09-01", "2019-10-31"), "2019-09-01", "2019-10-31")
+    assert "2019-09-16" not in published and filled.loc["2019-09-16"] == 0.0  # before the first operation: 0
+    assert filled.loc["2019-09-17"] == pytest.approx(53.15)
+    assert pd.Timestamp("2019-10-14") not in filled.index  # Columbus Day: no business day, not a zero
+    assert pd.Timestamp("2019-09-02") not in filled.index  # Labor Day
+    last = q("repo_take_up").index.max()
+    after = ind.zero_where_no_operation(q("repo_take_up", last - pd.Timedelta(days=10)), last - pd.Timedelta(days=10),
+                                        last + pd.Timedelta(days=20))
+    assert after.loc[last + pd.Timedelta(days=1):].isna().all()  # after the data: unknown, never 0

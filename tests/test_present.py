@@ -155,3 +155,28 @@ def test_the_treasury_cash_plans_are_read_from_the_policy_table(repo_events, sna
     compared = plan_vs_actual(feb_2026, tga).set_index("target_date")
     assert compared.loc["2026-03-31", "actual_bn"] == pytest.approx(tga.loc[:"2026-03-31"].iloc[-1])
     assert compared.loc["2026-03-31", "gap_bn"] == pytest.approx(tga.loc[:"2026-03-31"].iloc[-1] - 850.0)
+
+
+def test_no_signed_zero_and_ordinals_read_right():
+    assert present.fmt(-0.0001, "pct_change") == "0.0" and present.fmt(-0.4, "bp") == "0"
+    assert present.fmt(0.0, "z") == "0.00" and present.fmt(-0.6, "bp") == "-1"
+    assert [present.ordinal(x) for x in (41.4, 32, 11, 12.6, 88.2, 100, 101)] == [
+        "41st", "32nd", "11th", "13th", "88th", "100th", "101st"]
+
+
+def test_the_page_puts_only_the_findings_under_the_title_and_provenance_last():
+    import nbformat
+
+    from plumbing.reports.html import APPENDIX_MARKER, arrange_report
+
+    nb = nbformat.v4.new_notebook()
+    kv = nbformat.v4.new_output("display_data", data={"text/markdown": "**Estimated kink: 13.6**"})
+    box = nbformat.v4.new_output("display_data", data={"text/html": f'<section class="{present.FINDINGS_CLASS}">F</section>'})
+    recorded = nbformat.v4.new_output("display_data", data={"application/vnd.plumbing.record+json": {"name": "x"}})
+    nb.cells = [nbformat.v4.new_markdown_cell("# T\nage\n" + APPENDIX_MARKER + "\n<details>params</details>"),
+                nbformat.v4.new_markdown_cell("intro"), nbformat.v4.new_code_cell("x", outputs=[kv, recorded, box])]
+    cells = arrange_report(nb).cells
+    assert [c.cell_type for c in cells] == ["markdown", "code", "markdown", "code", "markdown"]
+    assert cells[1].outputs == [box]  # the answer right under the title block
+    assert cells[3].outputs == [kv]  # other output stays in place; record-only outputs are dropped
+    assert cells[-1].source == "<details>params</details>" and APPENDIX_MARKER not in cells[0].source

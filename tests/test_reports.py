@@ -51,7 +51,7 @@ def test_every_notebook_renders_with_the_index(rendered):
     index = (out / "index.html").read_text()
     assert re.search(r"How old the data are.</strong> The newest data the reports read are from \d{4}-\d\d-\d\d, "
                      r"\d+ days? old on \d{4}-\d\d-\d\d", index)
-    assert "gold (last" in index  # the metals stop before the other daily series
+    assert "Gold (last" in index  # the metals stop before the other daily series
     for job in jobs:
         assert (out / job.output).is_file()
         assert f'href="{job.output}"' in index
@@ -100,10 +100,12 @@ def _last_row_date(snapshot, file):
 def test_monitor_comparison_claims_and_episode_reports(rendered, snapshot, raw):
     out, _, _ = rendered
     monitor = records(out, "00_liquidity_monitor.html")
-    # by default the monitor stands on the latest date its whole watch list covers: weekly net
-    # liquidity ends with the week-average TGA (WTREGEN), the first of the watch list to stop
-    as_of = _last_row_date(snapshot, "fred/WTREGEN.csv")
+    # by default the monitor stands on the latest date its watch list covers, leaving out (and
+    # naming) a series that stops weeks before the others: the NY Fed repo file ends in July,
+    # and of the rest the H.10 dollar-yen rate (DEXJPUS) is the first to stop
+    as_of = _last_row_date(snapshot, "fred/DEXJPUS.csv")
     assert monitor["as_of"] == as_of
+    assert monitor["lagging"] == {"repo_take_up": _last_row_date(snapshot, "nyfed/NYFED_SRF_ACCEPTED.csv")}
     spread = (raw(snapshot, "fred/SOFR.csv", as_of) - raw(snapshot, "fred/IORB.csv", as_of)) * 100
     assert monitor["sofr_iorb_latest"] == pytest.approx(spread)
     page = (out / "00_liquidity_monitor.html").read_text()

@@ -15,11 +15,12 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from .present import fmt, fmt_with_unit
+from .present import fmt_with_unit, ordinal
 
 #: the watch list of the index's headline strip, with short plain-English names
 TILE_NAMES: dict[str, str] = {
     "net_liquidity": "Net liquidity",
+    "net_liquidity_daily": "Net liquidity",
     "reserves": "Reserves",
     "tga_daily": "TGA",
     "on_rrp": "ON RRP",
@@ -119,7 +120,7 @@ def tiles_html(tiles: Iterable[dict]) -> str:
             body = (f'<div class="value">{html.escape(fmt_with_unit(t["value"], unit))}</div>'
                     f'<div class="meta">1w {html.escape(fmt_with_unit(t["chg_1w"], change_unit, signed=True))} · '
                     f'1m {html.escape(fmt_with_unit(t["chg_1m"], change_unit, signed=True))}</div>'
-                    f'<div class="meta">{html.escape(fmt(t["pctile"], "count"))}th percentile of 5 years · '
+                    f'<div class="meta">{html.escape(ordinal(t["pctile"]))} percentile of 5 years · '
                     f'{html.escape(str(t["date"]))}</div>'
                     + (f'<div class="meta note">{html.escape(t["note"])}</div>' if t.get("note") else "")
                     + sparkline_svg(t.get("spark") or [], reference=3000.0 if t["name"] == "reserves" else None))

@@ -8,12 +8,13 @@ gets its own findings.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
 from .panel import Loader
-from .present import fmt_with_unit, short_name
+from .present import fmt_with_unit, ordinal, short_name
 from .quantities import quantity, quantity_unit, title_of
 
 
@@ -35,8 +36,9 @@ def _peak(series: pd.Series) -> tuple[pd.Timestamp, float]:
 
 
 def claims_sentence(table: pd.DataFrame, what: str = "article claims dated in this window") -> str:
-    """``Of 12 article claims dated in this window, the data support 5, partly support 3, contradict 2;
-    2 cannot be checked.`` from a claims table (``verdict`` column)."""
+    """``Of 12 article claims dated in this window, the data support 5, partly support 3 and
+    contradict 2; 2 cannot be checked with these data. Contradicted: “The Nasdaq fell 1.6% on
+    2025-11-04”; ...`` from a claims table (``verdict``, and ``claim`` in English)."""
     if table is None or len(table) == 0:
         return f"No {what}."
     counts = table["verdict"].value_counts()
@@ -44,41 +46,50 @@ def claims_sentence(table: pd.DataFrame, what: str = "article claims dated in th
     text = (f"Of {len(table)} {what}, the data support {get('supported')}, partly support {get('partly')} and "
             f"contradict {get('contradicted')}")
     unchecked = get("not_checkable")
-    contradicted = table.loc[table["verdict"] == "contradicted", "id"].tolist() if "id" in table else []
     text += f"; {unchecked} cannot be checked with these data" if unchecked else ""
-    text += f" (contradicted: {', '.join(contradicted[:4])}{', ...' if len(contradicted) > 4 else ''})." \
-        if contradicted else "."
-    return text
+    column = "claim" if "claim" in table.columns else "id"
+    contradicted = table.loc[table["verdict"] == "contradicted", column].astype(str).tolist()
+    if contradicted:
+        quoted = "; ".join(f"“{textwrap.shorten(c, 90, placeholder='…')}”" for c in contradicted[:3])
+        text += f". Contradicted{' (first 3)' if len(contradicted) > 3 else ''}: {quoted}"
+    return text + "."
 
 
 # --- 00 liquidity monitor ----------------------------------------------------------------------
 
-def monitor(table: pd.DataFrame, stress: pd.DataFrame, as_of: object) -> list[str]:
+def monitor(table: pd.DataFrame, stress: pd.DataFrame, as_of: object,
+            lagging: dict[str, pd.Timestamp] | None = None) -> list[str]:
     """Findings of the liquidity monitor from its watch-list table and stress composite.
 
     ``table`` is :func:`plumbing.views.monitor_table` (value, chg_1w, chg_1m, pctile_5y per
-    quantity); ``stress`` is :func:`plumbing.quantities.liquidity_stress`.
+    quantity, net liquidity as ``net_liquidity_daily`` or ``net_liquidity``); ``stress`` is
+    :func:`plumbing.quantities.liquidity_stress`; ``lagging`` names series shown at an
+    earlier date because their data stop early.
     """
     def value(name: str, column: str = "value") -> float:
         return float(table.loc[name, column])
 
     pct = next(c for c in table.columns if c.startswith("pctile_"))
-    out = [f"On {_day(as_of)} net liquidity stood at {fmt_with_unit(value('net_liquidity'), 'usd_bn')}, "
-           f"{fmt_with_unit(value('net_liquidity', 'chg_1m'), 'usd_bn', signed=True)} on the month "
-           f"({value('net_liquidity', pct):.0f}th percentile of five years)."]
+    net = "net_liquidity_daily" if "net_liquidity_daily" in table.index else "net_liquidity"
+    out = [f"On {_day(as_of)} net liquidity stood at {fmt_with_unit(value(net), 'usd_bn')}, "
+           f"{fmt_with_unit(value(net, 'chg_1m'), 'usd_bn', signed=True)} on the month "
+           f"({ordinal(value(net, pct))} percentile of five years)."]
     reserves = value("reserves")
     out.append(f"Reserves were {fmt_with_unit(reserves, 'usd_bn')}, "
                f"{'above' if reserves >= 3000 else 'below'} the articles' $3tn red line by "
-               f"{fmt_with_unit(abs(reserves - 3000), 'usd_bn')}; the TGA held {fmt_with_unit(value('tga_daily'), 'usd_bn')} "
+               f"{fmt_with_unit(abs(reserves - 3000), 'usd_bn')} (week of {_day(table.loc['reserves', 'date'])}); the TGA held {fmt_with_unit(value('tga_daily'), 'usd_bn')} "
                f"and ON RRP {fmt_with_unit(value('on_rrp'), 'usd_bn')}.")
     spread = value("sofr_iorb_bp")
     out.append(f"SOFR was {value('sofr'):.2f}%, {fmt_with_unit(abs(spread), 'bp')} {'above' if spread > 0 else 'below'} IORB "
-               f"({value('sofr_iorb_bp', pct):.0f}th percentile of five years); the Fed's repo facility lent "
+               f"({ordinal(value('sofr_iorb_bp', pct))} percentile of five years); the Fed's repo facility lent "
                f"{fmt_with_unit(value('repo_take_up'), 'usd_bn')} on its latest operation day.")
-    out.append(f"MOVE stood at {value('move'):.1f} ({value('move', pct):.0f}th percentile), high-yield spreads at "
+    out.append(f"MOVE stood at {value('move'):.1f} ({ordinal(value('move', pct))} percentile), high-yield spreads at "
                f"{fmt_with_unit(value('hy_oas'), 'bp')} and the US-Japan 2-year spread at "
                f"{fmt_with_unit(value('us2y_jp2y_bp'), 'bp')} ({fmt_with_unit(value('us2y_jp2y_bp', 'chg_1m'), 'bp', signed=True)} "
                "on the month).")
+    if lagging:
+        out.append("Shown at their own last observation because their data stop early: "
+                   + "; ".join(f"{short_name(n)} ({_day(d)})" for n, d in lagging.items()) + ".")
     composite = stress.dropna(subset=["composite"])
     if len(composite):
         last = composite.iloc[-1]
@@ -269,10 +280,11 @@ def names_with_data(names: Iterable[str], start: object, end: object, *, loader:
 # --- 04 episodes compared ------------------------------------------------------------------------
 
 def comparison(summary: pd.DataFrame, units: dict[str, str], titles: dict[str, str], days: Sequence[int],
-               *, max_sentences: int = 6) -> list[str]:
+               *, measured: dict[str, str] | None = None, max_sentences: int = 6) -> list[str]:
     """Findings of the event-time comparison: for each indicator, the episode with the highest
     and the lowest reading within ``days`` business days of t0 (``summary`` is
-    :func:`plumbing.views.event_window_summary`)."""
+    :func:`plumbing.views.event_window_summary`); ``measured`` says what each reading is
+    (``"change since day -10"``), so a change is never read as a level."""
     out = []
     for name, group in summary.groupby("quantity", sort=False):
         group = group.dropna(subset=["max", "min"])
@@ -281,7 +293,8 @@ def comparison(summary: pd.DataFrame, units: dict[str, str], titles: dict[str, s
         high = group.loc[group["max"].idxmax()]
         low = group.loc[group["min"].idxmin()]
         unit = units.get(name, "")
-        out.append(f"{titles.get(name, name)}: highest in {high['episode']} ({fmt_with_unit(high['max'], unit)} on day "
+        what = f" ({measured[name]})" if measured and name in measured else ""
+        out.append(f"{titles.get(name, name)}{what}: highest in {high['episode']} ({fmt_with_unit(high['max'], unit)} on day "
                    f"{int(high['max_day']):+d}), lowest in {low['episode']} ({fmt_with_unit(low['min'], unit)} on day "
                    f"{int(low['min_day']):+d}), within {days[0]} to {days[1]} business days of t0.")
         if len(out) == max_sentences:
@@ -306,10 +319,12 @@ def claims_report(table: pd.DataFrame) -> list[str]:
         share = (checkable["verdict"] == "supported").mean() * 100
         out.append(f"Of the {len(checkable)} claims the data can check, {share:.0f}% are supported in full.")
     if "pit_changed" in table.columns:
-        changed = table.loc[table["pit_changed"].astype(bool), "id"].tolist()
+        column = "claim" if "claim" in table.columns else "id"
+        changed = table.loc[table["pit_changed"].astype(bool), column].astype(str).tolist()
         out.append(f"With only the data published by each article's date, {len(changed)} verdict"
                    f"{'s' if len(changed) != 1 else ''} would differ"
-                   + (f" ({', '.join(changed[:4])}{', ...' if len(changed) > 4 else ''})." if changed else "."))
+                   + (": " + "; ".join(f"“{textwrap.shorten(c, 90, placeholder='…')}”" for c in changed[:3]) + "."
+                      if changed else "."))
     if "calendar" in table.columns:
         flagged = int((table["calendar"].astype(str) != "").sum())
         out.append(f"{flagged} readings fall on a month-, quarter- or year-end or a tax date and are flagged.")

@@ -33,6 +33,8 @@ FREQUENCY_GROUP: dict[str, str] = {
 LAG_TOLERANCE_DAYS: dict[str, int] = {"daily": 10, "weekly": 21, "monthly": 62, "quarterly": 120}
 #: a series this far (calendar days) behind its group is described as ended, not merely late
 ENDED_AFTER_DAYS = 365
+#: how many lagging series a sentence names (most behind first); the rest are counted
+MAX_NAMED = 6
 
 
 @dataclass(frozen=True)
@@ -48,12 +50,15 @@ class SeriesAge:
     lagging: bool
 
     def describe(self) -> str:
-        """``gold (last 2026-07-10, 41 days behind most daily series)``."""
+        """``Gold (last 2026-07-10, 41 days behind most daily series)``, in plain words."""
+        from .present import short_name
+
+        name = short_name(self.key)
         if not self.lagging:
-            return f"{self.key} (last {self.last.date()})"
+            return f"{name} (last {self.last.date()})"
         if self.behind_days > ENDED_AFTER_DAYS:
-            return f"{self.key} (ended {self.last.date()}; see its catalog coverage)"
-        return f"{self.key} (last {self.last.date()}, {self.behind_days} days behind most {self.group} series)"
+            return f"{name} (ended {self.last.date()})"
+        return f"{name} (last {self.last.date()}, {self.behind_days} days behind most {self.group} series)"
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,15 @@ class Freshness:
                 f"{days} day{'s' if days != 1 else ''} old on {self.today.date()}.")
         late = self.lagging
         if late:
-            text += " Series that stop before the others of their frequency: " + "; ".join(s.describe() for s in late) + "."
+            current = [s for s in late if s.behind_days <= ENDED_AFTER_DAYS]
+            ended = [s for s in late if s.behind_days > ENDED_AFTER_DAYS]
+            if current:
+                named = current[:MAX_NAMED]
+                more = len(current) - len(named)
+                text += (" Series that stop before the others of their frequency: "
+                         + "; ".join(s.describe() for s in named) + (f"; and {more} more" if more else "") + ".")
+            if ended:
+                text += " Ended or withdrawn: " + ", ".join(s.describe() for s in ended) + "."
         else:
             text += " No series stops noticeably before the others of its frequency."
         return text
@@ -150,21 +163,35 @@ def cached_last_dates(cache: object = None, catalog: Catalog | None = None) -> d
     return out
 
 
-def latest_covered_date(names: Iterable[str], *, loader: object = None) -> pd.Timestamp:
-    """The latest date every quantity in ``names`` covers: the earliest of their last observations.
+def watch_list_coverage(names: Iterable[str], *, loader: object = None,
+                        tolerance_days: int = LAG_TOLERANCE_DAYS["daily"]) -> tuple[pd.Timestamp, dict[str, pd.Timestamp]]:
+    """The latest date a watch list covers, and the series left out because they lag.
 
-    Used for a monitor's default ``as_of``: on this date each series has an observation on or
-    before it, none carried past its own end.
+    Each quantity's last observation is compared with the median last observation of the
+    list: one more than ``tolerance_days`` calendar days behind lags (the NY Fed repo file,
+    say) and is returned with its last date, to be shown at that date and named. The date is
+    the earliest last observation of the others, so on it every one of them has data.
     """
     from .quantities import quantity
 
+    names = list(names)
     lasts = {}
     for name in names:
         series = quantity(name, loader=loader).dropna()
         if series.empty:
-            raise ValueError(f"{name} has no observations, so no date is covered by all of {list(names)}")
+            raise ValueError(f"{name} has no observations, so no date is covered by all of {names}")
         lasts[name] = series.index.max()
-    return min(lasts.values())
+    ordered = sorted(lasts.values())
+    median = ordered[(len(ordered) - 1) // 2]
+    lagging = {n: d for n, d in lasts.items() if (median - d).days > tolerance_days}
+    current = [d for n, d in lasts.items() if n not in lagging]
+    return min(current), lagging
+
+
+def latest_covered_date(names: Iterable[str], *, loader: object = None) -> pd.Timestamp:
+    """The latest date the watch list covers (see :func:`watch_list_coverage`): used for a
+    monitor's default ``as_of``."""
+    return watch_list_coverage(names, loader=loader)[0]
 
 
 def resolve_as_of(as_of: object, names: Iterable[str], *, loader: object = None) -> pd.Timestamp:

@@ -69,10 +69,14 @@ def zero_where_no_operation(take_up: pd.Series, start: object, end: object) -> p
     """Repo take-up (USD bn) on every business day of [start, end], 0 where no operation was held.
 
     The NY Fed publishes a row only for operation days; a business day without a row had no
-    operation, so nothing was lent: 0, not missing. Days after the series' last published
-    date stay missing (not yet known), never 0.
+    operation, so nothing was lent: 0, not missing. Federal holidays (when the Fed's desk does
+    not operate) are not business days here, so they are absent, not 0. Days after the
+    series' last published date stay missing (not yet known), never 0.
     """
-    days = pd.bdate_range(pd.Timestamp(start), pd.Timestamp(end), name=take_up.index.name)
+    from pandas.tseries.holiday import USFederalHolidayCalendar
+
+    holidays = USFederalHolidayCalendar().holidays(pd.Timestamp(start), pd.Timestamp(end))
+    days = pd.bdate_range(pd.Timestamp(start), pd.Timestamp(end), freq="C", holidays=holidays, name=take_up.index.name)
     known = days <= take_up.dropna().index.max() if len(take_up.dropna()) else days < days.min()
     out = take_up.reindex(days)
     out[known & out.isna().to_numpy()] = 0.0

@@ -67,27 +67,52 @@ def events_legend(numbered: pd.DataFrame) -> str:
 
 
 def mark_events(ax: plt.Axes, events: pd.DataFrame | None, *, max_labels: int = 5, label_column: str = "label") -> None:
-    """Vertical lines at event dates inside the axis range, each labelled ``n  short label``.
+    """Event dates as thin dashed lines, labelled ``n  short label`` in a strip ABOVE the plot
+    area, so a label never covers the data.
 
     Pass the ``chart`` frame of :func:`plumbing.present.event_set` (at most five events, with
-    the numbers of the report's numbered events table). Labels are staggered down the panel so
-    that neighbours never overprint, on a white box. Without a ``number`` column the events
-    are numbered 1, 2, ... here.
+    the numbers of the report's numbered events table). Labels that would overlap go to a
+    second or third row of the strip; the panel title moves up to make room.
     """
     if events is None or len(events) == 0:
         return
-    lo, hi = [mdates.num2date(x).replace(tzinfo=None) for x in ax.get_xlim()]
+    lo_num, hi_num = ax.get_xlim()
+    lo, hi = [mdates.num2date(x).replace(tzinfo=None) for x in (lo_num, hi_num)]
     inside = events[(events["date"] >= pd.Timestamp(lo)) & (events["date"] <= pd.Timestamp(hi))].sort_values("date")
+    inside = inside.head(max_labels)
+    if inside.empty:
+        return
     numbers = inside["number"] if "number" in inside.columns else pd.Series(range(1, len(inside) + 1), index=inside.index)
-    for level, ((_, row), number) in enumerate(zip(inside.head(max_labels).iterrows(), numbers)):
-        ax.axvline(row["date"], color="0.3", linestyle="--", linewidth=0.8, alpha=0.8, zorder=1)
-        position = (mdates.date2num(row["date"]) - mdates.date2num(lo)) / max(mdates.date2num(hi) - mdates.date2num(lo), 1e-9)
-        on_left = position > 0.7
-        ax.annotate(f"{number}  {textwrap.shorten(str(row[label_column]), 30, placeholder='…')}",
-                    xy=(row["date"], 0.97 - 0.085 * (level % 5)), xycoords=("data", "axes fraction"),
-                    xytext=(-3 if on_left else 3, 0), textcoords="offset points", va="top",
-                    ha="right" if on_left else "left", fontsize=7.5, color="0.15", zorder=5,
-                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "0.8", "alpha": 0.9})
+    fig = ax.figure
+    width_pt = ax.get_window_extent().width * 72 / fig.dpi or 400.0
+    fontsize = 7.5
+    row_ends: list[float] = []
+    for (_, row), number in zip(inside.iterrows(), numbers):
+        ax.axvline(row["date"], color="0.35", linestyle="--", linewidth=0.8, alpha=0.8, zorder=1)
+        text = f"{number}  {textwrap.shorten(str(row[label_column]), 28, placeholder='…')}"
+        share = len(text) * fontsize * 0.55 / width_pt  # the label's width as a share of the axis
+        x = (mdates.date2num(row["date"]) - lo_num) / max(hi_num - lo_num, 1e-9)
+        start = min(x, 1.0 - share)
+        level = next((r for r, end in enumerate(row_ends) if end < start - 0.005), len(row_ends))
+        if level == len(row_ends):
+            row_ends.append(0.0)
+        row_ends[level] = start + share
+        ax.annotate(text, xy=(start, 1.0), xycoords="axes fraction", xytext=(0, 3 + 11 * level),
+                    textcoords="offset points", va="bottom", ha="left", fontsize=fontsize, color="0.15",
+                    annotation_clip=False)
+    ax.set_title(ax.get_title(), pad=8 + 11 * len(row_ends), fontsize=ax.title.get_fontsize())
+
+
+def shading_key(fig: plt.Figure, spans: Iterable[tuple[pd.Timestamp, pd.Timestamp, str]] | None) -> None:
+    """A key to the shaded periods, at the foot of a multi-panel figure (never over a title)."""
+    labels = sorted({label for _, _, label in spans or []})
+    if not labels:
+        return
+    from matplotlib.patches import Patch
+
+    fig.legend(handles=[Patch(color="#dfe7f2" if label.startswith("QT") else "#f4c7c3", label=f"shaded: {label}")
+                        for label in labels], loc="lower left", bbox_to_anchor=(0.01, 0.0), ncol=len(labels),
+               fontsize=8, frameon=False)
 
 
 def shade_spans(ax: plt.Axes, spans: Iterable[tuple[pd.Timestamp, pd.Timestamp, str]]) -> None:
@@ -256,13 +281,8 @@ def small_multiples(frame: pd.DataFrame, *, units: Mapping[str, str], titles: Ma
     for ax in list(axes.flat)[len(columns):]:
         ax.set_visible(False)
     fig.suptitle(title, fontweight="bold", y=0.995)
-    if spans:
-        from matplotlib.patches import Patch
-
-        labels = sorted({label for _, _, label in spans})
-        fig.legend(handles=[Patch(color="#dfe7f2" if label.startswith("QT") else "#f4c7c3", label=f"shaded: {label}")
-                            for label in labels], loc="upper right", fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0, 1, 0.96))
+    fig.tight_layout(rect=(0, 0.03 if spans else 0, 1, 0.96))
+    shading_key(fig, spans)
     add_caption(fig, caption)
     return fig
 
@@ -321,7 +341,8 @@ def theme_grid(frame: pd.DataFrame, themes: Mapping[str, list[str]], *, titles: 
     for ax in list(axes.flat)[len(keys):]:
         ax.set_visible(False)
     fig.suptitle(title, fontweight="bold", y=0.995)
-    fig.tight_layout(rect=(0, 0, 1, 0.97))
+    fig.tight_layout(rect=(0, 0.03 if spans else 0, 1, 0.97))
+    shading_key(fig, spans)
     return fig
 
 

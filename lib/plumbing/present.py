@@ -98,7 +98,8 @@ def fmt(value: object, unit: str = "") -> str:
     if unit in ("index", "usd", "jpy_per_usd"):
         return f"{number:,.2f}" if abs(number) < 1000 else f"{number:,.1f}"
     if unit in CELL_FORMATS:
-        return CELL_FORMATS[unit].format(number)
+        text = CELL_FORMATS[unit].format(number)
+        return text[1:] if re.fullmatch(r"[+-]0(\.0+)?", text) else text  # never "-0.0" or "+0.00"
     if float(number).is_integer() and abs(number) < 1e15:
         return f"{number:,.0f}"
     return _significant(number)
@@ -118,6 +119,13 @@ def fmt_with_unit(value: object, unit: str, *, signed: bool = False) -> str:
         return SENTENCE_FORMATS[unit].format(sign=sign, text=text)
     header = UNIT_HEADERS.get(unit, unit)
     return f"{sign}{text} {header}".strip()
+
+
+def ordinal(number: float) -> str:
+    """``41st``, ``32nd``, ``88th``, ``11th`` for a rounded percentile or rank."""
+    whole = int(round(float(number)))
+    suffix = "th" if 10 <= whole % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(whole % 10, "th")
+    return f"{whole}{suffix}"
 
 
 # --- tables ----------------------------------------------------------------------------------
