@@ -458,3 +458,22 @@ def test_the_document_has_articles_windows_and_explicit_episode_lists():
     assert {"000", "001", "002", "003", "004"} <= {a[:3] for a in document.articles}
     assert document.windows["shutdown"] == (pd.Timestamp("2025-10-01"), pd.Timestamp("2025-11-12"))
     assert len(document.claims) >= 135
+
+
+def test_the_batch_export_equals_checking_each_claim_alone(loader, table):
+    """Each as-of date gets its own view of the data: the process memos of load() and
+    quantity() must not hand one date's (or today's) truncation to another. Each claim is
+    checked alone, with empty memos, and must read exactly as in the batch table."""
+    from plumbing import panel, quantities
+
+    dated = [c for c in load_claims() if c.as_of is not None and c.role != "forecast"]
+    assert len(dated) > 40
+    for item in reversed(dated):  # the opposite order to the batch
+        panel._FRAMES.clear()
+        quantities._SERIES.clear()
+        alone = ClaimChecker(loader, as_of=item.as_of).check(item)
+        row = table.loc[item.id]
+        assert (item.id, alone.verdict, alone.detail, "; ".join(alone.observations)) == \
+            (item.id, row["verdict_asof"], row["detail_asof"], row["data_asof"])
+        today = ClaimChecker(loader).check(item)
+        assert (item.id, today.verdict, today.detail) == (item.id, row["verdict"], row["detail"])

@@ -88,7 +88,7 @@ import math
 import re
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -718,6 +718,13 @@ class VintageLoader(Loader):
             return series.loc[:self.as_of]
         published = spec.release.published(series.index, spec.frequency)
         return series[published <= self.as_of]
+
+    def data_version(self, keys: Iterable[str]) -> tuple | None:
+        """The base data version plus this loader's as-of date: the process memos of
+        :meth:`~plumbing.panel.Loader.load` and :func:`~plumbing.quantities.quantity` key on
+        it, so each as-of date (and today's data) gets its own view, never another's."""
+        version = super().data_version(keys)
+        return None if version is None else (("as_of", self.as_of.isoformat()),) + version
 
 
 def release_words(names: Sequence[str], loader: Loader) -> str:
