@@ -660,3 +660,52 @@ def test_a_corrupt_file_shows_in_status_without_a_traceback(cli_env, capsys):
     assert row[1] == "corrupted"
     assert f"warning vix: cache file {cli_env / 'vix.parquet'} is corrupted: it cannot be read as parquet" in captured.err
     assert (cli_env / "vix.parquet").read_bytes() == b"PAR1 broken"  # status never moves or rewrites
+
+
+# --- found by an independent fault review ---------------------------------------------------------
+
+
+def test_a_snapshot_in_another_unit_is_refused_and_the_cache_kept(cli_env, snap, capsys):
+    before = cached_rows(cli_env, "sofr")
+    path = snap / FILES["sofr"]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    scaled = [lines[0]] + [f"{d},{float(v) * 100}" if v.strip() not in ("", ".") else f"{d},{v}"
+                           for d, v in (line.split(",", 1) for line in lines[1:])]
+    path.write_text("\n".join(scaled) + "\n", encoding="utf-8")  # percent written as basis points
+    code, out, err = sync_cli(capsys, "sofr")
+    assert code == 1
+    line = next(line for line in err.splitlines() if line.startswith("FAILED sofr"))
+    assert "times the cached values" in line and "keeping the cache" in line
+    assert cached_rows(cli_env, "sofr") == before  # not a single value rewritten
+
+
+def test_a_cache_file_holding_another_series_is_moved_aside_not_served(cli_env, snap, capsys):
+    shutil.copyfile(cli_env / "vix.parquet", cli_env / "iorb.parquet")  # a copy of the wrong series
+    copied = (cli_env / "iorb.parquet").read_bytes()
+    code, out, err = sync_cli(capsys, "iorb")
+    assert code == 1
+    line = next(line for line in err.splitlines() if line.startswith("REPAIRED iorb:"))
+    assert "holds the series 'vix', not 'iorb'" in line and "moved aside to" in line
+    assert [p.read_bytes() for p in cli_env.glob("iorb.corrupt-*")] == [copied]
+    assert cached_rows(cli_env, "iorb") == csv_rows(snap / FILES["iorb"])
+
+
+def test_a_reader_never_repairs_a_damaged_file_behind_the_users_back(cli_env, snap, catalog):
+    from plumbing.panel import DataUnavailable, Loader
+
+    path = cli_env / "sofr.parquet"
+    damaged = _value_flipped(path.read_bytes())
+    path.write_bytes(damaged)
+    loader = Loader(catalog=catalog, cache=SeriesCache(cli_env), snapshot=SnapshotSource(snap))
+    with pytest.raises(DataUnavailable, match="sofr .*do not match the checksum.*plumbing data sync"):
+        loader.common("sofr")
+    assert path.read_bytes() == damaged and not list(cli_env.glob("sofr.corrupt-*"))  # untouched until a sync
+
+
+def test_a_snapshot_file_with_a_byte_order_mark_is_read(cli_env, snap, capsys):
+    path = snap / FILES["sofr"]
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    code, out, err = sync_cli(capsys, "sofr")
+    assert code == 0, err
+    path.write_bytes(path.read_bytes()[3:])
+    assert cached_rows(cli_env, "sofr") == csv_rows(path)

@@ -248,11 +248,12 @@ def test_an_episode_id_that_climbs_out_of_reports_is_refused_naming_entry_and_fi
     path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "../../../x" in text)
     with pytest.raises(EpisodeError, match=rf"episodes.yaml line {line}: episode '../../../x' field 'id': "
-                                           r"'../../../x' is not a valid id; use lowercase letters, digits and '-'"):
+                                           r"'../../../x' is not a valid id; use at most 80 lowercase letters, digits and '-'"):
         load_episodes(path, catalog)
 
 
-@pytest.mark.parametrize("bad_id", ["Upper-Case", "-leading-hyphen", "with space", "dots.in.it", "a/b"])
+@pytest.mark.parametrize("bad_id", ["Upper-Case", "-leading-hyphen", "with space", "dots.in.it", "a/b", "trailing-newline\n",
+                                    "x" * 81])
 def test_episode_ids_must_be_slugs(tmp_path, catalog, bad_id):
     document = {"episodes": [{"id": bad_id, "title": "t", "t0": "2019-09-17", "summary": "s", "series": ["sofr"]}]}
     with pytest.raises(EpisodeError, match=r"field 'id': .* is not a valid id"):
@@ -311,6 +312,8 @@ def test_a_state_file_naming_paths_outside_is_not_followed_by_the_index(tmp_path
     ("05", {"articles": ["999"]}, r"parameter 'articles' item 1 expects an article number: no article starts with '999'"),
     ("07", {"band_pct": 0}, r"parameter 'band_pct' expects a number > 0, got 0"),
     ("03", {"metals": ["gold", "gold"]}, r"parameter 'metals' expects distinct items; repeated: 'gold'"),
+    ("08", {"liquidity_threshold_bn": float("inf")}, r"parameter 'liquidity_threshold_bn' expects a finite number"),
+    ("07", {"band_pct": float("nan")}, r"parameter 'band_pct' expects a finite number"),
 ])
 def test_bad_parameters_fail_at_once_naming_the_parameter(name, given, message):
     plan_jobs([name])  # the defaults pass (and the modules a check needs are imported)

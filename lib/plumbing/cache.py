@@ -326,6 +326,8 @@ class SeriesCache:
             raise CacheCorrupt(path, f"its provenance metadata is unreadable ({err})") from None
         if meta.format != CACHE_FORMAT:
             raise CacheCorrupt(path, f"it claims cache format {meta.format}; this version writes format {CACHE_FORMAT}")
+        if meta.key != key:  # a file copied or linked from another series is not this series' data
+            raise CacheCorrupt(path, f"it holds the series {meta.key!r}, not {key!r}")
         if data_checksum(series) != meta.checksum:
             raise CacheCorrupt(path, "its dates or values do not match the checksum written with them")
         return CachedSeries(series, _with_data_figures(meta, series), path)

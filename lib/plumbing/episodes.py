@@ -34,7 +34,7 @@ EVENT_TIME_MODES = ("level", "change", "pct_change", "auto")
 #: units compared across episodes in percent changes under ``mode="auto"`` (prices, indexes, FX)
 RELATIVE_UNITS = ("index", "usd", "jpy_per_usd")
 #: an episode id: lowercase letters, digits and hyphens, starting with a letter or digit
-EPISODE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+EPISODE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # matched whole (fullmatch): no trailing newline, at most 80
 #: columns of the event tables that must be numbers
 EVENT_NUMBER_COLUMNS = {"fomc.csv": ("lower", "upper", "change_bp")}
 
@@ -102,9 +102,9 @@ def _parse_episode(raw: dict, position: int, names: set[str], path: Path) -> Epi
     for name in ("id", "title", "t0", "summary", "series"):
         if raw.get(name) in (None, ""):
             raise EpisodeError(f"{where}: field {name!r} is missing")
-    if not isinstance(raw["id"], str) or not EPISODE_ID.match(raw["id"]):
-        raise EpisodeError(f"{at('id')}: {raw['id']!r} is not a valid id; use lowercase letters, digits and '-', "
-                           "starting with a letter or digit (e.g. 2024-08-yen-carry): the id names the report file")
+    if not isinstance(raw["id"], str) or not EPISODE_ID.fullmatch(raw["id"]):
+        raise EpisodeError(f"{at('id')}: {raw['id']!r} is not a valid id; use at most 80 lowercase letters, digits "
+                           "and '-', starting with a letter or digit (e.g. 2024-08-yen-carry): the id names the report file")
     t0 = _date(raw["t0"], at("t0"))
     if t0.day_of_week >= 5:
         raise EpisodeError(f"{at('t0')}: {t0.date()} is a weekend; anchor on a business day")

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .cache import SeriesCache
+from .cache import CacheCorrupt, SeriesCache
 from .catalog import Catalog, load_catalog
 from .sources.snapshot import SnapshotSource
 
@@ -179,6 +179,12 @@ _FRAMES: dict[tuple, pd.DataFrame] = {}
 MEMO_LIMIT = 256
 
 
+def clear_memo() -> None:
+    """Forget the frames :meth:`Loader.load` assembled in this process (benchmarks time the
+    reads and the alignment with it; results never depend on it)."""
+    _FRAMES.clear()
+
+
 def remember(memo: dict, key: tuple, value: object) -> None:
     """Store ``value`` under ``key`` in a process memo, clearing it first when full."""
     if len(memo) >= MEMO_LIMIT:
@@ -210,7 +216,12 @@ class Loader:
         """
         _record_read(key)
         spec = self.catalog.get(key)
-        series = self.cache.read(key)
+        try:  # a reader imports a series only when it is truly missing, never over a damaged file
+            found = self.cache.entry(key)
+        except CacheCorrupt as err:
+            raise DataUnavailable(f"{key} ({spec.title}): {err}; run `plumbing data sync` to move it aside and "
+                                  "re-import it (nothing was changed)") from None
+        series = None if found is None else found.series.copy()
         if series is None:
             from .sync import sync
 

@@ -156,6 +156,8 @@ def _import_snapshot(spec: SeriesSpec, cache: SeriesCache, snapshot: SnapshotSou
     except (SnapshotMissing, SourceEmpty) as err:
         return _keep_cache(spec, current, f"snapshot unusable: {err}")
     live = current is not None and current.meta.source != "snapshot"
+    if current is not None and not live:
+        check_scale(spec.key, current.series, values)  # a snapshot in another unit never rewrites the cache
     result = cache.merge(spec.key, values, source="snapshot", source_id=spec.snapshot.file,
                          snapshot_checksum=checksum, fill_only=live)
     if not live:

@@ -18,6 +18,8 @@ without a schema (an ad-hoc one) is still checked by the type of each default.
 
 from __future__ import annotations
 
+import math
+
 import ast
 import datetime as dt
 import json
@@ -176,8 +178,8 @@ class Number(Rule):
     above: float | None = None
 
     def problem(self, value: object) -> str | None:
-        if not (_is_int(value) or isinstance(value, float)) or value != value:  # NaN is refused
-            return f"expects a number, got {_type_name(value)} {value!r}"
+        if not (_is_int(value) or isinstance(value, float)) or not math.isfinite(value):  # NaN and infinities refused
+            return f"expects a finite number, got {_type_name(value)} {value!r}"
         if self.above is not None and not value > self.above:
             return f"expects a number > {self.above:g}, got {value!r}"
         return _bounds_problem(value, self.minimum, self.maximum, "a number")

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from .. import config
-from .base import MISSING_MARKERS, SourceEmpty, SourceError, parse_observations
+from .base import InvalidData, MISSING_MARKERS, SourceEmpty, SourceError, parse_observations
 
 MANIFEST_FILES = ("MANIFEST.csv", "MARKET_MANIFEST.csv")
 
@@ -75,8 +75,11 @@ class SnapshotSource:
             )
         series = _read_typed(path, header[0], value_column)
         if series is None:  # something to report: parse the text again to name the line
-            frame = pd.read_csv(path, usecols=[header[0], value_column], dtype=str, keep_default_na=False,
-                                skip_blank_lines=False)
+            try:
+                frame = pd.read_csv(path, usecols=[header[0], value_column], dtype=str, keep_default_na=False,
+                                    skip_blank_lines=False, encoding="utf-8-sig")
+            except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as err:
+                raise InvalidData(f"snapshot file {file}: cannot be read as CSV ({err})") from None
             series = parse_observations(frame[header[0]].to_numpy(), frame[value_column].to_numpy(),
                                         origin=f"snapshot file {file}", column=value_column)
         if series.empty:
@@ -107,7 +110,7 @@ class SnapshotSource:
 
 def _header(path: Path, file: str) -> list[str]:
     """The column names on the first line of a snapshot CSV; :class:`SourceEmpty` for an empty file."""
-    with open(path, newline="", encoding="utf-8") as handle:
+    with open(path, newline="", encoding="utf-8-sig") as handle:  # a byte-order mark is not part of the name
         header = next(csv.reader(handle), [])
     if not header:
         raise SourceEmpty(f"snapshot file {file!r} is empty (no header line)")
