@@ -173,10 +173,13 @@ present.table(sep[["sample", "kink", "kink_ci_low", "kink_ci_high", "x_unit", "k
 # %% [markdown]
 # ## The hinge in detail
 #
-# The headline intervals come from a bootstrap that keeps the reserve path fixed, resamples the
-# residuals in blocks of `block_length` weeks (errors are strongly autocorrelated) and
-# re-estimates the kink each time. Beside them: EWC intervals (Lazarus, Lewis, Stock and Watson
-# 2018) from the linearised model, and the textbook Newey-West interval, shown only to make the
+# The headline intervals come from a bootstrap that keeps the reserve path fixed, rebuilds the
+# strongly autocorrelated errors from an AR(p) sieve fitted to the residuals (p by AIC, up to 8;
+# innovations redrawn at random) and re-estimates the kink each time. In a Monte Carlo on this
+# design with AR(0.9) errors the 5% sup-F test rejects a true line about 9.5% of the time and
+# nominal 95% intervals cover about 83-86%: better than blocks of 26 weeks (19%; 78-86%), still
+# somewhat too narrow, so p-values near 0.05 should not be read as decisive. Beside them: EWC
+# intervals (Lazarus, Lewis, Stock and Watson 2018) from the linearised model, and the textbook Newey-West interval, shown only to make the
 # point that it is too narrow. The kink's location has no standard error: the fit is not a smooth
 # function of it. The profile-likelihood interval of the kink assumes independent errors.
 
@@ -187,6 +190,7 @@ display(Markdown(
     f"{result.boot_share_at_edge[0]:.0%} and {result.boot_share_at_edge[1]:.0%} of the bootstrap kinks sit on its "
     "lowest and highest point. " + (f"The interval's {' and '.join(cut)} bound is cut by the grid." if cut
                                    else "The bootstrap interval is not truncated by the grid.")))
+display(Markdown(" ".join(note[0].upper() + note[1:] + "." for note in result.notes if note.startswith("Monte Carlo"))))
 display(Markdown(beside(result.sample, result.spec.split(". Rolling")[0], table.attrs["headline"])))
 present.table(table.drop(columns=["description"]), units=P, labels={
     "ci_low": "low (bootstrap)", "ci_high": "high (bootstrap)", "se_har": "s.e. (EWC)", "ci_low_har": "low (EWC)",

@@ -116,7 +116,7 @@ present.table(menu_table(REGIME_ROBUSTNESS_MENU))
 # %% [markdown]
 # ## Mean monthly returns by quadrant
 #
-# Means in percent per month with Newey-West (HAC) standard errors, the quadrant paired with
+# Means in percent per month with EWC 95% intervals (t critical values), the quadrant paired with
 # returns as in the headline. Each mean is tested against zero; with 28 means some will look
 # significant by chance, so the p-values are adjusted across all of them (Holm: family-wise;
 # Benjamini-Hochberg: false discovery rate).
@@ -130,28 +130,28 @@ record("quadrant_means_holm_below_5pct", int((quadrants["p_holm"] < 0.05).sum())
        label="Quadrant means (of 28) different from zero after Holm")
 wald = result.equality.loc["spx"] if "spx" in result.equality.index else None
 highest, lowest = spx_q["mean"].idxmax(), spx_q["mean"].idxmin()
-caption = (f"Bars: mean monthly S&P 500 return (%) in the months of each quadrant ({timing}); whiskers: +/- 1.96 HAC "
-           f"standard errors; months per quadrant: {', '.join(f'{g} {int(n)}' for g, n in spx_q['n'].items())}. "
+caption = (f"Bars: mean monthly S&P 500 return (%) in the months of each quadrant ({timing}); whiskers: 95% EWC "
+           f"intervals (t critical values); months per quadrant: {', '.join(f'{g} {int(n)}' for g, n in spx_q['n'].items())}. "
            f"Highest mean: {highest} ({spx_q.loc[highest, 'mean']:.2f}%); lowest: {lowest} ({spx_q.loc[lowest, 'mean']:.2f}%). "
            + (f"Wald test that the four means are equal: p = {wald['p_value']:.2f}. " if wald is not None else "")
            + "Article 004 expects the highest returns under easing + weak dollar and the lowest under tight + strong dollar.")
-fig = plots.bar_chart(spx_q["mean"], errors=1.96 * spx_q["se_hac"], unit="percent per month",
-                      title=f"S&P 500 mean monthly return by quadrant (lag {lag}), +/- 1.96 HAC s.e.", caption=caption)
+fig = plots.bar_chart(spx_q["mean"], errors=spx_q["mean"] - spx_q["ci_low"], unit="percent per month",
+                      title=f"S&P 500 mean monthly return by quadrant (lag {lag}), 95% EWC intervals", caption=caption)
 present.figure(fig, alt=f"Bar chart of the S&P 500's mean monthly return in each of the four quadrants ({timing}), with "
-                        f"HAC error bars; highest {highest} ({spx_q.loc[highest, 'mean']:.2f}%), lowest {lowest} "
+                        f"EWC 95% interval bars; highest {highest} ({spx_q.loc[highest, 'mean']:.2f}%), lowest {lowest} "
                         f"({spx_q.loc[lowest, 'mean']:.2f}%).",
-               source=present.source_line([liquidity, "dollar_broad", "spx"]), data=spx_q[["n", "mean", "se_hac"]])
+               source=present.source_line([liquidity, "dollar_broad", "spx"]), data=spx_q[["n", "mean", "ci_low", "ci_high"]])
 display(Markdown(beside(result.sample, result.spec.split(". Beside it: ")[-1],
-                        "Newey-West HAC; p-values against zero with Holm (p_holm) and Benjamini-Hochberg (p_bh) "
+                        "EWC (t critical values); p-values against zero with Holm (p_holm) and Benjamini-Hochberg (p_bh) "
                         f"adjustments across all {len(quadrants)} means")))
-present.table(quadrants[["n", "mean", "se_hac", "p_value", "p_holm", "p_bh", "first", "last"]].reset_index(),
+present.table(quadrants[["n", "mean", "ci_low", "ci_high", "p_value", "p_holm", "p_bh", "first", "last"]].reset_index(),
               index=False, units=P)
 
 # %% [markdown]
 # ### Do the quadrants differ? (Wald test that the four means are equal, per asset)
 
 # %%
-display(Markdown(beside(result.sample, "Wald chi2 test that the four quadrant means are equal", "Newey-West HAC")))
+display(Markdown(beside(result.sample, "EWC Wald (F) test that the four quadrant means are equal", "EWC")))
 present.table(result.equality, units=P)
 
 # %% [markdown]

@@ -28,7 +28,7 @@ def coverage(method_reps=200, n=300, rho=0.9, seed=0):
     """Coverage of 95% intervals for a slope when both the regressor and the error are AR(0.9)."""
     rng = np.random.default_rng(seed)
     xs, us = ar1(rng, n, rho, method_reps), ar1(rng, n, rho, method_reps)
-    hits = {"ewc": 0, "nw_fixed_b": 0, "nw": 0, "nw_0_lags": 0, "block": 0, "iid": 0}
+    hits = {"ewc": 0, "nw_fixed_b": 0, "nw": 0, "nw_0_lags": 0, "block": 0, "sieve": 0, "iid": 0}
     for r in range(method_reps):
         design = np.column_stack([np.ones(n), xs[r]])
         y = 0.5 * xs[r] + us[r]
@@ -39,7 +39,7 @@ def coverage(method_reps=200, n=300, rho=0.9, seed=0):
         hits["nw_0_lags"] += row["ci_low"] <= 0.5 <= row["ci_high"]
         beta = np.linalg.lstsq(design, y, rcond=None)[0]
         resid = y - design @ beta
-        for kind in ("block", "iid"):
+        for kind in ("block", "sieve", "iid"):
             low, high = fixed_regressor_bootstrap_ci(design, resid, kind=kind, length=26, reps=199, seed=r)
             hits[kind] += beta[1] + low[1] <= 0.5 <= beta[1] + high[1]
     return {k: v / method_reps for k, v in hits.items()}
@@ -59,9 +59,10 @@ def test_ewc_and_fixed_b_cover_near_nominal_at_ar09_where_naive_newey_west_does_
     assert cov["nw_0_lags"] <= 0.60  # HAC lags set to 0: heteroskedasticity-robust only
 
 
-def test_block_bootstrap_covers_where_an_iid_bootstrap_does_not(ar09_coverage):
+def test_sieve_and_block_bootstraps_cover_where_an_iid_bootstrap_does_not(ar09_coverage):
     cov = ar09_coverage
-    assert cov["block"] >= 0.82  # 0.855 here with blocks of 26 (the modules' default) and 199 reps
+    assert cov["sieve"] >= 0.87  # 0.90 here with the AR sieve (the hinge's default) and 199 reps
+    assert cov["block"] >= 0.82  # 0.855 here with blocks of 26 and 199 reps
     assert cov["iid"] <= 0.60  # resampling single residuals destroys the serial correlation
 
 
@@ -133,3 +134,20 @@ def test_holm_and_bh_adjustments():
     assert adjust_pvalues(many, "holm") == pytest.approx(multipletests(many, method="holm")[1])
     with pytest.raises(ValueError, match="method='bonf'"):
         adjust_pvalues(p, "bonf")
+
+
+def test_sieve_recovers_an_ar09_and_its_draws_keep_the_persistence():
+    from plumbing.models.inference import resample_residuals, sieve_ar_fit
+    rng = np.random.default_rng(5)
+    u = ar1(rng, 2000, 0.9, 1)[0]
+    phi, innov = sieve_ar_fit(u)
+    # an AR(1) with rho 0.9: the first coefficient near 0.9, the rest small; innovations centred, nearly white
+    assert 0.85 <= phi[0] <= 0.95 and np.abs(phi[1:]).max(initial=0.0) < 0.1
+    assert abs(innov.mean()) < 1e-10 and abs(np.corrcoef(innov[1:], innov[:-1])[0, 1]) < 0.08
+    draws = resample_residuals(u, "sieve", 26, 200, np.random.default_rng(1))
+    assert draws.shape == (200, 2000)
+    lag1 = np.mean([np.corrcoef(d[1:], d[:-1])[0, 1] for d in draws])
+    assert 0.85 <= lag1 <= 0.93            # moving blocks of 26 would give about 0.9 * 25/26; i.i.d. about 0
+    assert 0.8 <= draws.std() / u.std() <= 1.2
+    white = resample_residuals(rng.standard_normal(500), "sieve", 26, 50, np.random.default_rng(2))
+    assert abs(np.mean([np.corrcoef(d[1:], d[:-1])[0, 1] for d in white])) < 0.05

@@ -30,19 +30,19 @@ def simulated(seed=21, lag=0):
     return returns, regime
 
 
-def test_quadrant_means_are_recovered_with_hac_standard_errors():
+def test_quadrant_means_are_recovered_with_ewc_intervals():
     returns, regime = simulated()
     result = returns_by_regime(returns, regime, hac_lags=3)
     a = result.table.loc["a"]
     for label, mean in TRUE_MEANS.items():
-        # tolerance: within 3 HAC standard errors of the true mean
-        assert abs(a.loc[label, "mean"] - mean) < 3 * a.loc[label, "se_hac"]
+        # tolerance: within 3 EWC standard errors of the true mean
+        assert abs(a.loc[label, "mean"] - mean) < 3 * a.loc[label, "se"]
         assert a.loc[label, "n"] == (regime == label).sum()
         assert a.loc[label, "mean"] == pytest.approx(returns.loc[regime == label, "a"].mean())
-    assert (result.table["se_hac"] > 0).all()
+    assert (result.table["se"] > 0).all()
     assert result.equality.loc["a", "p_value"] < 1e-4   # the means differ
     assert result.equality.loc["b", "p_value"] > 0.01   # asset b does not depend on the quadrant
-    assert "a: n=240" in result.sample and "3 lags" in result.spec
+    assert "a: n=240" in result.sample and "EWC" in result.spec and "lags" not in result.spec
     # the p-values against zero are adjusted across all 8 (asset, quadrant) means
     assert result.table["p_holm"].to_numpy() == pytest.approx(adjust_pvalues(result.table["p_value"], "holm"))
     assert (result.table["p_bh"] <= result.table["p_holm"] + 1e-12).all()
@@ -135,9 +135,11 @@ def real(loader):
 
 def test_real_regimes_run_with_finite_results(real):
     table = real.quadrants
-    assert np.isfinite(table[["mean", "se_hac", "t_hac", "p_holm", "p_bh"]].to_numpy(dtype=float)).all()
+    assert np.isfinite(table[["mean", "se", "ci_low", "ci_high", "p_holm", "p_bh"]].to_numpy(dtype=float)).all()
     assert set(table.index.get_level_values("asset")) == {"spx", "iwm", "nasdaq", "gold", "btc", "nikkei", "dollar_broad"}
     assert len(table) == 28
+    assert "t_hac" not in table and "se_hac" not in table   # EWC intervals, no t-statistics
+    assert (table["ci_low"] < table["mean"]).all() and (table["mean"] < table["ci_high"]).all()
     assert set(real.counts.index) == set(REGIMES)
     months = int(real.counts["months"].sum())
     assert 220 <= months <= 250  # broad dollar index from 2006, three-month changes

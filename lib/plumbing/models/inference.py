@@ -11,8 +11,12 @@ multiple-testing adjustments); this module adds what it lacks:
   recommendation.
 * ``"nw"``: Newey-West with the textbook lag rule and normal critical values, kept only to
   show how much narrower the naive interval is (it under-covers when errors are persistent).
-* **dependent bootstraps** of residuals with the regressors held fixed: moving blocks
-  (Kunsch 1989) or the dependent wild bootstrap (Shao 2010; Bartlett-kernel multipliers).
+* **dependent bootstraps** of residuals with the regressors held fixed: the **sieve (AR)
+  bootstrap** (Kreiss 1992, Buhlmann 1997: an AR(p) fitted to the residuals by Yule-Walker, p by
+  AIC up to 8, its centred innovations redrawn i.i.d. and run through the AR recursion after a
+  burn-in), moving blocks (Kunsch 1989) or the dependent wild bootstrap (Shao 2010;
+  Bartlett-kernel multipliers). With an AR(0.9) error the sieve keeps the persistence that
+  blocks of 26 weeks cut, which is why it is the default of the reserve-demand hinge.
 * **sup-F / QLR** helpers: the Andrews (1993) asymptotic null distribution of the sup-Wald
   statistic for a break at an unknown date, simulated once and cached, and the critical values
   of Andrews' table beside it.
@@ -38,7 +42,10 @@ HAR_LABELS = {
     "nw_fixed_b": "Newey-West, bandwidth 1.3 T^(1/2), Kiefer-Vogelsang (2005) fixed-b critical values",
     "nw": "Newey-West, floor(4 (T/100)^(2/9)) lags, normal critical values (naive; under-covers with persistent errors)",
 }
-BOOTSTRAP_KINDS = ("block", "wild", "iid")
+BOOTSTRAP_KINDS = ("sieve", "block", "wild", "iid")
+#: the sieve bootstrap's largest AR order and burn-in (rows generated and thrown away before the sample)
+SIEVE_MAX_ORDER = 8
+SIEVE_BURN_IN = 200
 #: Kiefer-Vogelsang (2005) fixed-b critical values of the two-sided t test, Bartlett kernel:
 #: cv(b) = a0 + a1 b + a2 b^2 + a3 b^3, by confidence level
 KV_BARTLETT = {0.95: (1.9600, 2.9694, 0.4160, -0.5324), 0.90: (1.6449, 2.1859, 0.3142, -0.3427)}
@@ -185,14 +192,78 @@ def dependent_wild_multipliers(n: int, length: int, reps: int, rng: np.random.Ge
     return (csum[:, length:] - csum[:, :-length]) / np.sqrt(length)
 
 
+def levinson_durbin(resid: np.ndarray, max_order: int) -> tuple[list[np.ndarray], np.ndarray]:
+    """Yule-Walker AR coefficients of every order 0..``max_order`` of the demeaned series and the
+    innovation variances (Levinson-Durbin recursion on the biased autocovariances, so every fit
+    is stationary). Returns (coefficients by order, variances by order)."""
+    u = np.asarray(resid, dtype=float)
+    u = u - u.mean()
+    n = len(u)
+    max_order = int(min(max_order, n - 1))
+    gamma = np.array([u[j:] @ u[:n - j] / n for j in range(max_order + 1)])
+    coefs: list[np.ndarray] = [np.zeros(0)]
+    sigma2 = np.zeros(max_order + 1)
+    sigma2[0] = gamma[0]
+    phi = np.zeros(0)
+    for k in range(1, max_order + 1):
+        if sigma2[k - 1] <= 0:
+            coefs.append(np.concatenate([phi, np.zeros(k - len(phi))]))
+            sigma2[k] = sigma2[k - 1]
+            continue
+        reflection = (gamma[k] - phi @ gamma[1:k][::-1]) / sigma2[k - 1]
+        phi = np.concatenate([phi - reflection * phi[::-1], [reflection]])
+        coefs.append(phi.copy())
+        sigma2[k] = sigma2[k - 1] * (1 - reflection ** 2)
+    return coefs, sigma2
+
+
+def sieve_ar_fit(resid: np.ndarray, max_order: int = SIEVE_MAX_ORDER) -> tuple[np.ndarray, np.ndarray]:
+    """The sieve's AR(p): p in 0..``max_order`` by AIC (``n log sigma2_p + 2p``), Yule-Walker
+    coefficients, and the centred innovations ``e_t = u_t - sum phi_j u_{t-j}`` (t > p).
+    Returns (coefficients, innovations)."""
+    u = np.asarray(resid, dtype=float)
+    u = u - u.mean()
+    n = len(u)
+    coefs, sigma2 = levinson_durbin(u, max_order)
+    with np.errstate(divide="ignore"):
+        aic = n * np.log(np.maximum(sigma2, 1e-300)) + 2 * np.arange(len(sigma2))
+    order = int(np.argmin(aic))
+    phi = coefs[order]
+    innov = u[order:].copy()
+    for j in range(1, order + 1):
+        innov -= phi[j - 1] * u[order - j:n - j]
+    return phi, innov - innov.mean()
+
+
+def sieve_errors(resid: np.ndarray, reps: int, rng: np.random.Generator, max_order: int = SIEVE_MAX_ORDER,
+                 burn_in: int = SIEVE_BURN_IN) -> np.ndarray:
+    """``reps`` x ``n`` errors of the sieve bootstrap: the AR(p) of :func:`sieve_ar_fit` driven by its
+    innovations drawn i.i.d., started at zero and run ``burn_in`` rows before the kept ``n``."""
+    u = np.asarray(resid, dtype=float)
+    n = len(u)
+    phi, innov = sieve_ar_fit(u, max_order)
+    p = len(phi)
+    total = n + burn_in
+    shocks = innov[rng.integers(0, len(innov), size=(reps, total))]
+    if p == 0:
+        return shocks[:, burn_in:]
+    out = np.zeros((reps, total + p))
+    for t in range(total):
+        out[:, t + p] = shocks[:, t] + out[:, t:t + p] @ phi[::-1]
+    return out[:, p + burn_in:]
+
+
 def resample_residuals(resid: np.ndarray, kind: str, length: int, reps: int, rng: np.random.Generator) -> np.ndarray:
-    """``reps`` x ``n`` bootstrap errors from ``resid``: ``"block"`` (moving blocks of ``length``),
+    """``reps`` x ``n`` bootstrap errors from ``resid``: ``"sieve"`` (AR(p) sieve, p by AIC up to
+    :data:`SIEVE_MAX_ORDER`; ``length`` unused), ``"block"`` (moving blocks of ``length``),
     ``"wild"`` (dependent wild, Bartlett multipliers of bandwidth ``length``) or ``"iid"``
     (independent draws; only for comparison: it ignores serial correlation)."""
     if kind not in BOOTSTRAP_KINDS:
         raise ValueError(f"bootstrap={kind!r} is not valid; valid: {', '.join(map(repr, BOOTSTRAP_KINDS))}")
     u = np.asarray(resid, dtype=float)
     n = len(u)
+    if kind == "sieve":
+        return sieve_errors(u, reps, rng)
     if kind == "block":
         return u[block_indices(n, length, reps, rng)]
     if kind == "wild":

@@ -11,9 +11,9 @@ tight + strong dollar: everything under pressure). Here, **monthly**:
   easing", so it includes flat or shrinking balance sheets);
 * simple monthly returns (percent, month-end to month-end close) of the S&P 500, small caps
   (IWM, adjusted), the Nasdaq Composite, gold, bitcoin, the Nikkei 225 and the broad dollar;
-* by quadrant: the number of months, the mean monthly return and its Newey-West (HAC)
-  standard error (a regression of the returns on the four quadrant dummies), and a Wald
-  test that the four means are equal;
+* by quadrant: the number of months, the mean monthly return, its EWC standard error and
+  interval with t(nu) critical values (Lazarus, Lewis, Stock and Watson 2018; a regression of
+  the returns on the four quadrant dummies), and an EWC Wald (F) test that the four means are equal;
 * which quadrant each month of 2025-2026 was in.
 
 By default (``lag=0``) a month's return is paired with the quadrant measured over the
@@ -30,13 +30,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy import stats
 
 from ..indicators import REGIME_LABELS, liquidity_dollar_regimes
 from ..panel import FFILL_LIMIT_BDAYS, Loader, align_asof, as_timestamp
 from ..quantities import quantity
 from ._base import (ModelResult, check_choice, check_positive_int, date_span, ordered_index, specifications,
                     survival_sentence)
-from .inference import HAR_METHODS, adjust_pvalues, sandwich
+from .inference import HAR_LABELS, HAR_METHODS, adjust_pvalues, sandwich
 
 HAR_LABELS_SHORT = {"ewc": "EWC (t critical values)", "nw_fixed_b": "fixed-b Newey-West", "nw": "naive Newey-West"}
 
@@ -73,15 +74,18 @@ class RegimeReturnsResult(ModelResult):
 
 
 def returns_by_regime(returns: pd.DataFrame, regime: pd.Series, hac_lags: int = 3, lag: int = 0) -> RegimeReturnsResult:
-    """Mean monthly return by quadrant with Newey-West standard errors, per asset.
+    """Mean monthly return by quadrant with EWC standard errors and intervals, per asset.
 
     ``returns``: monthly returns in percent (columns = assets); ``regime``: the quadrant
     label per month (missing = unclassified). ``lag`` (0 or more months): pair the return of
     month t with the quadrant of month t - lag. For each asset, OLS of the return on the
-    quadrant dummies (no constant) over the months where both are known, HAC covariance with
-    ``hac_lags`` lags: the coefficients are the quadrant means. ``table`` is indexed by
-    (asset, regime) with n, mean, se_hac, t_hac, p_value, first, last; ``equality`` holds per
-    asset the Wald chi2 test that the quadrant means are equal. ``p_holm`` and ``p_bh``: the
+    quadrant dummies (no constant) over the months where both are known, EWC long-run
+    covariance (``nu = 0.4 T^(2/3)`` cosine terms) with t(nu) critical values and p-values: the
+    coefficients are the quadrant means. ``table`` is indexed by (asset, regime) with n, mean,
+    se, ci_low, ci_high (95%), dof, p_value, first, last (no t-statistics); ``equality`` holds per
+    asset the EWC Wald test that the quadrant means are equal (``wald_chi2``, its F form
+    ``f_ewc`` and the F(q, nu - q + 1) p-value). ``hac_lags`` is no longer used (kept so
+    old calls run; EWC picks its own tuning). ``p_holm`` and ``p_bh``: the
     p-values against zero adjusted across every (asset, quadrant) mean in the table (Holm,
     family-wise; Benjamini-Hochberg, false discovery rate).
     """
@@ -105,18 +109,27 @@ def returns_by_regime(returns: pd.DataFrame, regime: pd.Series, hac_lags: int = 
             continue
         sizes.append(f"{asset}: n={len(both)} {date_span(both.index)}")
         dummies = pd.DataFrame({g: (both["regime"] == g).astype(float) for g in present}, index=both.index)
-        fit = sm.OLS(both["r"].to_numpy(), dummies.to_numpy()).fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags})
+        design = dummies.to_numpy()
+        fit = sm.OLS(both["r"].to_numpy(), design).fit()
+        cov, crit, nu, _ = sandwich(design, fit.resid, "ewc")
+        se = np.sqrt(np.clip(np.diag(cov), 0, None))
         for i, g in enumerate(present):
-            rows.append({"asset": asset, "regime": g, "n": int(dummies[g].sum()), "mean": fit.params[i],
-                         "se_hac": fit.bse[i], "t_hac": fit.tvalues[i], "p_value": fit.pvalues[i],
-                         "first": both.index[0].date(), "last": both.index[-1].date()})
+            mean = float(fit.params[i])
+            p_value = float(2 * stats.t.sf(abs(mean / se[i]), nu)) if se[i] > 0 else float("nan")
+            rows.append({"asset": asset, "regime": g, "n": int(dummies[g].sum()), "mean": mean, "se": se[i],
+                         "ci_low": mean - crit * se[i], "ci_high": mean + crit * se[i], "dof": nu,
+                         "p_value": p_value, "first": both.index[0].date(), "last": both.index[-1].date()})
         if len(present) >= 2:
-            restriction = np.zeros((len(present) - 1, len(present)))
-            for i in range(len(present) - 1):
+            q = len(present) - 1
+            restriction = np.zeros((q, len(present)))
+            for i in range(q):
                 restriction[i, 0], restriction[i, i + 1] = 1.0, -1.0
-            wald = fit.wald_test(restriction, scalar=True)
-            equality.append({"asset": asset, "wald_chi2": float(wald.statistic), "df": len(present) - 1,
-                             "p_value": float(wald.pvalue), "n": int(len(both))})
+            diff = restriction @ fit.params
+            wald = float(diff @ np.linalg.pinv(restriction @ cov @ restriction.T) @ diff)
+            # EWC Wald test: (nu - q + 1) / (nu q) W ~ F(q, nu - q + 1) (Lazarus, Lewis, Stock and Watson 2018)
+            f_stat = (nu - q + 1) / (nu * q) * wald
+            equality.append({"asset": asset, "wald_chi2": wald, "f_ewc": f_stat, "df": q,
+                             "p_value": float(stats.f.sf(f_stat, q, nu - q + 1)), "n": int(len(both))})
     if not rows:
         raise ValueError("no month has both a return and a quadrant")
     frame = pd.DataFrame(rows)
@@ -129,8 +142,8 @@ def returns_by_regime(returns: pd.DataFrame, regime: pd.Series, hac_lags: int = 
     return RegimeReturnsResult(
         name="Monthly returns by liquidity x dollar quadrant", table=table,
         sample="monthly; months with a return and a quadrant per asset: " + "; ".join(sizes),
-        spec=(f"OLS of the monthly return (percent) on the quadrant dummies, no constant; Newey-West HAC SEs "
-              f"({hac_lags} lags); Wald chi2 test that the quadrant means are equal; quadrant lagged {lag} month(s); "
+        spec=(f"OLS of the monthly return (percent) on the quadrant dummies, no constant; {HAR_LABELS['ewc']}; "
+              f"95% intervals, no t-statistics; EWC Wald (F) test that the quadrant means are equal; quadrant lagged {lag} month(s); "
               f"p-values against zero adjusted across all {len(frame)} quadrant means (Holm: p_holm; "
               "Benjamini-Hochberg: p_bh)"),
         n=int(table["n"].sum()), notes=[note],
@@ -319,7 +332,7 @@ def regime_what_survives(table: pd.DataFrame) -> list[str]:
 class RegimesResult(RegimeReturnsResult):
     """The headline ``table``: the lagged regression of each asset's monthly return on the
     liquidity and dollar states (:func:`regime_regression`); ``quadrants``: mean returns by
-    quadrant with HAC errors and Holm/BH-adjusted p-values, and ``equality`` (Wald tests);
+    quadrant with EWC intervals and Holm/BH-adjusted p-values, and ``equality`` (Wald tests);
     ``robustness`` (the headline for ``robust_asset`` beside the alternatives), ``markov``
     (Markov-switching states), ``counts`` (months per quadrant), ``path`` (2025-2026 months),
     ``regimes`` (every month's quadrant and inputs) and ``returns`` (monthly returns)."""
@@ -346,7 +359,7 @@ def run_regimes(loader: Loader | None = None, *, liquidity: str = REGIME_HEADLIN
     **Headline** (:data:`REGIME_HEADLINE`): :func:`regime_regression` of each asset's monthly
     return on the liquidity and dollar states ``lag`` (1) month(s) earlier and their
     interaction, EWC intervals (``method``). Beside it: mean returns by quadrant (the same lag)
-    with Newey-West errors (``hac_lags``) and Holm/BH-adjusted p-values across the 28 means
+    with EWC errors and intervals and Holm/BH-adjusted p-values across the 28 means
     (:func:`returns_by_regime`); ``robustness`` (names of :data:`REGIME_ROBUSTNESS_MENU` or
     dicts) for ``robust_asset``; ``markov=True`` adds :func:`markov_switching` for the S&P 500.
 
