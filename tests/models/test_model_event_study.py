@@ -358,3 +358,25 @@ def test_the_report_parameters_offer_the_models_alternatives():
     from plumbing.reports.params import SCHEMAS
 
     assert SCHEMAS["09_event_studies"].params["robustness"].item.options == tuple(HIKE_ROBUSTNESS_MENU)
+
+
+def test_the_baseline_sampling_error_is_redrawn_and_added():
+    # i.i.d. N(0, 1) daily returns and an all-days baseline over 5-day windows: the baseline mean is
+    # about 5 x the mean daily return, so its standard error is about 5 / sqrt(days) whatever the code does
+    rng = np.random.default_rng(3)
+    days = pd.bdate_range("2000-01-03", periods=1500)
+    returns = pd.Series(rng.normal(0, 1, len(days)), index=days)
+    picks = np.arange(100, 1400, 100)
+    changes = pd.DataFrame({"date": days[picks], "metal": "gold", "direction": "raise",
+                            "event": [f"gold {d.date()}" for d in days[picks]]})
+    fit = margin_hikes_by_cluster({"gold": returns}, changes, windows=[(0, 4)], baseline="all_days", reps=1999,
+                                  exclusion=(0, 0))
+    row = fit.table.loc["[+0,+4]"]
+    expected = 5 / np.sqrt(len(days))
+    assert 0.7 * expected <= row["se_baseline"] <= 1.3 * expected
+    assert row["se"] == pytest.approx(np.hypot(row["se_cr1"], row["se_baseline"]))
+    assert 0.7 * expected <= fit.baseline["se_baseline_mean"].iloc[0] <= 1.3 * expected
+    raw = margin_hikes_by_cluster({"gold": returns}, changes, windows=[(0, 4)], baseline="zero", reps=199)
+    assert raw.table.loc["[+0,+4]", "se_baseline"] == 0.0
+    with pytest.raises(ValueError, match="offsets has shape"):
+        wild_cluster_bootstrap_mean(np.arange(4.0), [0, 0, 1, 1], reps=9, offsets=np.zeros((9, 3)))

@@ -490,7 +490,8 @@ def calendar_clusters(dates: Sequence[object], trading_days: pd.DatetimeIndex, g
 
 
 def wild_cluster_bootstrap_mean(values: np.ndarray, clusters: Sequence[object], reps: int = 9999,
-                                weights: str = "webb", seed: int = 0) -> dict[str, float]:
+                                weights: str = "webb", seed: int = 0,
+                                offsets: np.ndarray | None = None) -> dict[str, float]:
     """Test that the mean of ``values`` is zero when observations are correlated within ``clusters``.
 
     The t statistic uses the cluster-robust (CR1) standard error; its p-value comes from the
@@ -498,6 +499,12 @@ def wild_cluster_bootstrap_mean(values: np.ndarray, clusters: Sequence[object], 
     are the values themselves, each cluster's are multiplied by one draw of ``weights``
     (``"webb"``: Webb's six-point distribution, suited to few clusters; ``"rademacher"``: +/-1),
     and the bootstrap t statistics are compared with the observed one (two-sided).
+
+    ``offsets`` (``reps`` x n, optional): bootstrap draws of an estimation error common to the
+    values, e.g. of a baseline subtracted from every event (mean zero across draws). Each
+    replication then adds its row to the wild-cluster draw, so the baseline is redrawn inside
+    every replication, and the variance of the offsets' mean (``var_offset``) is added to the
+    squared CR1 standard error of the observed and the bootstrap t alike (``se`` is that total).
     """
     check_choice("weights", weights, ("webb", "rademacher"))
     y = np.asarray(values, dtype=float)
@@ -508,20 +515,32 @@ def wild_cluster_bootstrap_mean(values: np.ndarray, clusters: Sequence[object], 
         raise ValueError("the wild-cluster bootstrap needs at least two clusters")
 
     onehot = np.eye(g)[codes]  # n x g
+    if offsets is not None:
+        offsets = np.asarray(offsets, dtype=float)
+        if offsets.shape != (reps, n):
+            raise ValueError(f"offsets has shape {offsets.shape}; it needs (reps, n) = ({reps}, {n})")
+        var_offset = float(np.var(offsets.mean(axis=1), ddof=1)) if reps > 1 else 0.0
+    else:
+        var_offset = 0.0
 
     def t_stats(samples: np.ndarray) -> np.ndarray:  # reps x n
         means = samples.mean(axis=1, keepdims=True)
         sums = (samples - means) @ onehot
-        se = np.sqrt(g / (g - 1) * (sums ** 2).sum(axis=1)) / n
+        se = np.sqrt(g / (g - 1) * (sums ** 2).sum(axis=1) / n ** 2 + var_offset)
         return means[:, 0] / se
 
     t_obs = float(t_stats(y[None, :])[0])
     rng = np.random.default_rng(seed)
     draws = (rng.choice(WEBB_WEIGHTS, size=(reps, g)) if weights == "webb"
              else rng.choice(np.array([-1.0, 1.0]), size=(reps, g)))
-    t_boot = t_stats(draws[:, codes] * y[None, :])
+    samples = draws[:, codes] * y[None, :]
+    if offsets is not None:
+        samples = samples + offsets
+    t_boot = t_stats(samples)
     sums = (y - y.mean()) @ onehot
-    return {"mean": float(y.mean()), "se_cr1": float(np.sqrt(g / (g - 1) * (sums ** 2).sum()) / n), "t": t_obs,
+    se_cr1 = float(np.sqrt(g / (g - 1) * (sums ** 2).sum()) / n)
+    return {"mean": float(y.mean()), "se_cr1": se_cr1, "var_offset": var_offset,
+            "se": float(np.sqrt(se_cr1 ** 2 + var_offset)), "t": t_obs,
             "p_boot": float((1 + (np.abs(t_boot) >= abs(t_obs)).sum()) / (1 + reps)), "n": n, "clusters": g,
             "p_iid": float(2 * stats.t.sf(abs(y.mean() / (y.std(ddof=1) / np.sqrt(n))), n - 1)) if n > 1 else np.nan}
 
@@ -549,7 +568,7 @@ def margin_hikes_by_cluster(returns: dict[str, pd.Series], changes: pd.DataFrame
                             cluster_gap: int = 10, runup_days: int = 20, top_share: float = 0.10,
                             baseline: str = "matched", exclusion: tuple[int, int] = (-20, 20),
                             reps: int = 9999, weights: str = "webb", seed: int = 0,
-                            exclude_clusters_from: object = None) -> ClusteredHikeResult:
+                            exclude_clusters_from: object = None, baseline_block: int = 60) -> ClusteredHikeResult:
     """Do margin hikes precede falls, once clustering and the run-up before them are accounted for?
 
     Each raise of each metal in ``returns`` (daily percent log returns) has a raw return over
@@ -568,12 +587,20 @@ def margin_hikes_by_cluster(returns: dict[str, pd.Series], changes: pd.DataFrame
     wild-cluster bootstrap p-value (``reps``, ``weights``; :func:`wild_cluster_bootstrap_mean`),
     Holm-adjusted across the windows (``p_holm``); the mean over cluster means; the naive
     i.i.d. p-value for comparison. ``exclude_clusters_from`` drops raises on or after a date.
+
+    The baseline is an estimate, not a known mean: inside each bootstrap replication it is
+    redrawn by a moving-block bootstrap of the metal's trading days (blocks of
+    ``baseline_block`` (60) trading days, at least twice the window plus the run-up; the same
+    block positions for every metal, so gold and silver keep their co-movement), and the
+    redrawn baseline's deviation is subtracted from each raise of that metal. Its variance is
+    added to the CR1 variance (``se_baseline``; ``se`` is the total the t statistic uses).
     """
     from .inference import adjust_pvalues
 
     check_choice("baseline", baseline, BASELINES)
     check_choice("direction", direction, ("raise", "cut"))
     check_positive_int("runup_days", runup_days, 1)
+    check_positive_int("baseline_block", baseline_block, 1)
     check_fraction("top_share", top_share)
     spans = [check_window("windows item", w, allow_negative=False) for w in windows]
     chosen = changes[(changes["direction"] == direction) & changes["metal"].isin(list(returns))].copy()
@@ -585,6 +612,9 @@ def margin_hikes_by_cluster(returns: dict[str, pd.Series], changes: pd.DataFrame
     calendar = series[next(iter(series))].index
     chosen["cluster"] = calendar_clusters(chosen["date"], calendar, cluster_gap).to_numpy()
     rows, base_rows = [], []
+    # block positions shared by every metal and window: reps x blocks uniforms, scaled per metal
+    base_rng = np.random.default_rng(seed + 7919)
+    base_draws: dict[tuple[str, str], np.ndarray] = {}
     for metal, r in series.items():
         runup = runup_state(r, runup_days)
         threshold = float(runup.quantile(1 - top_share))
@@ -603,8 +633,29 @@ def margin_hikes_by_cluster(returns: dict[str, pd.Series], changes: pd.DataFrame
             state = runup.to_numpy() >= threshold if baseline == "matched" else np.ones(n_days, dtype=bool)
             use = ok & state & ~near & np.isfinite(runup.to_numpy())
             base_mean = float(np.nanmean(window_sum[use])) if baseline != "zero" else 0.0
+            se_base = 0.0
+            if baseline != "zero":
+                # moving-block bootstrap of the baseline mean: block totals and counts of the used days
+                length = max(baseline_block, 2 * (w[1] + 1) + runup_days)
+                length = min(length, n_days)
+                used_sum = np.concatenate([[0.0], np.cumsum(np.where(use, np.nan_to_num(window_sum), 0.0))])
+                used_cnt = np.concatenate([[0], np.cumsum(use.astype(int))])
+                n_starts = n_days - length + 1
+                n_blocks = int(np.ceil(n_days / length))
+                if (metal_key := ("u", str(length))) not in base_draws:
+                    base_draws[metal_key] = base_rng.random((reps, n_blocks))
+                starts = np.minimum((base_draws[metal_key] * n_starts).astype(int), n_starts - 1)
+                totals = (used_sum[starts + length] - used_sum[starts]).sum(axis=1)
+                counts = (used_cnt[starts + length] - used_cnt[starts]).sum(axis=1)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    redrawn = totals / counts
+                redrawn = np.where(np.isfinite(redrawn), redrawn, base_mean)
+                deviation = redrawn - redrawn.mean()
+                base_draws[(metal, _window_label(w))] = deviation
+                se_base = float(deviation.std(ddof=1)) if reps > 1 else 0.0
             base_rows.append({"metal": metal, "window": _window_label(w), "baseline": baseline,
-                              "baseline_mean": base_mean, "days": int(use.sum()) if baseline != "zero" else 0,
+                              "baseline_mean": base_mean, "se_baseline_mean": se_base,
+                              "days": int(use.sum()) if baseline != "zero" else 0,
                               "runup_threshold": threshold})
             for _, ev in chosen[chosen["metal"] == metal].iterrows():
                 p0 = int(r.index.searchsorted(ev["date"], side="left"))
@@ -619,8 +670,11 @@ def margin_hikes_by_cluster(returns: dict[str, pd.Series], changes: pd.DataFrame
     for k, w in enumerate(spans):
         label = _window_label(w)
         part = per_event[(per_event["window"] == label)].dropna(subset=["abnormal"])
+        offsets = None
+        if baseline != "zero":  # minus each raise's redrawn baseline deviation (its metal, this window)
+            offsets = -np.column_stack([base_draws[(metal, label)] for metal in part["metal"]])
         test = wild_cluster_bootstrap_mean(part["abnormal"].to_numpy(), part["cluster"], reps=reps, weights=weights,
-                                           seed=seed + k)
+                                           seed=seed + k, offsets=offsets)
         by_cluster = part.groupby("cluster", sort=False)["abnormal"].mean()
         for cluster, value in by_cluster.items():
             cluster_rows.append({"cluster": cluster, "window": label, "mean_abnormal": value,
@@ -628,7 +682,8 @@ def margin_hikes_by_cluster(returns: dict[str, pd.Series], changes: pd.DataFrame
         table_rows.append({"window": label, "events": test["n"], "clusters": test["clusters"],
                            "mean_raw_return": float(part["raw_return"].mean()),
                            "mean_baseline": float(part["baseline_mean"].mean()), "mean_abnormal": test["mean"],
-                           "mean_of_cluster_means": float(by_cluster.mean()), "se_cr1": test["se_cr1"], "t": test["t"],
+                           "mean_of_cluster_means": float(by_cluster.mean()), "se_cr1": test["se_cr1"],
+                           "se_baseline": float(np.sqrt(test["var_offset"])), "se": test["se"], "t": test["t"],
                            "p_boot": test["p_boot"], "p_iid": test["p_iid"],
                            "share_top_runup": float((part["runup_percentile"] >= 1 - top_share).mean())})
     table = pd.DataFrame(table_rows).set_index("window")
@@ -642,7 +697,9 @@ def margin_hikes_by_cluster(returns: dict[str, pd.Series], changes: pd.DataFrame
             f"date) minus a baseline: {baseline_words}; baseline days within {exclusion[0]}..{exclusion[1]} trading days "
             f"of a margin change left out; {direction}s grouped in calendar clusters (within {cluster_gap} trading days "
             f"of the previous one; same-date gold and silver {direction}s are one cluster); mean abnormal return with a "
-            f"cluster-robust (CR1) t; restricted wild-cluster bootstrap ({weights} weights, {reps} reps) p-value; Holm "
+            f"cluster-robust (CR1) t, the baseline's own sampling variance added"
+            f"{'' if baseline == 'zero' else f' (baseline redrawn by blocks of >= {baseline_block} trading days in each replication)'}; "
+            f"restricted wild-cluster bootstrap ({weights} weights, {reps} reps) p-value; Holm "
             f"across the {len(spans)} windows")
     sample = (f"{len(events)} {direction}s ({', '.join(f'{c} {m}' for m, c in events['metal'].value_counts().items())}) in "
               f"{events['cluster'].nunique()} calendar clusters, {events['date'].min()}..{events['date'].max()}")
@@ -652,8 +709,10 @@ def margin_hikes_by_cluster(returns: dict[str, pd.Series], changes: pd.DataFrame
         end=pd.Timestamp(events["date"].max()),
         notes=[f"{table['share_top_runup'].iloc[0]:.0%} of the {direction}s came after a run-up in the top "
                f"{top_share:.0%} of the metal's {runup_days}-day run-ups",
-               "the baseline mean is estimated from many overlapping windows; its sampling error is small beside the "
-               "events' and is not added to the standard errors"],
+               ("the baseline mean is an estimate: it is redrawn in every bootstrap replication (moving blocks of "
+                f"at least {baseline_block} trading days) and its variance is added to the CR1 variance (se_baseline "
+                f"{table['se_baseline'].iloc[0]:.2f} vs se_cr1 {table['se_cr1'].iloc[0]:.2f} in the first window)"
+                if baseline != "zero" else "raw returns: no baseline to estimate")],
         per_event=per_event, clusters=pd.DataFrame(cluster_rows), baseline=base_table)
 
 
