@@ -173,17 +173,29 @@ def test_still_as_high_as_is_a_lower_bound_on_the_daily_total(table, snapshot, c
 
 # --- class 5: size words --------------------------------------------------------------------------------
 
-def test_a_size_word_ranks_the_move_in_the_series_own_history(table, snapshot):
-    closes = raw_series(snapshot, "yahoo/_IXIC.csv", "Close")
+def peak_to_trough_rank(snapshot, file: str, peak: str, trough: str) -> tuple[float, float, int]:
+    closes = raw_series(snapshot, file, "Close")
     dates = sorted(closes)
-    end, steps = dates.index("2026-02-06"), dates.index("2026-02-06") - dates.index("2026-01-29")
+    end, steps = dates.index(trough), dates.index(trough) - dates.index(peak)
     move = (closes[dates[end]] / closes[dates[end - steps]] - 1) * 100
     history = [(closes[dates[j]] / closes[dates[j - steps]] - 1) * 100 for j in range(steps, len(dates))
-               if "2021-02-06" <= dates[j] < "2026-02-06"]
-    rank = sum(h <= move for h in history) / len(history) * 100
+               if "2021-02-05" <= dates[j] < trough]
+    return move, sum(h <= move for h in history) / len(history) * 100, len(history)
+
+
+def test_a_size_word_ranks_the_move_in_the_series_own_history(table, snapshot):
+    # "dived": peak to trough before the article (2026-02-07), the closes picked by hand from the raw files
+    ixic, gspc = raw_series(snapshot, "yahoo/_IXIC.csv", "Close"), raw_series(snapshot, "yahoo/_GSPC.csv", "Close")
+    for closes, peak in ((ixic, "2026-01-28"), (gspc, "2026-01-27")):
+        january = between(closes, "2026-01-20", "2026-02-06")
+        after = between(closes, peak, "2026-02-06")
+        assert max(january, key=january.get) == peak and min(after, key=after.get) == "2026-02-05"  # the trough after the peak
     detail = table.loc["a000_us_stocks_dive", "detail"]
-    assert f"{move:.4g}%" in detail and f"{rank:.1f}% of {len(history)} comparable moves" in detail
-    assert 10 < rank and table.loc["a000_us_stocks_dive", "verdict"] == "partly"  # fell, but not unusually
+    move, rank, n = peak_to_trough_rank(snapshot, "yahoo/_IXIC.csv", "2026-01-28", "2026-02-05")
+    assert f"{move:.4g}%" in detail and f"{rank:.1f}% of {n} comparable moves" in detail and rank < 10
+    move, rank, n = peak_to_trough_rank(snapshot, "yahoo/_GSPC.csv", "2026-01-27", "2026-02-05")
+    assert f"{move:.4g}%" in detail and f"{rank:.1f}% of {n} comparable moves" in detail and rank > 10
+    assert table.loc["a000_us_stocks_dive", "verdict"] == "partly"  # the Nasdaq dived; the S&P fell, not unusually
 
 
 def test_size_grades_sign_and_size(checker):
@@ -197,9 +209,14 @@ def test_size_grades_sign_and_size(checker):
 
 def test_dried_up_is_a_level_percentile(table, snapshot):
     rrp = raw_series(snapshot, "fred/RRPONTSYD.csv")
-    history = [v for d, v in rrp.items() if "2022-10-30" <= d < "2025-10-30"]
-    rank = sum(v <= rrp["2025-10-30"] for v in history) / len(history) * 100
-    assert f"{rank:.1f}% of {len(history)} comparable levels" in table.loc["a001_rrp_dried_up", "detail"]
+    week = sorted(between(rrp, "2025-10-27", "2025-11-04").values())
+    assert len(week) == 7
+    median = week[3]  # the week's median, not one day (the 10-31 month-end print is the week's highest)
+    history = [v for d, v in rrp.items() if "2022-10-27" <= d < "2025-10-27"]
+    rank = sum(v <= median for v in history) / len(history) * 100
+    row = table.loc["a001_rrp_dried_up"]
+    assert f"median 2025-10-27..2025-11-04: {median:,.2f}" in row["detail"]
+    assert f"{rank:.1f}% of {len(history)} comparable levels" in row["detail"] and rank < 5 and row["verdict"] == "supported"
 
 
 def test_a_compound_claim_checks_every_part(table, snapshot):
@@ -257,8 +274,9 @@ def test_a_window_used_by_two_claims_is_named_once():
                 if isinstance(value, list) and value[0] != value[1] and not named:
                     inline.setdefault(tuple(value), set()).add(c.id)
     assert {w: ids for w, ids in inline.items() if len(ids) > 1} == {}
-    tga_700 = [c for c in load_claims() if c.id in ("a001_tga_300_to_1000_since_shutdown", "a002_fiscal_qt_700bn")]
-    assert {(c.get("window_name"), c.get("base_name")) for c in tga_700} == {("shutdown", "pre_shutdown")}
+    tga_700 = [p for c in load_claims() if c.id in ("a001_tga_300_to_1000_since_shutdown", "a002_fiscal_qt_700bn")
+               for p in c.parts if p.get("label", "").startswith("the cause")]
+    assert len(tga_700) == 2 and {(p.get("window_name"), p.get("base_name")) for p in tga_700} == {("shutdown", "pre_shutdown")}
 
 
 # --- class 7: no false "not checkable" ----------------------------------------------------------------
@@ -289,10 +307,18 @@ def test_six_cme_raises_counted_from_the_raw_table(table, snapshot):
 
 
 def test_duration_counts_days_from_the_event_table(table):
-    start = next(r["date"] for r in raw_rows(EVENTS / "policy.csv") if r["kind"] == "shutdown_start")
-    days = (dt.date(2025, 11, 4) - dt.date.fromisoformat(start)).days + 1
+    starts = [r["date"] for r in raw_rows(EVENTS / "policy.csv") if r["kind"] == "shutdown_start"]
+    assert starts == ["2018-12-22", "2025-10-01"]
+    days = (dt.date(2025, 11, 4) - dt.date.fromisoformat(starts[1])).days + 1
     assert table.loc["a002_shutdown_35_days", "computed"] == days == 35
     assert table.loc["a002_shutdown_fifth_week", "computed"] == -(-days // 7) == 5
+    # the 2018-19 lapse: 2018-12-22..2019-01-25 is 10 + 25 = 35 days, both ends counted (CRS: 35 days)
+    ends = [r["date"] for r in raw_rows(EVENTS / "policy.csv") if r["kind"] == "shutdown_end"]
+    assert ends == ["2019-01-25", "2025-11-12"]
+    assert (dt.date(2019, 1, 25) - dt.date(2018, 12, 22)).days + 1 == 35
+    row = table.loc["a001_shutdown_second_longest"]
+    assert row["verdict"] == "supported" and "days from 2018-12-22 to 2019-01-25 (35 days" in row["detail"]
+    assert "days from 2025-10-01 to 2025-10-30 (30 days" in row["detail"]
 
 
 def test_an_announcement_is_an_event_row(table):
@@ -307,9 +333,17 @@ def test_span_rise_from_a_base_and_the_nearest_reading(table, snapshot):
     tga = raw_series(snapshot, "treasury/TGA_CLOSING_BALANCE.csv")
     base = float(pd.Series(between(tga, "2025-09-16", "2025-09-29")).median())
     peak = max(between(tga, "2025-10-01", "2025-11-12").values())
+    rebuild = between(tga, "2025-07-07", "2025-11-12")
     row = table.loc["a001_tga_300_to_1000_since_shutdown"]
-    assert row["computed"] == pytest.approx((peak - base) / 1000)
-    assert row["verdict"] == "contradicted" and row["nearest"].startswith("it holds measured from 2025-0")
+    # one sentence: the levels hold (about 300bn -> about 1tn), the cause (a 700bn rise during the shutdown) does not
+    assert f"min 2025-07-07..2025-11-12 {min(rebuild.values()) / 1000:,.1f} vs claimed 300" in row["detail"]
+    assert f"max 2025-07-07..2025-11-12 {max(rebuild.values()) / 1000:,.1f} vs claimed 1,000" in row["detail"]
+    assert f"rise 2025-10-01..2025-11-12 {(peak - base) / 1000:,.1f} vs claimed 700" in row["detail"]
+    assert row["verdict"] == "partly" and "(3) it holds measured from 2025-0" in row["nearest"]
+    pre = float(pd.Series(between(tga, "2025-06-04", "2025-07-02")).median())
+    fiscal = table.loc["a002_fiscal_qt_700bn"]
+    assert f"rise 2025-07-07..2025-11-12 {(max(rebuild.values()) - pre) / 1000:,.1f} vs claimed 700" in fiscal["detail"]
+    assert fiscal["verdict"] == "partly" and "1 of 2 parts hold" in fiscal["detail"]
 
 
 def test_span_drawdown_from_the_highest_close(table, snapshot):
@@ -355,9 +389,9 @@ def test_every_verdict_carries_its_rule_and_data(table):
     checked = table[table["verdict"] != "not_checkable"]
     assert (checked["rule"].str.len() > 20).all()
     assert (checked["data"].str.len() > 5).all()
-    assert table.loc["a002_sofr_4_31", "nearest"] == "the claimed value does hold on 2025-10-28 (4.31)"
+    assert "sofr max 2025-10-27..2025-11-04 4.31" in table.loc["a002_sofr_4_31", "detail"]
     assert table.loc["a002_srf_penalty_rate_4_5", "nearest"] == "it last held on 2025-09-17 (4.5)"
-    assert "lowest" in table.loc["a001_tga_300_to_1000_from_july", "data"]
+    assert "lowest" in table.loc["a001_tga_300_to_1000_since_shutdown", "data"]
 
 
 # --- point in time ----------------------------------------------------------------------------------------
@@ -376,14 +410,75 @@ def test_the_vintage_loader_drops_what_was_not_published_yet(loader, snapshot):
     assert "2026-01-30" in dts
 
 
-def test_publication_lag_changes_a_verdict(table, snapshot):
+def test_publication_lag_changes_a_verdict(loader, snapshot):
     sofr, top = raw_series(snapshot, "fred/SOFR.csv"), raw_series(snapshot, "fred/DFEDTARU.csv")
-    row = table.loc["a002_sofr_above_corridor"]
+    above_on_1104 = claim("threshold", "sofr_target_upper_bp", "bp", level=0, direction="above",
+                          window=["2025-11-04", "2025-11-04"], share=1.0)
     assert (sofr["2025-11-04"] - top["2025-11-04"]) * 100 == pytest.approx(0)  # today: at the top, not above
-    assert row["verdict"] == "contradicted" and row["as_of"] == "2025-11-04"
+    assert ClaimChecker(loader).check(above_on_1104).verdict == "contradicted"
     # by the end of 2025-11-04 the latest SOFR published was 2025-11-03's, above the range
-    assert row["verdict_asof"] == "supported" and bool(row["pit_changed"])
-    assert f"highest 2025-11-03: {(sofr['2025-11-03'] - top['2025-11-03']) * 100:g} bp" in row["data_asof"]
+    then = ClaimChecker(loader, as_of="2025-11-04").check(above_on_1104)
+    assert then.verdict == "supported"
+    assert f"highest 2025-11-03: {(sofr['2025-11-03'] - top['2025-11-03']) * 100:g} bp" in "; ".join(then.observations)
+
+
+def test_the_corridor_and_4_31_are_read_over_the_week(table, snapshot):
+    sofr, top = raw_series(snapshot, "fred/SOFR.csv"), raw_series(snapshot, "fred/DFEDTARU.csv")
+    week = {d: round((sofr[d] - top[d]) * 100) for d in between(sofr, "2025-10-27", "2025-11-04")}
+    assert {d: bp for d, bp in week.items() if bp > 5} == {"2025-10-28": 6, "2025-10-31": 22, "2025-11-03": 13}
+    assert max(between(sofr, "2025-10-27", "2025-11-04").values()) == sofr["2025-10-28"] == 4.31
+    for claim_id in ("a002_sofr_above_corridor", "a002_sofr_4_31"):
+        row = table.loc[claim_id]
+        assert row["verdict"] == row["verdict_asof"] == "supported", claim_id
+
+
+def test_right_direction_wrong_size_is_partly(table, snapshot, checker):
+    ixic, eth = raw_series(snapshot, "yahoo/_IXIC.csv", "Close"), raw_series(snapshot, "yahoo/ETH-USD.csv", "Close")
+    for claim_id, closes, claimed in (("a002_nasdaq_1104", ixic, -1.6), ("a002_eth_1104", eth, -6.7)):
+        move = (closes["2025-11-04"] / closes["2025-11-03"] - 1) * 100
+        assert 0.5 <= move / claimed <= 2  # same sign, within a factor of two (-2.04 / -8.60)
+        row = table.loc[claim_id]
+        assert row["verdict"] == "partly" and "the right direction" in row["detail"], claim_id
+        assert "within a factor of 2 of the claimed size is partly" in row["rule"]
+    # the same rule for a value check of a percent change, and the wrong sign stays contradicted
+    up = checker.check(claim("pct_change", "nasdaq", "pct_change", start="2025-11-03", end="2025-11-04", claimed=1.6, tolerance=0.1))
+    assert up.verdict == "contradicted"
+    far = checker.check(claim("pct_change", "nasdaq", "pct_change", start="2025-11-03", end="2025-11-04", claimed=-0.5, tolerance=0.1))
+    assert far.verdict == "contradicted"  # -2.04 is four times -0.5
+
+
+def test_a_share_threshold_half_met_is_partly(table, snapshot):
+    reserves = between(raw_series(snapshot, "fred/WRESBAL.csv"), "2026-01-01", "2026-03-31")
+    above = [d for d, v in reserves.items() if v > 3_000_000]
+    assert (len(above), len(reserves)) == (4, 12)  # 33%: below the claimed 50%, above half of it
+    row = table.loc["a004_reserves_back_above_3tn_q1_2026"]
+    assert row["verdict"] == "partly" and "at least half that share, 25%" in row["rule"]
+
+
+def test_market_value_loss_is_bounded_by_the_price_move(table, snapshot):
+    nvda = raw_series(snapshot, "yahoo/NVDA.csv", "Close")
+    move = (nvda["2025-11-04"] / nvda["2025-11-03"] - 1) * 100
+    assert -4.5 < move < -3.5  # about -4%: about $0.2tn of about $5tn, not $1.99tn (a fall of 39% or more)
+    row = table.loc["a002_nvda_mcap_loss_1_99tn"]
+    assert row["verdict"] == "contradicted" and f"{move:.4g}" in row["detail"]
+
+
+def test_the_size_word_of_the_refunding_is_checked(table):
+    rows = [r for r in raw_rows(EVENTS / "policy.csv") if r["kind"] == "refunding" and "2026-02-01" <= r["date"] <= "2026-02-07"]
+    assert any("coupon sizes unchanged" in r["title"] for r in rows)
+    row = table.loc["a000_refunding_early_feb"]
+    assert row["verdict"] == "partly" and "1 of 2 parts hold" in row["detail"]
+
+
+def test_post_fomc_windows_end_when_the_post_was_written(table):
+    for c in load_claims():
+        if c.id.startswith("a001_post_fomc_"):
+            assert (str(c.get("end")), str(c.as_of.date())) == ("2025-10-29", "2025-10-30"), c.id
+
+
+def test_every_forecast_is_labelled_in_english(table):
+    forecasts = table[table["role"] == "forecast"]
+    assert forecasts["claim"].str.startswith("FORECAST").all(), list(forecasts.loc[~forecasts["claim"].str.startswith("FORECAST"), "claim"])
 
 
 def test_forecasts_and_undated_texts_have_no_point_in_time_verdict(table):

@@ -52,4 +52,4 @@ def test_claims_subcommand_prints_the_verdict_table(warm_cache, monkeypatch, cap
     assert main(["claims", "--verdict", "contradicted"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("supported: 0 partly: 0 contradicted: ")
-    assert "a002_sofr_4_31" in out
+    assert "a002_nvda_mcap_loss_1_99tn" in out  # $1.99tn in a day: NVDA fell about 4% (about $0.2tn)

@@ -101,7 +101,8 @@ def test_policy_spans_pair_effective_starts_and_ends(repo_events):
     shutdown = [(a.date().isoformat(), b.date().isoformat()) for a, b, label in spans if label == "government shutdown"]
     # QT1 ran from its effective start (after the announcement) to its effective end; QT2 likewise
     assert qt == [("2017-10-01", "2019-08-01"), ("2022-06-01", "2025-12-01")]
-    assert shutdown == [("2025-10-01", "2025-11-12")]
+    # the 2018-19 lapse (CRS RL34680; H.J.Res.28, P.L. 116-5) and the 2025 one (H.R.5371)
+    assert shutdown == [("2018-12-22", "2019-01-25"), ("2025-10-01", "2025-11-12")]
     clipped = present.policy_spans(repo_events, "2025-11-01", "2025-11-30")
     assert [(a.day, b.day) for a, b, _ in clipped] == [(1, 30), (1, 12)]
 

@@ -26,7 +26,8 @@ threshold    the quantity is on the ``direction`` side (below/above) of ``level`
              inside ``window``; ``first: true``: it *crosses* there for the first time since
              ``since``; ``share``: at least that share of the window's observations lies on that
              side (``abs: true`` tests the absolute value, for "within 5bp either way";
-             ``inclusive: true`` counts the level itself on the claimed side, "not more than 5bp")
+             ``inclusive: true`` counts the level itself on the claimed side, "not more than 5bp";
+             a share of at least half the required one, or within 15 points of it, is partly)
 span         a statistic of the quantity over ``window`` is ``claimed`` within ``tolerance``:
              ``stat`` max / min / median / mean, ``rise`` (window maximum minus the last value
              before the window), ``fall`` (last value before minus window minimum), ``drawdown``
@@ -73,7 +74,10 @@ Options and conventions
   :class:`VintageLoader`), beside the verdict on today's data. Revisions are not reconstructed.
 
 Grading: a value within the tolerance is ``supported``; within three tolerances ``partly``
-(the detail gives the gap); beyond that ``contradicted``. A value "on a date" is the last
+(the detail gives the gap); beyond that ``contradicted``. A claimed *move* (change and
+pct_change checks, value checks in percent change) in the right direction whose size is within
+a factor of two of the claimed size is also ``partly`` (right direction, size off); the rule
+text says so. A value "on a date" is the last
 observation on or before it under the alignment rules of :func:`plumbing.panel.align_to`
 (daily series bridge holidays but are never carried past their last observation; weekly,
 monthly and quarterly values hold until the next period's end, monthly and quarterly ones
@@ -115,6 +119,9 @@ SPAN_STATS = ("max", "min", "median", "mean", "rise", "fall", "drawdown")
 EVENT_TABLES = ("policy", "fomc", "cme_metals_margins")
 EVENT_FIELDS = ("table", "kind", "match", "metal", "change", "distinct_dates")
 PARTLY_FACTOR = 3.0
+#: a claimed *move* (change, pct_change, or a value in percent change) in the right direction
+#: whose size is within this factor of the claimed size is partly (right direction, size off)
+MOVE_FACTOR = 2.0
 #: how far (calendar days) the nearest-reading search looks around a claimed date
 NEAR_DAYS = 15
 #: point in time: a date after the last observation published by then reads that observation
@@ -928,6 +935,9 @@ class ClaimChecker:
             return f"at least {_with_unit(claimed, unit)} (a lower bound; within {_fmt(tolerance)} below it is partly close)"
         if bound == "upper":
             return f"at most {_with_unit(claimed, unit)} (an upper bound)"
+        if _is_move(claim) and claimed != 0:
+            return (f"{_with_unit(claimed, unit)} ± {_fmt(tolerance)} (a move in the claimed direction whose size is "
+                    f"within a factor of {_fmt(MOVE_FACTOR)} of the claimed size is partly: right direction, size off)")
         return f"{_with_unit(claimed, unit)} ± {_fmt(tolerance)}"
 
     # each kind ---------------------------------------------------------------------------
@@ -1119,10 +1129,12 @@ class ClaimChecker:
                 bound = f"{'at most' if direction == 'below' else 'at least'} {_with_unit(level, claim.unit)}"
             else:
                 bound = f"{direction} {_with_unit(level, claim.unit)}"
-            rule = f"at least {wanted:.0%} of the observations of {title} {self._window_words(claim)} must be {bound}"
+            rule = (f"at least {wanted:.0%} of the observations of {title} {self._window_words(claim)} must be {bound} "
+                    f"(at least half that share, {wanted / 2:.0%}, or within 15 points of it, is partly)")
             text = (f"{share:.0%} of {len(inside)} observations of {what} in {self._used_words(lo, hi, inside)} "
                     f"are {direction} {_fmt(level)} (claim: at least {wanted:.0%}); range {_fmt(inside.min())}..{_fmt(inside.max())}")
-            verdict = "supported" if share >= wanted else ("partly" if share >= wanted - 0.15 else "contradicted")
+            verdict = ("supported" if share >= wanted
+                       else "partly" if share >= min(wanted - 0.15, wanted / 2) else "contradicted")
             return Verdict(claim, verdict, round(share, 6), text, f"{lo.date()}..{hi.date()}", rule=rule,
                            observations=observations)
         since = pd.Timestamp(claim.get("since")) if claim.get("since") else series.index.min()
@@ -1230,9 +1242,10 @@ class ClaimChecker:
         measure = claim.get("measure", "change")
         if measure not in ("change", "pct_change", "level"):
             raise ClaimError(f"claim {claim.id!r} field 'measure': {measure!r}; valid: change, pct_change, level")
+        if measure == "level":  # the level on ``end``, or its median over ``[first, last]``
+            level, d1, _ = self.endpoint(name, claim.get("end"))
+            return series, level, d1, d1, 0, name
         _, d1 = self.value_on(name, claim.get("end"))
-        if measure == "level":
-            return series, float(series.loc[d1]), d1, d1, 0, name
         _, d0 = self.value_on(name, claim.get("start"))
         steps = series.index.get_loc(d1) - series.index.get_loc(d0)
         if steps <= 0:
@@ -1249,7 +1262,10 @@ class ClaimChecker:
         percentile = float(claim.get("percentile"))
         years = float(claim.get("lookback_years", 5))
         moves, move, d0, d1, steps, name = self._moves(claim)
-        history = moves.loc[d1 - pd.DateOffset(years=int(years), days=int((years % 1) * 365)):d1 - pd.Timedelta(days=1)]
+        end_spec = claim.get("end")
+        ranged = measure == "level" and isinstance(end_spec, (list, tuple))
+        first_day = pd.Timestamp(end_spec[0]) if ranged else d1  # a median's history ends before its range
+        history = moves.loc[first_day - pd.DateOffset(years=int(years), days=int((years % 1) * 365)):first_day - pd.Timedelta(days=1)]
         if len(history) < 20:
             raise _NotCheckable(f"{name} has only {len(history)} comparable observations in the {years:g} years before {d1.date()}")
         low_side = expected in ("down", "low")
@@ -1259,7 +1275,8 @@ class ClaimChecker:
         subject = _title(claim.quantity, self.loader) + (f" relative to {_title(str(claim.get('versus')), self.loader)}"
                                                          if claim.get("versus") else "")
         if measure == "level":
-            what = f"the level of {subject} on {claim.get('end')}"
+            what = (f"the median level of {subject} from {end_spec[0]} to {end_spec[1]}" if ranged
+                    else f"the level of {subject} on {claim.get('end')}")
             pool = f"all its levels in the {years:g} years before"
             words = "lowest" if low_side else "highest"
         else:
@@ -1270,7 +1287,9 @@ class ClaimChecker:
         rule = (f"{what} must be among the {_fmt(percentile)}% {words} of {pool} "
                 f"(a size rule from the series' own history: beyond {_with_unit(cutoff, unit) if unit != '%' else _fmt(cutoff) + '%'})")
         shown = f"{_fmt(move)}{'%' if unit == '%' else ' ' + _unit_word(unit)}".strip()
-        text = (f"{name} {'on ' + str(d1.date()) if measure == 'level' else f'{d0.date()}->{d1.date()}'}: {shown}; "
+        when = (f"median {pd.Timestamp(end_spec[0]).date()}..{pd.Timestamp(end_spec[1]).date()}" if ranged
+                else 'on ' + str(d1.date()) if measure == 'level' else f'{d0.date()}->{d1.date()}')
+        text = (f"{name} {when}: {shown}; "
                 f"{'at or below' if low_side else 'at or above'} it: {rank:.1f}% of {len(history)} comparable "
                 f"{'levels' if measure == 'level' else 'moves'} ({history.index[0].date()}..{history.index[-1].date()}); "
                 f"the {_fmt(percentile)}% cut-off is {_fmt(cutoff)}")
@@ -1282,7 +1301,11 @@ class ClaimChecker:
             text += "; the right direction but not an unusual size" if measure != "level" else ""
         else:
             verdict = "contradicted"
-        observations = [f"{name} {_obs(d1, float(self.series(name).loc[d1]))}"]
+        if ranged:
+            inside = self.series(name).loc[pd.Timestamp(end_spec[0]):pd.Timestamp(end_spec[1])].dropna()
+            observations = [f"{name} {_obs(d, float(v))}" for d, v in inside.items()] + [f"median: {_fmt(move)}"]
+        else:
+            observations = [f"{name} {_obs(d1, float(self.series(name).loc[d1]))}"]
         if measure != "level":
             observations.insert(0, f"{name} {_obs(d0, float(self.series(name).loc[d0]))}")
         observations.append(f"cut-off ({_fmt(percentile)}%): {_fmt(cutoff)}")
@@ -1497,6 +1520,12 @@ class ClaimChecker:
         return text
 
 
+def _is_move(claim: Claim) -> bool:
+    """Whether the claimed figure is a move (it has a direction): change and pct_change checks,
+    and value checks of a quantity in percent change."""
+    return claim.check in ("change", "pct_change") or (claim.check == "value" and claim.unit == "pct_change")
+
+
 def _grade_text(claim: Claim, actual: float, claimed: float, tolerance: float, how: str) -> tuple[str, str]:
     gap = actual - claimed
     bound = claim.get("bound")
@@ -1509,6 +1538,11 @@ def _grade_text(claim: Claim, actual: float, claimed: float, tolerance: float, h
         return "supported", f"{how} {_fmt(actual)} vs claimed {_fmt(claimed)} (within ±{_fmt(tolerance)})"
     if abs(gap) <= PARTLY_FACTOR * tolerance and (claimed == 0 or math.copysign(1, actual) == math.copysign(1, claimed)):
         return "partly", f"{how} {_fmt(actual)} vs claimed {_fmt(claimed)}: off by {_fmt(gap)}, beyond ±{_fmt(tolerance)}"
+    if (bound is None and _is_move(claim) and claimed != 0 and actual != 0
+            and math.copysign(1, actual) == math.copysign(1, claimed)
+            and 1 / MOVE_FACTOR <= actual / claimed <= MOVE_FACTOR):
+        return "partly", (f"{how} {_fmt(actual)} vs claimed {_fmt(claimed)}: the right direction, the size off by "
+                          f"{_fmt(gap)} (within a factor of {_fmt(MOVE_FACTOR)} of the claimed size)")
     return "contradicted", f"{how} {_fmt(actual)} vs claimed {_fmt(claimed)}: off by {_fmt(gap)}"
 
 

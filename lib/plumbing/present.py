@@ -352,7 +352,7 @@ def _pick(events: pd.DataFrame, max_labels: int, anchor: object = None) -> pd.Da
 
 
 def policy_spans(events: pd.DataFrame, start: object = None, end: object = None) -> list[tuple[pd.Timestamp, pd.Timestamp, str]]:
-    """Periods to shade from the policy events table: QT runs and the 2025 shutdown.
+    """Periods to shade from the policy events table: QT runs and government shutdowns (2018-19, 2025).
 
     A span runs from the last ``*_start`` row before its ``*_end`` rows (the effective date,
     after the announcement) to the last of those ``*_end`` rows; an open span ends at ``end``.
