@@ -10,7 +10,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from plumbing.cache import CacheWarning, CacheWriteError
-from plumbing.panel import Loader
+from plumbing.panel import DataUnavailable, Loader
+from plumbing.sync import sync
 
 
 def series(values: dict[str, float]) -> pd.Series:
@@ -69,11 +70,14 @@ def test_a_truncated_parquet_file_is_detected_and_reimported(fresh_cache, snapsh
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     with pytest.warns(CacheWarning, match="corrupted"):
         assert fresh_cache.read("on_rrp") is None
+    damaged = path.read_bytes()
+    with pytest.raises(DataUnavailable, match=r"on_rrp .*is corrupted.*run `plumbing data sync`"):
+        loader.load("on_rrp")  # a reader names the damage and changes nothing
+    assert path.read_bytes() == damaged
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CacheWarning)
-        frame = loader.load("on_rrp")
-    assert frame.loc["2025-10-31", "on_rrp"] == pytest.approx(51.802)
-    assert fresh_cache.read("on_rrp") is not None  # repaired on disk
+        sync(["on_rrp"], offline=True, catalog=catalog, cache=fresh_cache, snapshot=snapshot, progress=False)
+    assert loader.load("on_rrp").loc["2025-10-31", "on_rrp"] == pytest.approx(51.802)  # the sync repaired it
 
 
 def test_one_file_per_series_carries_its_provenance(fresh_cache):
@@ -124,8 +128,11 @@ def test_a_cache_file_from_an_older_format_is_moved_aside_and_reimported(fresh_c
     with pytest.warns(CacheWarning, match="cache format 1"):
         assert fresh_cache.read("fed_assets") is None
     loader = Loader(catalog=catalog, cache=fresh_cache, snapshot=snapshot)
+    with pytest.raises(DataUnavailable, match="cache format 1"):
+        loader.load("fed_assets")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CacheWarning)
-        assert loader.load("fed_assets").loc["2025-10-29", "fed_assets"] == 6587.034
+        sync(["fed_assets"], offline=True, catalog=catalog, cache=fresh_cache, snapshot=snapshot, progress=False)
+    assert loader.load("fed_assets").loc["2025-10-29", "fed_assets"] == 6587.034
     moved = sorted(p.name for p in fresh_cache.root.glob("fed_assets.corrupt-*"))
     assert len(moved) == 2 and moved[1].endswith(".meta.json")  # the old file and its JSON, kept
