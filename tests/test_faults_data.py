@@ -709,3 +709,20 @@ def test_a_snapshot_file_with_a_byte_order_mark_is_read(cli_env, snap, capsys):
     assert code == 0, err
     path.write_bytes(path.read_bytes()[3:])
     assert cached_rows(cli_env, "sofr") == csv_rows(path)
+
+
+def test_ctrl_c_during_a_sync_ends_with_one_line_and_no_traceback(cli_env, snap):
+    from filelock import FileLock
+
+    before = cached_rows(cli_env, "sofr")
+    append_row(snap, FILES["sofr"], "2030-01-02", 9.99)  # something to merge, so the sync must take the lock
+    with FileLock(str(cli_env / ".sofr.lock")):  # another writer holds sofr: the sync waits for it
+        process = subprocess.Popen([PLUMBING, "data", "sync", "--offline", "--no-progress", "--only", "sofr"],
+                                   env=env_for(cli_env, snap), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        time.sleep(4.0)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, (process.returncode, err[-500:])
+    assert "Traceback" not in err and "plumbing: interrupted" in err
+    assert cached_rows(cli_env, "sofr") == before  # nothing half-merged

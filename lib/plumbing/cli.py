@@ -224,6 +224,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_logging(args.verbose)
     try:
         return int(args.func(args) or 0)
+    except KeyboardInterrupt:  # Ctrl-C before a command installs its own handler (or in one without)
+        if args.verbose:
+            traceback.print_exc()
+        print("plumbing: interrupted; nothing more was started (files are written whole, so none is half-written)",
+              file=sys.stderr)
+        return 130
     except Exception as err:
         if not isinstance(err, _user_errors()):
             raise
