@@ -113,6 +113,9 @@ def test_a_forked_kernel_is_a_real_kernel_in_its_own_group_that_is_killed_with_i
     finally:
         forkserver.stop()
     assert not alive
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not Path(f"/proc/{pid}").exists()  # reaped by the server, nothing left
     assert server.process.returncode is not None
 
@@ -290,3 +293,15 @@ def test_a_signal_cancels_a_cluster_run_and_nothing_is_written_after_it(adhoc, t
     assert after == before
     assert (reports / "95_slow.html").read_text() == "previous"
     assert not (reports / "index.html").exists()
+
+
+def test_the_longest_reports_by_their_last_render_start_first_and_new_ones_before_all(adhoc):
+    notebooks, reports = adhoc
+    for stem in ("81_short", "82_long", "83_new", "84_middle"):
+        write_notebook(notebooks, stem, "x = 1", "x")
+    (reports / "_state").mkdir()
+    for output, seconds in (("81_short.html", 1.5), ("82_long.html", 30.0), ("84_middle.html", 7.0)):
+        (reports / "_state" / f"{output}.json").write_text(json.dumps({"output": output, "render_seconds": seconds}))
+    todo = [(job, "key") for job in plan_jobs(["81", "82", "83", "84"])]
+    assert [job.output for job, _ in runner.longest_first(todo)] == ["83_new.html", "82_long.html", "84_middle.html",
+                                                                      "81_short.html"]

@@ -33,6 +33,7 @@ import socket
 import subprocess
 import sys
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 #: what a report kernel imports before its first cell (the notebooks' import cells)
@@ -182,13 +183,11 @@ class ForkServer:
             return int(reply["pid"])
 
     def close(self) -> None:
-        """Stop the server (it exits when its socket closes) and reap it."""
+        """Stop the server and reap it (it holds nothing worth a grace period; its kernels have
+        been shut down by their managers)."""
         self._channel.close()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        self.process.kill()
+        self.process.wait()
 
 
 #: the fork server of this process (a render worker), if it started one
@@ -258,6 +257,7 @@ class ForkedKernel:
                 self.send_signal(signal.SIGKILL)
 
 
+@lru_cache(maxsize=1)
 def provisioner_class() -> type:
     """A jupyter_client provisioner that asks this process's fork server for the kernel
     (falling back to a normal launch when the server is unavailable or the command is not

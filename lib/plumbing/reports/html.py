@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..freshness import ENDED_AFTER_DAYS, Freshness, cached_last_dates
@@ -161,6 +162,19 @@ def page_title(notebook: nbformat.NotebookNode) -> str:
     return "plumbing report"
 
 
+@lru_cache(maxsize=2)
+def _exporter(show_code: bool) -> object:
+    """The HTML exporter (built once per process: loading its templates costs more than most exports)."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab")
+    exporter.exclude_input = not show_code
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.embed_images = True
+    return exporter
+
+
 def export_html(notebook: nbformat.NotebookNode, *, show_code: bool = False) -> str:
     """The notebook as one offline HTML page (code cells hidden unless ``show_code``).
 
@@ -169,14 +183,7 @@ def export_html(notebook: nbformat.NotebookNode, *, show_code: bool = False) -> 
     ``<title>`` is the report's title; the house styles are inlined.
     """
     nb = arrange_report(notebook)
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input = not show_code
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    exporter.embed_images = True
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _exporter(show_code).from_notebook_node(nb)
     body = _EXTERNAL_SCRIPT.sub("", body)
     body = _CDN_LOADER.sub("", body)
     body = _EXTERNAL_LINK.sub("", body)

@@ -3,9 +3,13 @@
 A report is a notebook plus parameters. It is rendered again only when its notebook, its
 parameters, the helper package (``lib/plumbing`` and the definitions in ``data/``) or the
 cached data it read have changed since its last good render; ``force`` overrides. Jobs run in
-parallel worker processes (one papermill kernel each; see :mod:`.workers`). A failing notebook
-is reported with its cell and error, its previous good HTML stays in place, the others finish,
-and the run reports the failure. ``reports/index.html`` is rebuilt after every completed run.
+parallel worker processes, each report in a fresh kernel forked warm from the worker's fork
+server (see :mod:`.workers`, :mod:`.forkserver`), or on a Dask cluster (:mod:`.cluster`);
+the longest (by their last render) start first. A failing notebook is reported with its cell
+and error, its previous good HTML stays in place, the others finish, and the run reports the
+failure. ``reports/index.html`` is rebuilt after every completed run that rendered or failed
+something. Whether a report is current is decided without importing papermill, nbconvert,
+the kernel machinery or the plotting libraries (a no-op rerun takes well under a second).
 
 What the runner guarantees:
 
@@ -35,6 +39,7 @@ import os
 import re
 import signal
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -417,6 +422,17 @@ def is_up_to_date(job: ReportJob, key: str, cache: SeriesCache, warnings: list[s
     return data_unchanged(state, cache)
 
 
+def longest_first(todo: list[tuple[ReportJob, str]]) -> list[tuple[ReportJob, str]]:
+    """The jobs ordered by how long their last render took, longest (or never rendered) first,
+    so that parallel workers finish together instead of one waiting on a late long report."""
+    def last_seconds(item: tuple[ReportJob, str]) -> float:
+        state = read_state(item[0].output, warnings=[]) or {}
+        seconds = state.get("render_seconds")
+        return float(seconds) if isinstance(seconds, (int, float)) else float("inf")
+
+    return sorted(todo, key=last_seconds, reverse=True)
+
+
 def record_failure(job: ReportJob, message: str, gate: WriteGate) -> None:
     """Mark a report's state as failed (keeping what its last good render recorded; an
     unreadable previous state, already named by the parent, is replaced)."""
@@ -574,9 +590,11 @@ def render_job(job: ReportJob, key: str, show_code: bool, scratch: Path) -> Rend
     read_log = scratch / f"{safe}.reads"
     read_log.write_text("", encoding="utf-8")
     rendered_at = datetime.now(timezone.utc)
+    began = time.perf_counter()
     try:
         pm.execute_notebook(job.notebook, str(executed), parameters=job.params, kernel_name="python3",
                             progress_bar=False, cwd=str(_kernel_folder(job)), execution_timeout=CELL_TIMEOUT_S,
+                            request_save_on_cell_execute=False,  # written once at the end (or at the error)
                             kernel_manager_class=quiet_kernel_manager_class({"PLUMBING_READ_LOG": str(read_log)}))
     except pm.PapermillExecutionError as err:
         return Rendered(job.output, "failed", _failing_cell_message(job, executed, err), executed.read_bytes())
@@ -594,6 +612,7 @@ def render_job(job: ReportJob, key: str, show_code: bool, scratch: Path) -> Rend
              "params": job.params, "given": job.given, "data": data, "files": files, "as_of": as_of,
              "data_as_of": max((r["last"] for r in as_of), default=None),
              "rendered_at": rendered_at.strftime("%Y-%m-%d %H:%M"), "summary": summarize_executed(executed),
+             "render_seconds": round(time.perf_counter() - began, 2),
              **({"sweep": job.sweep} if job.sweep else {})}
     return Rendered(job.output, "ok", None, executed.read_bytes(), html_text.encode("utf-8"), state)
 
@@ -655,6 +674,7 @@ def run_reports(jobs: list[ReportJob], *, force: bool = False, jobs_in_parallel:
                     record_failure(job, problem, gate)
                 else:
                     todo.append((job, key))
+            todo = longest_first(todo)
             if todo and signals.received is None and scheduler:
                 from .cluster import render_on_cluster
 

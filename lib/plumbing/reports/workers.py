@@ -10,7 +10,8 @@ folder and socket files, and exits at once: no file is written after cancellatio
 Kernels (:func:`quiet_kernel_manager_class`) talk over IPC sockets, are shut down without the
 interrupt that made every render log ``KeyboardInterrupt caught in kernel``, and inherit an
 environment without API keys, tokens or passwords (:func:`strip_secrets`): reports only read
-the cache.
+the cache. Each worker starts a fork server (:mod:`.forkserver`) that has the notebooks'
+imports done; every report gets a fresh kernel forked from it (never a reused one).
 """
 
 from __future__ import annotations
