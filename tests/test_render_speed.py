@@ -305,3 +305,15 @@ def test_the_longest_reports_by_their_last_render_start_first_and_new_ones_befor
     todo = [(job, "key") for job in plan_jobs(["81", "82", "83", "84"])]
     assert [job.output for job, _ in runner.longest_first(todo)] == ["83_new.html", "82_long.html", "84_middle.html",
                                                                       "81_short.html"]
+
+
+def test_parallel_kernels_share_the_cores_and_a_users_thread_setting_is_kept(monkeypatch):
+    from plumbing.reports import workers
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    for name in workers.THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    assert workers.thread_limits(2) == {name: "4" for name in workers.THREAD_VARIABLES}
+    assert workers.thread_limits(16) == {name: "1" for name in workers.THREAD_VARIABLES}
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert "OMP_NUM_THREADS" not in workers.thread_limits(2)

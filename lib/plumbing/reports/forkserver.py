@@ -2,17 +2,19 @@
 
 Starting a report kernel used to cost more than most reports compute: a new Python, then
 ipykernel, pandas, matplotlib, seaborn, statsmodels and the helper package imported again
-for every notebook. A render worker now starts one *fork server* at its start: a process that
-imports those modules once (while the worker imports papermill) and then, for each report,
-forks a child that becomes that report's kernel. The child already has every heavy module
-loaded, so its start costs a fork.
+for every notebook. A run now starts one *fork server* (:func:`launch`): a process that
+imports those modules once (while the render workers import papermill) and then, for each
+report any worker asks for (:func:`connect`, an abstract Unix socket), forks a child that
+becomes that report's kernel. The child already has every heavy module loaded, so its start
+costs a fork. The server starts from an environment without secrets.
 
 Isolation: a kernel is never reused. The server itself runs no notebook code (it only imports
 modules), so every report starts from the same clean state, exactly as a new process would,
 and whatever a report does to its modules or globals dies with its kernel. Each child gets the
 environment and folder jupyter_client asked for, a new session (its own process group, so it
 is killed as a group like a launched kernel), a fresh numpy random seed, and a parent-death
-signal; the server gets one too, so no kernel outlives its worker, even one killed by SIGKILL.
+signal; the server gets one too (its parent is the run), so no kernel outlives the run, even
+one killed by SIGKILL; a worker kills its own kernels when it stops.
 
 jupyter_client talks to a forked kernel through :class:`ForkProvisioner` (its connection file,
 sockets and shutdown are the usual ones; only the launch differs). Set
@@ -33,6 +35,7 @@ import socket
 import subprocess
 import sys
 import threading
+import uuid
 from functools import lru_cache
 from pathlib import Path
 
@@ -76,11 +79,12 @@ def preload(modules: list[str]) -> list[str]:
     return failed
 
 
-def _become_kernel(request: dict, server_pid: int, channel_fd: int) -> None:
+def _become_kernel(request: dict, server_pid: int, server_fds: list[int]) -> None:
     """In a forked child: become the kernel ``request`` describes (never returns)."""
     code = 1
     try:
-        os.close(channel_fd)  # the server's line to its worker is not the kernel's
+        for fd in server_fds:  # the server's lines to its workers are not the kernel's
+            os.close(fd)
         os.setsid()  # its own session and process group, like a launched kernel
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE):
             signal.signal(signum, signal.SIG_DFL)
@@ -111,34 +115,52 @@ def _become_kernel(request: dict, server_pid: int, channel_fd: int) -> None:
         os._exit(code)
 
 
-def _fork_kernel(request: dict, channel_fd: int) -> int:
+def _fork_kernel(request: dict, server_fds: list[int]) -> int:
     """Fork a child that becomes a kernel; returns its pid (in the server)."""
     server_pid = os.getpid()
     pid = os.fork()
     if pid == 0:
-        _become_kernel(request, server_pid, channel_fd)
+        _become_kernel(request, server_pid, server_fds)
     return pid
 
 
-def serve(channel: socket.socket, modules: list[str]) -> None:
-    """The server loop: preload, then one forked kernel per request line, until the socket closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group; the worker decides
+def _answer(client: socket.socket, line: bytes, server_fds: list[int]) -> None:
+    """Fork the kernel one request line asks for and send its pid (or why not) back."""
+    try:
+        reply = {"pid": _fork_kernel(json.loads(line), server_fds)}
+    except Exception as err:  # a bad request or no fork: the worker launches normally
+        reply = {"error": f"{type(err).__name__}: {err}"}
+    client.sendall(json.dumps(reply).encode() + b"\n")
+
+
+def serve(listener: socket.socket, modules: list[str]) -> None:
+    """The server loop: preload, then accept workers and fork one kernel per request line.
+    Runs until it is killed (its parent's death kills it too)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group; the runner decides
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # finished kernels are reaped by the system
     preload(modules)
-    if threading.active_count() > 1:  # forking a threaded process is unsafe: say so, serve nothing
-        channel.sendall(b'{"error": "the preloaded modules started threads"}\n')
-        return
-    reader = channel.makefile("rb")
-    for line in reader:
-        try:
-            reply = {"pid": _fork_kernel(json.loads(line), channel.fileno())}
-        except Exception as err:  # a bad request or no fork: the worker launches normally
-            reply = {"error": f"{type(err).__name__}: {err}"}
-        channel.sendall(json.dumps(reply).encode() + b"\n")
+    threaded = threading.active_count() > 1  # forking a threaded process is unsafe: refuse
+    clients: dict[int, tuple[socket.socket, object]] = {}
+    while True:
+        ready, _, _ = select.select([listener, *(c for c, _ in clients.values())], [], [])
+        for sock in ready:
+            if sock is listener:
+                client, _ = listener.accept()
+                clients[client.fileno()] = (client, client.makefile("rb"))
+                continue
+            client, reader = clients[sock.fileno()]
+            line = reader.readline()  # type: ignore[attr-defined]
+            if not line:  # that worker is gone
+                del clients[sock.fileno()]
+                client.close()
+            elif threaded:
+                client.sendall(b'{"error": "the preloaded modules started threads"}\n')
+            else:
+                _answer(client, line, [listener.fileno(), *clients])
 
 
 def main(argv: list[str]) -> None:
-    """``python -m plumbing.reports.forkserver FD PARENT_PID MODULE ...``."""
+    """``python -m plumbing.reports.forkserver FD PARENT_PID MODULE ...`` (FD: a listening socket)."""
     fd, parent = int(argv[0]), int(argv[1])
     die_with_parent()
     if os.getppid() != parent:
@@ -146,24 +168,45 @@ def main(argv: list[str]) -> None:
     serve(socket.socket(fileno=fd), argv[2:])
 
 
-# --- the worker's side ---------------------------------------------------------------------------
+# --- the runner's and the workers' side ----------------------------------------------------------
 
 class ForkServerError(RuntimeError):
     """The fork server is gone or refused; the kernel is launched as a new process instead."""
 
 
 class ForkServer:
-    """The worker's handle on its fork server (started at once; preloading runs meanwhile)."""
+    """A fork server for one run, started at once (preloading runs while workers start). Workers
+    reach it at :attr:`address`, a Linux abstract socket name (no file to clean up)."""
 
-    def __init__(self, cwd: Path, modules: tuple[str, ...] = PRELOAD) -> None:
-        ours, theirs = socket.socketpair()
-        self._channel, self._lock = ours, threading.Lock()
-        self._reader = ours.makefile("rb")
+    def __init__(self, cwd: Path, env: dict[str, str] | None = None, modules: tuple[str, ...] = PRELOAD) -> None:
+        self.address = f"\0/plumbing/forkserver/{os.getpid()}/{uuid.uuid4().hex}"  # abstract: no file
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(self.address)
+        listener.listen(64)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "plumbing.reports.forkserver", str(theirs.fileno()), str(os.getpid()), *modules],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, cwd=str(cwd))
-        theirs.close()
+            [sys.executable, "-m", "plumbing.reports.forkserver", str(listener.fileno()), str(os.getpid()), *modules],
+            pass_fds=[listener.fileno()], stdin=subprocess.DEVNULL, cwd=str(cwd), env=env)
+        listener.close()
+
+    def close(self) -> None:
+        """Stop the server and reap it (it holds nothing worth a grace period; its kernels have
+        been shut down by their managers)."""
+        self.process.kill()
+        self.process.wait()
+
+
+class ForkClient:
+    """A worker's line to the run's fork server."""
+
+    def __init__(self, address: str) -> None:
+        self._channel = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._lock = threading.Lock()
         self.broken = False
+        try:
+            self._channel.connect(address)
+        except OSError:
+            self.broken = True
+        self._reader = self._channel.makefile("rb")
 
     def fork_kernel(self, argv: list[str], env: dict[str, str], cwd: str | None) -> int:
         """A new kernel process running ``ipykernel_launcher ARGV``; returns its pid."""
@@ -174,7 +217,7 @@ class ForkServer:
                 self._channel.sendall(json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode() + b"\n")
                 line = self._reader.readline()
             except OSError as err:
-                line, self.broken = b"", True
+                self.broken = True
                 raise ForkServerError(f"the fork server is gone ({err})") from None
             reply = json.loads(line) if line else {"error": "the fork server exited"}
             if "pid" not in reply:
@@ -183,36 +226,61 @@ class ForkServer:
             return int(reply["pid"])
 
     def close(self) -> None:
-        """Stop the server and reap it (it holds nothing worth a grace period; its kernels have
-        been shut down by their managers)."""
+        self._reader.close()
         self._channel.close()
-        self.process.kill()
-        self.process.wait()
 
 
-#: the fork server of this process (a render worker), if it started one
-_SERVER: ForkServer | None = None
+#: this process's line to a fork server (a render worker's), and a server it started for itself
+_CLIENT: ForkClient | None = None
+_OWN: ForkServer | None = None
+
+
+def kernel_env(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment a fork server (and so each kernel's modules) starts from: no secrets,
+    and the inline matplotlib backend of report kernels."""
+    from .workers import strip_secrets
+
+    env = dict(os.environ if environ is None else environ)
+    strip_secrets(env)
+    env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    return env
+
+
+def launch(cwd: Path, extra_env: dict[str, str] | None = None) -> ForkServer | None:
+    """A fork server for a run's workers, its environment with ``extra_env`` (None when warm
+    kernels are disabled)."""
+    return ForkServer(cwd, {**kernel_env(), **(extra_env or {})}) if enabled() else None
+
+
+def connect(address: str | None) -> None:
+    """Use the fork server at ``address`` for this process's kernels (None: launch them)."""
+    global _CLIENT
+    _CLIENT = ForkClient(address) if address else None
 
 
 def start(cwd: Path) -> ForkServer | None:
-    """Start this process's fork server (None when warm kernels are disabled)."""
-    global _SERVER
-    if _SERVER is None and enabled():
-        _SERVER = ForkServer(cwd)
-    return _SERVER
+    """Start a fork server for this process alone and use it (None when disabled)."""
+    global _OWN
+    if _OWN is None and (server := launch(cwd)) is not None:
+        _OWN = server
+        connect(server.address)
+    return _OWN
 
 
-def active() -> ForkServer | None:
-    """This process's fork server, if any and still usable."""
-    return _SERVER if _SERVER is not None and not _SERVER.broken else None
+def active() -> ForkClient | None:
+    """This process's usable line to a fork server, if any."""
+    return _CLIENT if _CLIENT is not None and not _CLIENT.broken else None
 
 
 def stop() -> None:
-    """Stop this process's fork server, if any."""
-    global _SERVER
-    if _SERVER is not None:
-        _SERVER.close()
-        _SERVER = None
+    """Close this process's line to its fork server, and stop a server it started itself."""
+    global _CLIENT, _OWN
+    if _CLIENT is not None:
+        _CLIENT.close()
+        _CLIENT = None
+    if _OWN is not None:
+        _OWN.close()
+        _OWN = None
 
 
 class ForkedKernel:

@@ -10,8 +10,8 @@ folder and socket files, and exits at once: no file is written after cancellatio
 Kernels (:func:`quiet_kernel_manager_class`) talk over IPC sockets, are shut down without the
 interrupt that made every render log ``KeyboardInterrupt caught in kernel``, and inherit an
 environment without API keys, tokens or passwords (:func:`strip_secrets`): reports only read
-the cache. Each worker starts a fork server (:mod:`.forkserver`) that has the notebooks'
-imports done; every report gets a fresh kernel forked from it (never a reused one).
+the cache. A run starts one fork server (:mod:`.forkserver`) that has the notebooks' imports
+done; every report gets a fresh kernel forked from it (never a reused one).
 """
 
 from __future__ import annotations
@@ -151,6 +151,18 @@ def kill_live_kernels() -> None:
         _LIVE_KERNELS.discard(manager)
 
 
+#: the thread pools of numpy's BLAS and OpenMP, sized for parallel kernels
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def thread_limits(parallel: int) -> dict[str, str]:
+    """Environment variables that give each of ``parallel`` kernels its share of the cores
+    (two kernels each running a 2-thread BLAS on 2 cores slow each other down); variables the
+    user set are kept."""
+    share = str(max(1, (os.cpu_count() or 1) // max(1, parallel)))
+    return {name: share for name in THREAD_VARIABLES if name not in os.environ}
+
+
 def strip_secrets(environ: MutableMapping[str, str]) -> list[str]:
     """Remove API keys, tokens, secrets and passwords from ``environ``; returns their names."""
     names = [name for name in list(environ) if SECRET_NAME.search(name)]
@@ -197,17 +209,21 @@ class _WorkerGuard(threading.Thread):
         os._exit(1)
 
 
-def _worker_main(conn: Connection, parent_pid: int) -> None:
-    """A render worker: runs the jobs the parent sends, one at a time, until told to stop."""
+def _worker_main(conn: Connection, parent_pid: int, fork_address: str | None = None,
+                 kernel_env: dict[str, str] | None = None) -> None:
+    """A render worker: runs the jobs the parent sends, one at a time, until told to stop
+    (its kernels forked by the run's fork server at ``fork_address``, if any, with
+    ``kernel_env`` in their environment)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl-C reaches the whole group
     strip_secrets(os.environ)
+    os.environ.update(kernel_env or {})
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     gate = WriteGate()
     scratch = Path(tempfile.mkdtemp(prefix="plumbing-render-"))
     guard = _WorkerGuard(conn, parent_pid, gate, scratch)
     signal.signal(signal.SIGTERM, lambda *_: guard.terminate.set())
     guard.start()
-    forkserver.start(NOTEBOOKS_DIR)  # preloads the kernels' imports while this worker imports papermill
+    forkserver.connect(fork_address)
     try:
         while (message := guard.jobs.get()) is not None:
             job_fields, key, show_code = message
@@ -263,9 +279,11 @@ class Signals:
                 signal.signal(signum, handler)
 
 
-def _start_worker(context: multiprocessing.context.BaseContext) -> _Worker:
+def _start_worker(context: multiprocessing.context.BaseContext, fork_address: str | None,
+                  kernel_env: dict[str, str]) -> _Worker:
     parent_end, child_end = context.Pipe(duplex=True)
-    process = context.Process(target=_worker_main, args=(child_end, os.getpid()), name="plumbing-render", daemon=True)
+    process = context.Process(target=_worker_main, args=(child_end, os.getpid(), fork_address, kernel_env),
+                              name="plumbing-render", daemon=True)
     process.start()
     child_end.close()
     return _Worker(process, parent_end)
@@ -330,11 +348,14 @@ def render(todo: list[tuple[ReportJob, str]], workers_wanted: int, show_code: bo
     workers: list[_Worker] = []
     bar = tqdm(total=len(todo), desc="reports", unit="report", disable=not progress)
     finished = False
+    kernel_env = thread_limits(workers_wanted)
+    server = forkserver.launch(NOTEBOOKS_DIR, kernel_env)  # preloads the kernels' imports while the workers start
+    address = server.address if server is not None else None
     try:
         while (pending or any(w.job for w in workers)) and signals.received is None:
             idle = [w for w in workers if w.job is None]
             while pending and (idle or len(workers) < workers_wanted):
-                worker = idle.pop() if idle else _start_worker(context)
+                worker = idle.pop() if idle else _start_worker(context, address, kernel_env)
                 if worker not in workers:
                     workers.append(worker)
                 job, key = pending.popleft()
@@ -358,4 +379,6 @@ def render(todo: list[tuple[ReportJob, str]], workers_wanted: int, show_code: bo
             summary.cancelled = signals.received.name
             summary.interrupted = [w.job.output for w in workers if w.job is not None]
         _stop_workers(workers, cancel=not finished)  # an error in this loop cancels too
+        if server is not None:
+            server.close()  # after the workers: they have shut down or killed their kernels
         bar.close()
