@@ -139,7 +139,9 @@ present.figure(fig, alt="Four panels, July to December 2019: Fed repo take-up ju
                caption="Repo operations from 09-17 and bill purchases from mid-October rebuilt reserves and pulled SOFR "
                        "back toward IOER. Numbers mark the events in the table below.",
                source=present.source_line(list(after.columns)), data=after)
-record("repo_take_up_on_t0", quantity("repo_take_up", t0, t0).iloc[0], label="Repo take-up on t0", unit="USD bn")
+# 0 on a business day without an operation (a t0 before the first operation); missing only past the data
+record("repo_take_up_on_t0", after["repo_take_up"].get(pd.Timestamp(t0)), label="Repo take-up on t0", unit="USD bn",
+       show=False)
 
 # %% [markdown]
 # ## Values on the key days
