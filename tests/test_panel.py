@@ -128,3 +128,25 @@ def test_a_window_after_the_series_ends_warns(loader):
     with pytest.warns(CoverageWarning, match="ioer covers 2008-10-09..2021-07-28"):
         frame = loader.load("ioer", start="2025-01-01")
     assert frame.empty
+
+
+def test_native_frame_equals_pandas_outer_join_of_the_series(loader):
+    """load()'s own union of dates must equal pandas' outer join of the same series: daily,
+    weekly and quarterly calendars, over a window that starts between weekly observations."""
+    keys = ["sofr", "reserves", "tga_wednesday", "gdp"]
+    frame = loader.load(keys, start="2019-08-29", end="2019-12-31")
+    expected = pd.concat({k: loader.common(k).loc["2019-08-29":"2019-12-31"] for k in keys}, axis=1, sort=True)
+    pd.testing.assert_frame_equal(frame, expected, check_names=False, check_freq=False)
+    assert frame.index.dtype == "datetime64[ns]" and frame.index.is_monotonic_increasing
+    assert frame.loc["2019-10-01", "gdp"] == loader.common("gdp").loc["2019-10-01"]  # a quarter start kept
+    assert np.isnan(frame.loc["2019-09-17", "reserves"])  # a Tuesday: no weekly value, nothing filled
+
+
+def test_aligned_window_equals_the_same_dates_of_the_whole_history(loader):
+    """Aligning only the window must carry the same observations in as aligning the whole
+    history and cutting it afterwards (a weekly value from before the window's first day)."""
+    keys = ["reserves", "sofr", "tga_wednesday"]
+    whole = loader.load(keys, freq="B")
+    window = loader.load(keys, start="2019-09-14", end="2019-10-20", freq="B")
+    pd.testing.assert_frame_equal(window, whole.loc["2019-09-14":"2019-10-20"], check_freq=False)
+    assert window.loc["2019-09-16", "reserves"] == loader.common("reserves").loc["2019-09-11"]

@@ -317,3 +317,60 @@ def test_parallel_kernels_share_the_cores_and_a_users_thread_setting_is_kept(mon
     assert workers.thread_limits(16) == {name: "1" for name in workers.THREAD_VARIABLES}
     monkeypatch.setenv("OMP_NUM_THREADS", "3")
     assert "OMP_NUM_THREADS" not in workers.thread_limits(2)
+
+
+PRELOAD_PROBE = """
+import os, sys
+import pandas as pd
+import pyarrow.parquet as pq
+from plumbing.cache import SeriesCache
+
+def tasks():
+    return len(os.listdir('/proc/self/task'))
+
+cache = SeriesCache(sys.argv[1])
+before = tasks()
+loaded = cache.preload()
+after = tasks()
+real = pq.ParquetFile
+def refuse(*args, **kwargs):
+    raise AssertionError('parquet decoded again')
+pq.ParquetFile = refuse
+hits = {key: float(cache.read(key).iloc[-1]) for key in cache.keys()}  # memo hits: no decoding
+import subprocess
+subprocess.run([sys.executable, '-c', REWRITE, sys.argv[1]], check=True)  # another process rewrites sofr
+try:
+    cache.read('sofr')
+    followed = False
+except AssertionError:
+    followed = True  # the changed file is decoded again, not served from the preload
+pq.ParquetFile = real
+print(loaded, before, after, followed, hits['sofr'], float(cache.read('sofr').iloc[-1]))
+"""
+
+REWRITE = """
+import sys
+from plumbing.cache import SeriesCache
+cache = SeriesCache(sys.argv[1])
+sofr = cache.read('sofr')
+sofr.iloc[-1] += 1.0
+cache.merge('sofr', sofr, source='snapshot', source_id='SOFR')
+"""
+
+
+def test_a_preloaded_cache_starts_no_thread_serves_reads_and_follows_a_rewrite(own_cache):
+    """The fork server preloads the cache before it forks kernels: the preload must start no
+    thread (forking a threaded process is unsafe; pyarrow's read_table starts two), must serve
+    later reads without decoding, and must not serve a file rewritten since."""
+    cache, _ = own_cache
+    original = float(cache.read("sofr").iloc[-1])
+    probe = PRELOAD_PROBE.replace("import subprocess", f"import subprocess\nREWRITE = {REWRITE!r}")
+    done = subprocess.run([sys.executable, "-c", probe, str(cache.root)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    loaded, before, after, followed, preloaded_sofr, reread_sofr = done.stdout.split()
+    assert int(loaded) == len(cache.keys()) == 3
+    assert int(after) == int(before), "preloading the cache started threads"
+    assert float(preloaded_sofr) == original
+    assert followed == "True"
+    assert float(reread_sofr) == pytest.approx(original + 1.0)

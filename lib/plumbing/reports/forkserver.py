@@ -79,6 +79,18 @@ def preload(modules: list[str]) -> list[str]:
     return failed
 
 
+def preload_cache() -> None:
+    """Parse and verify the run's cache (``$PLUMBING_CACHE``) once, so every forked kernel
+    finds it in its memo; a kernel still re-reads any file whose signature changed since.
+    Best effort: a kernel reads (and reports) what could not be preloaded."""
+    try:
+        from plumbing.cache import SeriesCache
+
+        SeriesCache().preload()
+    except Exception:
+        pass
+
+
 def _become_kernel(request: dict, server_pid: int, server_fds: list[int]) -> None:
     """In a forked child: become the kernel ``request`` describes (never returns)."""
     code = 1
@@ -139,6 +151,7 @@ def serve(listener: socket.socket, modules: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group; the runner decides
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # finished kernels are reaped by the system
     preload(modules)
+    preload_cache()
     threaded = threading.active_count() > 1  # forking a threaded process is unsafe: refuse
     clients: dict[int, tuple[socket.socket, object]] = {}
     while True:
