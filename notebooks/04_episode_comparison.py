@@ -47,8 +47,8 @@ record("episodes_compared", len(set(tidy["episode"])), label="Episodes compared"
 
 # %%
 measured = {"level": "level", "change": f"change since day {baseline_day}", "pct_change": f"% change since day {baseline_day}"}
-present.findings(findings.comparison(summary, unit_for, {n: present.short_name(n) for n in indicators}, summary_days,
-                                     measured={n: measured[mode_of[n]] for n in indicators}))
+pair = ("2025-10-tga-shutdown", "2019-09-repo-spike")  # article 001 contrasts the 2025 drain with 2019
+present.findings(findings.comparison(episodes, indicators, summary_days, baseline_day, pair=pair))
 
 # %% [markdown]
 # ## The episodes

@@ -18,8 +18,10 @@
 #
 # A standard replay of any episode in `data/episodes.yaml`: what happened, the series of
 # interest over the window with the episode's events marked, the values at t0, the move in
-# event time, and the article claims dated in the window. Add an episode to the YAML and run
-# `plumbing reports --episode ID` to get its report without writing a notebook.
+# event time, and the article claims dated in the window. The findings answer the questions
+# the episode's entry lists (`questions:`), each computed from the data at render time. Add
+# an episode to the YAML and run `plumbing reports --episode ID` to get its report without
+# writing a notebook.
 
 # %% tags=["parameters"]
 episode_id = "2025-10-tga-shutdown"
@@ -44,8 +46,7 @@ claims = views.claims_table(start=episode.start, end=episode.end)
 record("t0", str(episode.t0.date()), label="t0", show=False)
 
 # %%
-present.findings(findings.episode(names, episode.t0, episode.start, episode.end)
-                 + [findings.claims_sentence(claims)][: 1 if len(claims) else 0])
+present.findings(findings.episode_page(episode, names, claims))
 
 # %%
 display(Markdown(f"## {episode.title}\n\n**t0** {episode.t0.date()}, window {episode.start.date()} to "

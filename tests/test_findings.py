@@ -1,11 +1,15 @@
 """Each report's findings: sentences whose numbers match the raw snapshot files."""
 
 import csv
+import re
+import textwrap
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from plumbing import findings, views
+from plumbing.episodes import QUESTION_KINDS, EpisodeError, load_episodes, parse_episodes
 from plumbing.indicators import decompose_net_liquidity_change
 
 
@@ -69,14 +73,6 @@ def test_claims_sentence_counts_verdicts_and_names_the_contradicted():
     assert findings.claims_sentence(table.iloc[0:0]) == "No article claims dated in this window."
 
 
-def test_comparison_names_the_episode_with_the_highest_reading():
-    summary = pd.DataFrame({"episode": ["e1", "e2"], "quantity": ["sofr_iorb_bp"] * 2, "at_t0": [1.0, 2.0],
-                            "max": [315.0, 44.0], "max_day": [0, 1], "min": [-2.0, -9.0], "min_day": [-5, 3]})
-    [sentence] = findings.comparison(summary, {"sofr_iorb_bp": "bp"}, {"sofr_iorb_bp": "SOFR - IORB"}, [-10, 10])
-    assert sentence == ("SOFR - IORB: highest in e1 (315 bp on day +0), lowest in e2 (-9 bp on day +3), within -10 to "
-                        "10 business days of t0.")
-
-
 def test_claims_report_counts_by_article_and_point_in_time():
     table = pd.DataFrame({"id": ["a", "b", "c", "d", "e"], "article": ["001_x", "001_x", "002_y", "002_y", "002_y"],
                           "verdict": ["supported", "contradicted", "contradicted", "contradicted", "not_checkable"],
@@ -86,3 +82,298 @@ def test_claims_report_counts_by_article_and_point_in_time():
     assert sentences[2] == "Of the 4 claims the data can check, 25% are supported in full."
     assert sentences[3] == "With only the data published by each article's date, 1 verdict would differ: “b”."
     assert sentences[4] == "1 readings fall on a month-, quarter- or year-end or a tax date and are flagged."
+
+
+# --- episode pages answer their own questions ------------------------------------------------------
+#
+# Expected values come straight from the snapshot CSVs (csv module, dates as text); the project's
+# code only produces the sentence under test.
+
+def raw_series(snapshot, file, name=None, scale=1.0):
+    """[(date, value)] of a raw snapshot file, sorted, blanks dropped."""
+    with open(snapshot.path(file), newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        key = name or reader.fieldnames[1]
+        rows = [(r[reader.fieldnames[0]], float(r[key]) * scale) for r in reader if r[key] not in ("", ".")]
+    return sorted(rows)
+
+
+def on_or_before(rows, day):
+    return [r for r in rows if r[0] <= day][-1]
+
+
+def bn(value):
+    return f"USD {value:,.1f}bn"
+
+
+def episode_with(catalog, questions, **fields):
+    """An episode parsed from a document like data/episodes.yaml, with these questions."""
+    entry = {"id": "test-episode", "title": "Test", "t0": "2023-03-10", "before": 60, "after": 65,
+             "summary": "s", "series": ["reserves"], "questions": questions, **fields}
+    return parse_episodes({"episodes": [entry]}, Path("episodes.yaml"), catalog)["test-episode"]
+
+
+def test_a_crossing_needs_the_previous_observation_on_the_other_side(loader, snapshot, catalog):
+    # reserves were already below USD 3tn on 2022-10-05, the first week of this window, after crossing on
+    # 2022-09-28; the next crossing down is the answer, not the first week found below the line
+    episode = episode_with(catalog, [{"kind": "crossing", "series": "reserves", "level": 3000, "direction": "below",
+                                      "from": "2022-10-01", "to": "t0"}])
+    sentence = findings.answer(episode.questions[0], episode, loader=loader)
+    rows = raw_series(snapshot, "fred/WRESBAL.csv", scale=1 / 1000)
+    window = [(i, d, v) for i, (d, v) in enumerate(rows) if "2022-10-01" <= d <= "2023-03-10"]
+    naive = next(d for _, d, v in window if v < 3000)
+    i, day, value = next((i, d, v) for i, d, v in window if v < 3000 and rows[i - 1][1] >= 3000)
+    previous_day, previous = rows[i - 1]
+    j = i - 1
+    while rows[j][1] >= 3000:  # back through the run above the line to the last week below it
+        j -= 1
+    assert naive == "2022-10-05" and day == "2023-01-04" and naive != day
+    assert sentence.startswith(f"Reserves fell below USD 3,000.0bn in the week to {day} ({bn(value)}, from "
+                               f"{bn(previous)} in the week to {previous_day}), the first time since the week to "
+                               f"{rows[j][0]}")
+    # the direction matters: rising above the line in the same window is another day
+    up = episode_with(catalog, [{"kind": "crossing", "series": "reserves", "level": 3000, "direction": "above",
+                                 "from": "2022-10-01", "to": "t0"}])
+    first_up = next(d for i, d, v in window if v > 3000 and rows[i - 1][1] <= 3000)
+    assert findings.answer(up.questions[0], up, loader=loader).startswith(
+        f"Reserves rose above USD 3,000.0bn in the week to {first_up} ")
+
+
+def test_the_svb_page_says_when_reserves_first_fell_below_3tn_and_where_they_stood(loader, snapshot):
+    episode = load_episodes()["2023-03-svb"]
+    sentences = findings.episode_page(episode, loader=loader)
+    rows = raw_series(snapshot, "fred/WRESBAL.csv", scale=1 / 1000)
+    first = next(d for i, (d, v) in enumerate(rows) if d >= "2022-01-01" and v < 3000 and rows[i - 1][1] >= 3000)
+    before_t0 = on_or_before(rows, "2023-03-10")
+    assert sentences[0].startswith(f"Reserves fell below USD 3,000.0bn (the articles' USD 3tn red line) in the week to "
+                                   f"{first} ")
+    assert f"in the week to {before_t0[0]} the level was {bn(before_t0[1])}" in sentences[0]
+    # the Fed's balance sheet from the week before t0 to its high, split into securities and the rest
+    walcl = raw_series(snapshot, "fred/WALCL.csv", scale=1 / 1000)
+    start = on_or_before(walcl, "2023-03-10")
+    high = max((r for r in walcl if start[0] <= r[0] <= "2023-06-09"), key=lambda r: r[1])
+    treasuries = dict(raw_series(snapshot, "fred/TREAST.csv", scale=1 / 1000))
+    mbs = dict(raw_series(snapshot, "fred/WSHOMCB.csv", scale=1 / 1000))
+    rest = (high[1] - start[1]) - (treasuries[high[0]] - treasuries[start[0]]) - (mbs[high[0]] - mbs[start[0]])
+    assert sentences[1].startswith(f"The Fed's assets rose {bn(high[1] - start[1])}")
+    assert f"in the week to {high[0]}" in sentences[1] and f"+{bn(rest)}" in sentences[1]
+    assert "BTFP" in sentences[2] and "no series" in sentences[2]  # said once, never invented
+
+
+def test_the_shutdown_page_answers_spread_tga_rrp_and_repo_questions(loader, snapshot):
+    episode = load_episodes()["2025-10-tga-shutdown"]
+    sentences = findings.episode_page(episode, loader=loader)
+    sofr = dict(raw_series(snapshot, "fred/SOFR.csv"))
+    iorb, ioer = dict(raw_series(snapshot, "fred/IORB.csv")), dict(raw_series(snapshot, "fred/IOER.csv"))
+    spread = {d: round((v - (iorb.get(d) if d >= "2021-07-29" else ioer.get(d))) * 100, 6) for d, v in sofr.items()
+              if (iorb.get(d) if d >= "2021-07-29" else ioer.get(d)) is not None}
+    start, end = str(episode.start.date()), str(episode.end.date())
+    peak_day = max((d for d in spread if start <= d <= end), key=spread.get)
+    since = max(d for d in spread if d < start and spread[d] >= spread[peak_day])
+    assert sentences[0].startswith(f"SOFR - IORB peaked at {spread[peak_day]:.0f} bp on {peak_day} "
+                                   f"(SOFR {sofr[peak_day]:.2f}%, IORB {iorb[peak_day]:.2f}%)")
+    assert f"the highest since {since}" in sentences[0] and since.startswith("2020-03")
+    tga = [r for r in raw_series(snapshot, "treasury/TGA_CLOSING_BALANCE.csv", scale=1 / 1000) if start <= r[0] <= "2025-11-12"]
+    top = max(tga, key=lambda r: r[1])
+    low = min((r for r in tga if r[0] <= top[0]), key=lambda r: r[1])
+    assert sentences[1].startswith(f"The TGA peaked at {bn(top[1])} on {top[0]}, {bn(top[1] - low[1])} above its low of "
+                                   f"{bn(low[1])} on {low[0]}")
+    rrp = [r for r in raw_series(snapshot, "fred/RRPONTSYD.csv") if start <= r[0] <= "2025-10-31"]
+    bottom = min(rrp, key=lambda r: r[1])
+    assert sentences[2].startswith(f"ON RRP bottomed at {bn(bottom[1])} on {bottom[0]}")
+    assert f"on 2025-10-31 it was {bn(dict(rrp)['2025-10-31'])}" in sentences[2]
+    repo = dict(raw_series(snapshot, "nyfed/NYFED_SRF_ACCEPTED.csv"))
+    in_window = {d: v for d, v in repo.items() if start <= d <= end}
+    busy = sorted(d for d, v in in_window.items() if v >= 1)
+    peak = max(in_window, key=in_window.get)
+    assert sentences[3].startswith(f"Standing Repo Facility take-up was {bn(repo['2025-10-31'])} on 2025-10-31")
+    assert f"peaked at {bn(repo[peak])} on {peak}" in sentences[3]
+    assert f"USD 1.0bn or more on {len(busy)} of " in sentences[3] and f"(first {busy[0]}, last {busy[-1]})" in sentences[3]
+
+
+def test_the_crash_page_ranks_the_metals_fall_on_t0_among_the_window(loader, snapshot):
+    episode = load_episodes()["2026-02-crash"]
+    start, end = str(episode.start.date()), str(episode.end.date())
+    moves = {}
+    for metal, file in (("silver", "yahoo/SI=F.csv"), ("gold", "yahoo/GC=F.csv")):
+        rows = raw_series(snapshot, file, "Close")
+        moves[metal] = {d: (v / rows[i - 1][1] - 1) * 100 for i, (d, v) in enumerate(rows) if i and start <= d <= end}
+        assert min(moves[metal], key=moves[metal].get) == "2026-01-30"  # the largest fall is on t0
+    assert findings.episode_page(episode, loader=loader)[0] == (
+        f"On 2026-01-30 (t0) silver moved {moves['silver']['2026-01-30']:.1f}% and gold {moves['gold']['2026-01-30']:.1f}%: "
+        f"for each the largest daily fall between {start} and {end}.")
+
+
+def test_the_2019_page_decomposes_the_reserve_drain_into_the_tga(loader, snapshot):
+    episode = load_episodes()["2019-09-repo-spike"]
+    sentence = findings.episode_page(episode, loader=loader)[1]
+    tga = raw_series(snapshot, "fred/WTREGEN.csv", scale=1 / 1000)
+    start, end = str(episode.start.date()), str(episode.end.date())
+    low = min((r for r in tga if start <= r[0] <= end), key=lambda r: r[1])[0]
+    reserves = dict(raw_series(snapshot, "fred/WRESBAL.csv", scale=1 / 1000))
+    assets = dict(raw_series(snapshot, "fred/WALCL.csv", scale=1 / 1000))
+    rrp = raw_series(snapshot, "fred/RRPONTSYD.csv")
+    tga = dict(tga)
+    fed = assets["2019-09-18"] - assets[low]
+    drained = -(tga["2019-09-18"] - tga[low])
+    released = -(on_or_before(rrp, "2019-09-18")[1] - on_or_before(rrp, low)[1])
+    change = reserves["2019-09-18"] - reserves[low]
+    other = change - fed - drained - released
+
+    def signed(v):
+        return ("+" if v > 0 else "-") + bn(abs(v))
+
+    assert sentence == (f"From the week to {low} to the week to 2019-09-18 reserves fell {bn(-change)} (to "
+                        f"{bn(reserves['2019-09-18'])}); in reserve terms the TGA contributed {signed(drained)} (it went from "
+                        f"{bn(tga[low])} to {bn(tga['2019-09-18'])}), ON RRP {signed(released)} (to "
+                        f"{bn(on_or_before(rrp, '2019-09-18')[1])}), the Fed's assets (Wednesday level) {signed(fed)} and "
+                        f"other items, with the gap between Wednesday levels and week averages, {signed(other)}.")
+
+
+def test_a_question_without_data_says_so_and_never_fails(loader, catalog):
+    # the daily TGA starts in 2022 and the discount rate stops in April 2025: honest sentences, no crash
+    episode = episode_with(catalog, [{"kind": "extreme", "series": "tga_daily", "stat": "max"},
+                                     {"kind": "change", "series": "discount_rate", "from": "start", "to": "end"},
+                                     {"kind": "crossing", "series": "tga_daily", "level": 500, "direction": "above"},
+                                     {"kind": "facility_use", "dates": ["t0"]},
+                                     {"kind": "on_day", "series": ["tga_daily"]}],
+                           t0="2019-09-17")
+    sentences = [findings.answer(q, episode, loader=loader) for q in episode.questions[:3]]
+    assert sentences[0].startswith(f"The TGA has no observation for {episode.start.date()} to {episode.end.date()} (its data "
+                                   "run from 2022-04-18 to ")
+    assert sentences[0].endswith("so its high or low cannot be measured here.")
+    assert sentences[2].startswith("The TGA has no observation for")
+    late = episode_with(catalog, [{"kind": "change", "series": "discount_rate", "from": "start", "to": "end"},
+                                  {"kind": "facility_use", "dates": ["t0"]}], t0="2026-06-01")
+    sentence = findings.answer(late.questions[0], late, loader=loader)
+    assert sentence == (f"Primary credit rate has no observation for {late.start.date()} (its data run from 2003-01-09 to "
+                        "2025-04-07), so its change cannot be measured here.")
+    for question in episode.questions[3:] + late.questions[1:]:
+        text = findings.answer(question, episode if question in episode.questions else late, loader=loader)
+        assert text.endswith(".") and "nan" not in text.lower()
+
+
+def test_every_episode_page_answers_its_questions_in_three_to_six_distinct_findings(loader):
+    episodes = load_episodes()
+    firsts = []
+    for episode in episodes.values():
+        assert episode.questions, f"{episode.id} poses no questions"
+        claims = views.claims_table(start=episode.start, end=episode.end, loader=loader)
+        sentences = findings.episode_page(episode, claims=claims, loader=loader)
+        assert 3 <= len(sentences) <= 6, (episode.id, sentences)
+        for number, sentence in enumerate(sentences):
+            assert sentence.endswith(".") and not re.search(r"\b(nan|None|NaT)\b", sentence), (episode.id, sentence)
+            assert number >= len(episode.questions) or re.search(r"\d{4}-\d\d-\d\d", sentence) or "no series" in sentence, (episode.id, sentence)
+        firsts.append(sentences[0])
+    assert len(set(firsts)) == len(firsts)
+    assert set(findings.ANSWERS) == set(QUESTION_KINDS)
+
+
+def write_episodes(tmp_path, questions):
+    text = textwrap.dedent("""\
+        episodes:
+          - id: 2023-03-svb
+            title: "SVB"
+            t0: 2023-03-10
+            summary: s
+            series: [reserves]
+            questions:
+        """) + "".join(f"      - {q}\n" for q in questions)
+    path = tmp_path / "episodes.yaml"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(("question", "message"), [
+    ("{kind: peak, series: reserves}", r"line 8: episode '2023-03-svb' field 'questions' item 1 field 'kind': "
+                                       r"unknown question kind 'peak'"),
+    ("{kind: crossing, series: reserves, level: 3000}",
+     r"line 8: episode '2023-03-svb' field 'questions' item 1 \(crossing\) field 'direction' is missing"),
+    ("{kind: crossing, series: reservs, level: 3000, direction: below}",
+     r"line 8: episode '2023-03-svb' field 'questions' item 1 \(crossing\) field 'series': unknown series key 'reservs'"),
+    ("{kind: crossing, series: reserves, level: 3tn, direction: below}", r"field 'level': '3tn' is not a number"),
+    ("{kind: crossing, series: reserves, level: 3000, direction: down}", r"field 'direction': 'down'; valid: below, above"),
+    ("{kind: extreme, series: reserves, stat: max, from: t0, to: start}", r"field 'to': start \(2022-12-16\) is before 'from'"),
+    ("{kind: extreme, series: reserves, stat: max, from: yesterday}", r"field 'from': 'yesterday' is not a day"),
+    ("{kind: extreme, series: reserves, stat: max, to: 2023-02-30}", r"2023-02-30"),
+    ("{kind: extreme, series: reserves, stat: max, from: 'low:sofa'}", r"field 'from': unknown series key 'sofa'"),
+    ("{kind: extreme, series: reserves, stat: max, colour: red}", r"field 'colour': not a field of 'extreme'"),
+    ("{kind: on_day, series: reserves}", r"field 'series': expected a list"),
+])
+def test_questions_are_validated_when_episodes_load(tmp_path, catalog, question, message):
+    path = write_episodes(tmp_path, [question])
+    with pytest.raises(EpisodeError, match=r"episodes.yaml.*" + message):
+        load_episodes(path, catalog)
+
+
+def test_at_most_five_questions_per_episode(tmp_path, catalog):
+    path = write_episodes(tmp_path, ["{kind: drivers, from: start, to: t0}"] * 6)
+    with pytest.raises(EpisodeError, match=r"episodes.yaml line 7: episode '2023-03-svb' field 'questions': 6 questions; at most 5"):
+        load_episodes(path, catalog)
+
+
+# --- 04: what differs between the episodes ----------------------------------------------------------
+
+def test_comparison_names_the_widest_spread_spike_and_the_largest_reserve_drain(loader, snapshot):
+    ids = ["2019-09-repo-spike", "2020-03-dash-for-cash", "2023-03-svb", "2025-04-tariff-shock", "2025-10-tga-shutdown",
+           "2026-02-crash"]
+    registry = load_episodes()
+    sentences = findings.comparison(ids, ["sofr_iorb_bp", "reserves", "on_rrp", "move", "hy_oas", "spx"], [-10, 10], -10,
+                                    pair=("2025-10-tga-shutdown", "2019-09-repo-spike"), loader=loader)
+    sofr = dict(raw_series(snapshot, "fred/SOFR.csv"))
+    iorb, ioer = dict(raw_series(snapshot, "fred/IORB.csv")), dict(raw_series(snapshot, "fred/IOER.csv"))
+    reserves = raw_series(snapshot, "fred/WRESBAL.csv", scale=1 / 1000)
+
+    def bday(day, n):
+        return str((day + pd.offsets.BDay(n)).date())
+
+    peaks, falls = {}, {}
+    for e in ids:
+        t0 = registry[e].t0
+        spread = [((v - (iorb if d >= "2021-07-29" else ioer)[d]) * 100, d) for d, v in sofr.items()
+                  if bday(t0, -10) <= d <= bday(t0, 10)]
+        peaks[e] = max(spread)
+        rows = [r for r in reserves if bday(t0, -60) <= r[0] <= bday(t0, 10)]
+        high, worst = rows[0], (0.0, None, None)
+        for day, value in rows:  # the largest fall from an earlier high, walked week by week
+            high = max(high, (day, value), key=lambda r: r[1])
+            worst = max(worst, (high[1] - value, high[0], day), key=lambda r: r[0])
+        falls[e] = worst
+    widest = max(peaks, key=lambda e: peaks[e][0])
+    deepest = max(falls, key=lambda e: falls[e][0])
+    assert widest == "2019-09-repo-spike" and deepest == "2025-10-tga-shutdown"
+    assert sentences[0].startswith(f"SOFR - IORB (IOER before 2021-07-29) spiked most in the September 2019 repo spike: "
+                                   f"{peaks[widest][0]:.0f} bp on {peaks[widest][1]} (t0)")
+    size, high_day, trough = falls[deepest]
+    assert sentences[1].startswith(f"Reserves drained most into the October-November 2025 TGA drain during the shutdown: "
+                                   f"{bn(size)} from the week to {high_day} to the week to {trough}")
+    assert sentences[2].startswith("The October-November 2025 TGA drain during the shutdown compared with the September 2019 "
+                                   "repo spike: reserves at t0 of ")
+    assert f"a fall from their high of {bn(size)} against {bn(falls['2019-09-repo-spike'][0])}" in sentences[2]
+    assert (f"yet a SOFR - IORB peak of {peaks[deepest][0]:.0f} bp against {peaks[widest][0]:.0f} bp" in sentences[2])
+    assert 3 <= len(sentences) <= 6
+
+
+# --- the index: each report's own answer ------------------------------------------------------------
+
+def test_index_one_liners_are_first_findings_and_never_repeat():
+    from plumbing.reports.index_page import one_liners
+
+    def entry(output, *sentences):
+        return {"output": output}, {"records": {f"finding_{i}": s for i, s in enumerate(sentences, start=1)}}
+
+    rows = [entry("01.html", "SOFR peaked at 5.25%.", "EFFR left the range."),
+            entry("episodes/x.html", "SOFR peaked at 5.25%.", "Reserves bottomed.", "Take-up peaked."),
+            entry("02.html", "The TGA peaked.")]
+    entries, summaries = [e for e, _ in rows], {e["output"]: s for e, s in rows}
+    assert one_liners(entries, summaries) == {"01.html": "SOFR peaked at 5.25%.", "episodes/x.html": "Reserves bottomed.",
+                                              "02.html": "The TGA peaked."}
+
+
+def test_an_episode_without_questions_gets_the_generic_findings(loader, catalog):
+    episode = parse_episodes({"episodes": [{"id": "2024-08-yen-carry", "title": "August 2024 yen carry unwind",
+                                            "t0": "2024-08-05", "before": 20, "after": 20, "summary": "s",
+                                            "series": ["spx", "move"]}]}, Path("episodes.yaml"), catalog)["2024-08-yen-carry"]
+    assert episode.questions == ()
+    assert findings.episode_page(episode, loader=loader) == findings.episode(
+        ["spx", "move"], episode.t0, episode.start, episode.end, loader=loader, max_sentences=5)

@@ -304,3 +304,24 @@ def test_index_is_a_dashboard_with_tiles_answers_and_data_age(rendered):
     for section in ("dashboard", "monitor", "episodes", "claims", "methods"):
         assert f'<section id="{section}">' in index
     assert "How old the data are" in index and "<details>" in index
+
+
+def test_index_one_liners_are_each_reports_own_distinct_answer(rendered):
+    out, jobs, _ = rendered
+    index = (out / "index.html").read_text()
+    answers = {}
+    for card in re.findall(r'<div class="card">(.*?)</details>', index, re.DOTALL):
+        link = re.search(r'<h3><a href="([^"]+)">', card)
+        answer = re.search(r'<p class="answer">(.*?)</p>', card, re.DOTALL)
+        if link and answer:
+            answers[link.group(1)] = html.unescape(answer.group(1))
+    assert len(answers) == len(jobs) and len(set(answers.values())) == len(answers)
+    for output, answer in answers.items():
+        found = records(out, output)
+        findings = [found[k] for k in sorted(found) if re.fullmatch(r"finding_\d+", k)]
+        assert answer in findings, output
+    # the themed 2019 report and the 2019 episode page open with different answers, each its own first finding
+    assert answers["01_repo_spike_2019.html"] == records(out, "01_repo_spike_2019.html")["finding_1"]
+    episode = records(out, "episodes/2019-09-repo-spike.html")
+    assert answers["episodes/2019-09-repo-spike.html"] == episode["finding_1"]
+    assert episode["finding_1"].startswith("SOFR's 99th percentile - IOER peaked at ")

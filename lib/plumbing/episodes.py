@@ -1,7 +1,9 @@
 """Episodes and dated events, and event-time alignment of any series on any episodes.
 
 Episodes live in ``data/episodes.yaml`` (one entry each: id, title, anchor date ``t0``,
-window ``before``/``after`` in business days, summary, series of interest, events). Events
+window ``before``/``after`` in business days, summary, series of interest, events, and the
+``questions`` its summary poses, which :func:`plumbing.findings.episode_page` answers with
+numbers from the data; :data:`QUESTION_KINDS` lists the kinds and their fields). Events
 come from ``data/events/fomc.csv`` and ``data/events/policy.csv`` (each row with its source)
 and from the snapshot's CME margin table, read at run time. A bad entry fails with a
 message naming the file, the line, the entry and the field. Episode ids are slugs
@@ -14,7 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -43,6 +45,66 @@ class EpisodeError(ValueError):
     """An episode entry is invalid; the message names the entry and the field."""
 
 
+# --- questions ------------------------------------------------------------------------------
+#
+# A question names what an episode page's findings must answer; plumbing.findings computes
+# the answer from the data at render time (never from the YAML). Field types:
+#   name / names     a catalog key or quantity / a list of them
+#   anchor           start | t0 | end | t0+N | t0-N (business days) | YYYY-MM-DD |
+#                    low:NAME | high:NAME (the day NAME is lowest / highest in the window)
+#   anchors          a list of anchors
+#   number, text, bool, and a choice written as "a|b"
+# A field ending in "?" is optional. ``change`` also takes from: low | high (the window's
+# extreme before ``to``) and to: low | high (the extreme after ``from``).
+
+#: question kind -> {field: type}; see plumbing.findings for what each answers
+QUESTION_KINDS: dict[str, dict[str, str]] = {
+    # when a series crossed a level in a direction (the previous observation on the other side)
+    "crossing": {"series": "name", "level": "number", "direction": "below|above", "from?": "anchor",
+                 "to?": "anchor", "level_label?": "text", "and_on?": "anchor", "claim?": "text"},
+    # the max or min of a series in a window, its date, and the last time it was as high / low
+    "extreme": {"series": "name", "stat": "max|min", "from?": "anchor", "to?": "anchor", "also?": "names",
+                "reference?": "number", "reference_label?": "text", "split?": "anchor", "later_until?": "anchor",
+                "and_on?": "anchor", "claim?": "text"},
+    # the change between two days, optionally split into parts (the rest named by rest_label)
+    "change": {"series": "name", "from": "anchor", "to": "anchor", "parts?": "names", "rest_label?": "text",
+               "also?": "names", "claim?": "text"},
+    # each series' one-day move on a day and its rank among the window's daily moves
+    "on_day": {"series": "names", "date?": "anchor", "from?": "anchor", "to?": "anchor", "claim?": "text"},
+    # several series' moves between two days
+    "moves": {"series": "names", "from": "anchor", "to": "anchor", "claim?": "text"},
+    # the dates of several series' highs (or lows) in order, and how fast half of each move reversed
+    "sequence": {"series": "names", "stat?": "max|min", "from?": "anchor", "to?": "anchor", "reversal?": "bool"},
+    # backstop take-up: the peak, the days at or above a threshold, the take-up on given days
+    "facility_use": {"series?": "name", "from?": "anchor", "to?": "anchor", "dates?": "anchors",
+                     "threshold?": "number", "claim?": "text"},
+    # the days a series spent above (or below) a level
+    "threshold_days": {"series": "name", "level": "number", "direction": "below|above", "from?": "anchor",
+                       "to?": "anchor", "claim?": "text"},
+    # what moved reserves between two weeks: Fed assets, the TGA, ON RRP and other items
+    "drivers": {"from": "anchor", "to": "anchor"},
+    # the largest fall from a prior high, the biggest daily moves and the rebound
+    "drawdown": {"series": "name", "from?": "anchor", "to?": "anchor"},
+    # the day of a series' largest daily move, counted from t0
+    "largest_move": {"series": "names", "direction?": "fall|rise|any", "from?": "anchor", "to?": "anchor"},
+    # what the data cannot answer, said once
+    "not_in_data": {"what": "text"},
+}
+ANCHOR = re.compile(r"start|t0|end|t0[+-]\d{1,4}|(?:low|high):[a-z0-9_]+|\d{4}-\d{2}-\d{2}")
+MAX_QUESTIONS = 5  # with the claims sentence, at most six findings
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question an episode page answers: its ``kind`` and its fields (lists as tuples)."""
+
+    kind: str
+    fields: tuple[tuple[str, object], ...]
+
+    def get(self, name: str, default: object = None) -> object:
+        return dict(self.fields).get(name, default)
+
+
 @dataclass(frozen=True)
 class Event:
     """A dated marker on a chart."""
@@ -64,6 +126,7 @@ class Episode:
     summary: str
     series: tuple[str, ...]
     events: tuple[Event, ...] = field(default_factory=tuple)
+    questions: tuple[Question, ...] = field(default_factory=tuple)
 
     @property
     def start(self) -> pd.Timestamp:
@@ -134,8 +197,105 @@ def _parse_episode(raw: dict, position: int, names: set[str], path: Path) -> Epi
         if not isinstance(event, dict) or "date" not in event or "label" not in event:
             raise EpisodeError(f"{item}: needs date and label")
         events.append(Event(_date(event["date"], item), str(event["label"]), str(event.get("source", ""))))
-    return Episode(id=str(raw["id"]), title=str(raw["title"]), t0=t0, before=before, after=after,
-                   summary=str(raw["summary"]).strip(), series=tuple(series), events=tuple(events))
+    episode = Episode(id=str(raw["id"]), title=str(raw["title"]), t0=t0, before=before, after=after,
+                      summary=str(raw["summary"]).strip(), series=tuple(series), events=tuple(events))
+    questions = raw.get("questions") or []
+    if not isinstance(questions, list):
+        raise EpisodeError(f"{at('questions')}: expected a list of questions (kind: ... with its fields)")
+    if len(questions) > MAX_QUESTIONS:
+        raise EpisodeError(f"{at('questions')}: {len(questions)} questions; at most {MAX_QUESTIONS} (a page shows "
+                           "3-6 findings, one of them on the article claims)")
+    parsed = tuple(_parse_question(q, n, episode, names, path, entry, raw) for n, q in enumerate(questions))
+    return replace(episode, questions=parsed)
+
+
+def _anchor_date(value: str, episode: Episode) -> pd.Timestamp | None:
+    """The date of a static anchor (None for low:/high:, known only from the data)."""
+    if value == "start":
+        return episode.start
+    if value == "end":
+        return episode.end
+    if value == "t0":
+        return episode.t0
+    if value.startswith("t0"):
+        return episode.t0 + pd.offsets.BDay(int(value[2:]))
+    if ":" in value or value in ("low", "high"):
+        return None
+    return pd.Timestamp(value)
+
+
+def _parse_question(raw: object, number: int, episode: Episode, names: set[str], path: Path, entry: str,
+                    parent: dict) -> Question:
+    """One item of an episode's ``questions``; errors name the file, line, entry, item and field."""
+    base = _locate(raw, path) if isinstance(raw, dict) else _locate(parent, path, "questions")
+    item = f"{entry} field 'questions' item {number + 1}"
+    if not isinstance(raw, dict) or "kind" not in raw:
+        raise EpisodeError(f"{base}: {item}: needs 'kind' (one of {', '.join(QUESTION_KINDS)})")
+    kind = raw["kind"]
+    if kind not in QUESTION_KINDS:
+        raise EpisodeError(f"{_locate(raw, path, 'kind')}: {item} field 'kind': {unknown_key_message(str(kind), QUESTION_KINDS, 'question kind')}")
+    spec = {k.rstrip("?"): (t, not k.endswith("?")) for k, t in QUESTION_KINDS[kind].items()}
+    item = f"{item} ({kind})"
+    for name in raw:
+        if name != "kind" and name not in spec:
+            raise EpisodeError(f"{_locate(raw, path, name)}: {item} field {name!r}: not a field of {kind!r}; "
+                               f"its fields: {', '.join(spec)}")
+    values: dict[str, object] = {}
+    for name, (kind_of, required) in spec.items():
+        where = f"{_locate(raw, path, name)}: {item} field {name!r}"
+        if name not in raw or raw[name] in (None, ""):
+            if required:
+                raise EpisodeError(f"{_locate(raw, path)}: {item} field {name!r} is missing")
+            continue
+        values[name] = _question_value(raw[name], kind_of, where, names, kind == "change" and name in ("from", "to"))
+    dates = {n: _anchor_date(str(values[n]), episode) for n in ("from", "to") if n in values}
+    if dates.get("from") is not None and dates.get("to") is not None and dates["from"] > dates["to"]:
+        raise EpisodeError(f"{_locate(raw, path, 'to')}: {item} field 'to': {values['to']} "
+                           f"({dates['to'].date()}) is before 'from' {values['from']} ({dates['from'].date()})")
+    return Question(kind=str(kind), fields=tuple(values.items()))
+
+
+def _question_value(value: object, kind_of: str, where: str, names: set[str], extreme_ok: bool) -> object:
+    if kind_of in ("name", "names"):
+        items = value if kind_of == "names" else [value]
+        if kind_of == "names" and (not isinstance(value, list) or not value):
+            raise EpisodeError(f"{where}: expected a list of catalog keys or quantities")
+        for key in items:
+            if not isinstance(key, str) or key not in names:
+                raise EpisodeError(f"{where}: {unknown_key_message(str(key), names)}")
+        return tuple(items) if kind_of == "names" else value
+    if kind_of in ("anchor", "anchors"):
+        items = value if kind_of == "anchors" else [value]
+        if kind_of == "anchors" and (not isinstance(value, list) or not value):
+            raise EpisodeError(f"{where}: expected a list of days (start, t0, end, t0+N, YYYY-MM-DD, low:KEY, high:KEY)")
+        out = []
+        for day in items:
+            text = day.isoformat() if isinstance(day, dt.date) else str(day)
+            if not (ANCHOR.fullmatch(text) or (extreme_ok and text in ("low", "high"))):
+                raise EpisodeError(f"{where}: {day!r} is not a day; use start, t0, end, t0+N or t0-N (business days), "
+                                   "YYYY-MM-DD, low:KEY or high:KEY" + (", low or high" if extreme_ok else ""))
+            if ":" in text and text.split(":", 1)[1] not in names:
+                raise EpisodeError(f"{where}: {unknown_key_message(text.split(':', 1)[1], names)}")
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                _date(text, where)
+            out.append(text)
+        return tuple(out) if kind_of == "anchors" else out[0]
+    if kind_of == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            raise EpisodeError(f"{where}: {value!r} is not a number")
+        return float(value)
+    if kind_of == "bool":
+        if not isinstance(value, bool):
+            raise EpisodeError(f"{where}: {value!r} must be true or false")
+        return value
+    if kind_of == "text":
+        if not isinstance(value, str):
+            raise EpisodeError(f"{where}: {value!r} must be text")
+        return value.strip()
+    choices = kind_of.split("|")
+    if value not in choices:
+        raise EpisodeError(f"{where}: {value!r}; valid: {', '.join(choices)}")
+    return value
 
 
 def parse_episodes(document: object, path: Path, catalog: Catalog | None = None) -> dict[str, Episode]:

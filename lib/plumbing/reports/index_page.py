@@ -3,7 +3,9 @@
 Top to bottom: how old the data are (and which series stop early); the headline strip of
 watch-list tiles from the latest liquidity-monitor render; then sections (the monitor, the
 episodes on a timeline, the claims scorecard, the methods), each report with its one-line
-answer (its first finding) and a thumbnail of its first figure; parameters behind a toggle.
+answer (its first finding; where a card above already shows that very sentence, as a themed
+report and the episode page of the same episode could, its first finding no other card shows)
+and a thumbnail of its first figure; parameters behind a toggle.
 It reads only the reports' state files, where the runner stored each report's summary when
 it rendered it, so the page is rebuilt in well under a second and writes nothing else.
 """
@@ -94,7 +96,30 @@ def report_summary(entry: dict) -> dict:
     return {"records": {}, "thumbnail": None}
 
 
-def _sweep_sections(entries: list[dict], summaries: dict) -> list[str]:
+def one_liners(entries: list[dict], summaries: dict) -> dict[str, str]:
+    """Each report's one-line answer: its first finding, or, where an earlier report in the
+    page's order already shows that very sentence (a themed report and the episode page of the
+    same episode, or two renders of one notebook), its first finding no other card shows.
+    Reports without findings get none."""
+    used: set[str] = set()
+    answers: dict[str, str] = {}
+    for entry in entries:
+        records = summaries[entry["output"]]["records"]
+        findings = [str(records[k]) for k in sorted((k for k in records if re.fullmatch(r"finding_\d+", k)),
+                                                    key=lambda k: int(k.split("_")[1]))]
+        if not findings:
+            continue
+        fresh = next((f for f in findings if _plain(f) not in used), findings[0])
+        answers[entry["output"]] = fresh
+        used.add(_plain(fresh))
+    return answers
+
+
+def _plain(sentence: str) -> str:
+    return re.sub(r"\s+", " ", sentence).strip().lower()
+
+
+def _sweep_sections(entries: list[dict], summaries: dict, answers: dict[str, str]) -> list[str]:
     """One section per parameter sweep (``plumbing reports 06 --sweep ...``), its reports in
     the order of their parameters."""
     labels = sorted({e["sweep"] for e in entries if isinstance(e.get("sweep"), str) and e["sweep"]})
@@ -103,7 +128,8 @@ def _sweep_sections(entries: list[dict], summaries: dict) -> list[str]:
         members = sorted((e for e in entries if e.get("sweep") == label), key=lambda e: json.dumps(e["params"], sort_keys=True, default=str))
         blocks.append(f'<section id="sweep-{number}" class="sweep"><h2>Sweep: {html.escape(label)}</h2>'
                       f'<p class="meta">{len(members)} report{"s" if len(members) != 1 else ""}, one per combination of '
-                      "the swept parameters.</p>" + "".join(_card(e, summaries[e["output"]]) for e in members) + "</section>")
+                      "the swept parameters.</p>" + "".join(_card(e, summaries[e["output"]], answers.get(e["output"]))
+                                                   for e in members) + "</section>")
     return blocks
 
 
@@ -114,11 +140,10 @@ def _section_of(output: str) -> str:
     return "methods"
 
 
-def _card(entry: dict, summary: dict) -> str:
+def _card(entry: dict, summary: dict, answer: str | None = None) -> str:
     title = html.escape(entry["title"])
     rendered = entry.get("rendered_at", "never") != "never"
     link = f'<a href="{html.escape(entry["output"])}">{title}</a>' if rendered else title
-    answer = summary["records"].get("finding_1")
     status = entry.get("status", "ok")
     badge = "" if status == "ok" else f'<p class="bad">last run failed: {html.escape(str(entry.get("error", "")))}</p>'
     thumb = (f'<img class="thumb" src="data:image/png;base64,{summary["thumbnail"]}" alt="First figure of {title}">'
@@ -155,7 +180,7 @@ def index_html(entries: list[dict], generated_at: datetime, reference_last: dict
     tiles = monitor["records"].get("tiles") if monitor else None
     monitor_date = monitor["records"].get("as_of") if monitor else None
     claims = next((summaries[e["output"]] for e in entries if e["output"].startswith("05_")), None)
-    blocks = []
+    blocks, ordered = [], []
     for key, heading, _ in SECTIONS:
         members = [e for e in entries if _section_of(e["output"]) == key and not e.get("sweep")]
         if key == "episodes":
@@ -164,12 +189,18 @@ def index_html(entries: list[dict], generated_at: datetime, reference_last: dict
             members.sort(key=lambda e: e["output"])
         if not members:
             continue
+        ordered.append((key, heading, members))
+    ordered_entries = [e for _, _, members in ordered for e in members]
+    ordered_entries += [e for e in entries if e.get("sweep")]
+    answers = one_liners(ordered_entries, summaries)
+    for key, heading, members in ordered:
         extra = _scorecard(claims["records"]) if key == "claims" and claims else ""
         note = " In time order." if key == "episodes" else ""
         blocks.append(f'<section id="{key}"><h2>{heading}</h2><p class="meta">{len(members)} report'
                       f'{"s" if len(members) != 1 else ""}.{note}</p>{extra}'
-                      + "".join(_card(e, summaries[e["output"]]) for e in members) + "</section>")
-    blocks += _sweep_sections(entries, summaries)
+                      + "".join(_card(e, summaries[e["output"]], answers.get(e["output"])) for e in members)
+                      + "</section>")
+    blocks += _sweep_sections(entries, summaries, answers)
     strip = ""
     if tiles:
         strip = (f'<section id="dashboard"><h2>The watch list on {html.escape(str(monitor_date))}</h2>'
