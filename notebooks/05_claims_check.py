@@ -56,8 +56,9 @@ present.findings(findings.claims_report(table))
 # ## Verdicts
 
 # %%
-fig = plots.bar_chart(counts.astype(float), title=f"Verdicts on {len(table)} claims", unit="count",
-                      colors=views.VERDICT_BAR_COLOURS, value_format="{:.0f}")
+fig = plots.bar_chart(counts.astype(float).rename(index=present.VERDICT_WORDS), title=f"Verdicts on {len(table)} claims",
+                      unit="count", colors={present.VERDICT_WORDS[v]: c for v, c in views.VERDICT_BAR_COLOURS.items()},
+                      value_format="{:.0f}")
 present.figure(fig, alt=f"Bar chart of the verdicts on {len(table)} claims: " +
                         ", ".join(f"{v.replace('_', ' ')} {int(c)}" for v, c in counts.items()) + ".",
                caption="Not checkable mostly means the data are not public (forward P/E, fund positions, flows).",
@@ -89,7 +90,7 @@ present.table(scorecard(table, by="check"), units={c: "count" for c in ("support
 
 # %%
 lagged = table[table["pit_changed"]]
-views.styled(lagged) if len(lagged) else "No verdict changes with the data published by the article's date."
+present.claims(lagged) if len(lagged) else present.note("No verdict changes with the data published by the article's date.")
 
 # %%
 same = table[table["pit_data_changed"] & ~table["pit_changed"]]
@@ -113,31 +114,31 @@ present.table(pd.DataFrame({"id": flagged["id"], "verdict": flagged["verdict"], 
 # ## Article 000 (2026-02-07): the February 2026 crash
 
 # %%
-views.styled(table[table["article"].str.startswith("000")])
+present.claims(table[table["article"].str.startswith("000")])
 
 # %% [markdown]
 # ## Article 001 (Oct-Nov 2025): the TGA drain and the repo market
 
 # %%
-views.styled(table[table["article"].str.startswith("001")])
+present.claims(table[table["article"].str.startswith("001")])
 
 # %% [markdown]
 # ## Article 002 (2025-11-04): the everything sell-off
 
 # %%
-views.styled(table[table["article"].str.startswith("002")])
+present.claims(table[table["article"].str.startswith("002")])
 
 # %% [markdown]
 # ## Article 003 (2023): speculative money leaving US stocks
 
 # %%
-views.styled(table[table["article"].str.startswith("003")])
+present.claims(table[table["article"].str.startswith("003")])
 
 # %% [markdown]
 # ## Article 004 (2026-01-19): the early-2026 outlook
 
 # %%
-views.styled(table[table["article"].str.startswith("004")])
+present.claims(table[table["article"].str.startswith("004")])
 
 # %% [markdown]
 # ## The project's brief: Sept 2019 figures
@@ -147,7 +148,7 @@ views.styled(table[table["article"].str.startswith("004")])
 
 # %%
 brief = table[table["article"].str.startswith("BRIEF")]
-views.styled(brief) if len(brief) else "No claims of the brief selected."
+present.claims(brief) if len(brief) else present.note("No claims of the brief selected.")
 
 # %% [markdown]
 # The full verdict table (id, article, quote, English claim, verdict, rule, data, point-in-time

@@ -65,7 +65,15 @@ kink_row = result.benchmarks.loc["estimated kink"]
 below, above = table.loc["slope_below"], table.loc["slope_above"]
 sup_p = result.sup_f["p_value"]
 robust = robustness_table(alternatives=robustness, base=choices, bootstrap_reps=bootstrap_reps)
-P = {"p_value": "pvalue", "sup_f_p": "pvalue", "p_holm": "pvalue"}  # p-values as <0.001 or two digits
+KINK_UNIT = "usd_bn" if ratio == "usd_bn" else "percent"  # how a kink in this ratio is formatted
+
+
+def kink_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of specifications whose kinks are in their own ratio's unit (a hidden column formats them)."""
+    return frame.assign(_kink_unit=frame["x_unit"].map(lambda u: "usd_bn" if u == "USD bn" else "percent"))
+
+
+KINK_COLUMNS = ["kink", "kink_ci_low", "kink_ci_high"]
 
 # %% [markdown]
 # ## The headline estimate
@@ -92,7 +100,7 @@ present.findings([
     *what_survives(robust)[:2],
 ])
 display(Markdown(
-    f"**Headline.** With {spread_name} (weekly {weekly} of business days) on {x_name} "
+    f"With {spread_name} (weekly {weekly} of business days) on {x_name} "
     f"({result.start.date()} to {result.end.date()}, {result.n} {'weeks' if form == 'levels' else 'weekly changes'}), "
     f"the spread starts to rise as reserves fall below **{result.kink:.2f}{'' if ratio == 'usd_bn' else '%'}** "
     f"{'' if ratio == 'usd_bn' else 'of ' + x_name.split('/')[1]} (95% block-bootstrap interval "
@@ -117,18 +125,19 @@ display(Markdown(beside(result.sample, result.spec, result.table.attrs["headline
 # on different ratios can be compared.
 
 # %%
-display(Markdown(beside("each row's own (column `sample`); weekly, weeks ending Wednesday",
+display(Markdown(beside("each row's own (the Sample column); weekly, weeks ending Wednesday",
                         f"the headline ({robust.attrs['base']}) with one choice changed per row",
                         robust.attrs["inference"], findings=what_survives(robust))))
 record("robustness_rows", len(robust) - 1, label="Alternative specifications")
 record("robustness_sup_f_rejects", int((robust["sup_f_p"].iloc[1:] < 0.05).sum()),
        label="Alternatives in which the kink test rejects at 5%")
-shown_columns = {"sample": "sample", "kink": "kink", "kink_ci_low": "kink CI low", "kink_ci_high": "kink CI high",
-                 "x_unit": "kink unit", "kink_usd_bn": "kink, USD bn", "kink_ci_low_usd_bn": "low, USD bn",
-                 "kink_ci_high_usd_bn": "high, USD bn", "slope_below": "slope below", "slope_below_ci_low": "low",
-                 "slope_below_ci_high": "high", "slope_above": "slope above", "slope_above_ci_low": "low ",
-                 "slope_above_ci_high": "high ", "sup_f_p": "sup-F p", "residual_ar1": "residual AR(1)"}
-present.table(robust[list(shown_columns)], labels=shown_columns, units=P)
+present.table(kink_rows(robust[["sample", "x_unit", "kink", "kink_ci_low", "kink_ci_high", "kink_usd_bn",
+                                 "kink_ci_low_usd_bn", "kink_ci_high_usd_bn", "slope_below", "slope_below_ci_low",
+                                 "slope_below_ci_high", "slope_above", "slope_above_ci_low", "slope_above_ci_high",
+                                 "sup_f_p", "residual_ar1"]]),
+              row_units=("_kink_unit", KINK_COLUMNS),
+              caption=f"Slopes in bp of {spread_name} per percentage point of the row's ratio (per USD bn for a ratio "
+                      "in USD bn)")
 
 # %% [markdown]
 # The menu of alternatives (a parameter takes any of these names):
@@ -150,7 +159,10 @@ weeks = result.panel.loc[lo - pd.Timedelta(days=14):hi, ["effr_iorb_bp", "effr_i
                                                           "sofr_iorb_bp_median"]]
 display(Markdown(beside(f"weeks ending {weeks.index[0].date()}..{weeks.index[-1].date()}",
                         "weekly mean and median of the business-day spreads, bp", "descriptive")))
-present.table(weeks, labels={c: c.replace("_bp_median", " median, bp").replace("_bp", " mean, bp") for c in weeks})
+present.table(weeks, index_label="week ending",
+              labels={"effr_iorb_bp": "EFFR - IORB, weekly mean", "effr_iorb_bp_median": "EFFR - IORB, weekly median",
+                      "sofr_iorb_bp": "SOFR - IORB, weekly mean", "sofr_iorb_bp_median": "SOFR - IORB, weekly median"},
+              units={c: "bp" for c in weeks.columns})
 sep = robustness_table(alternatives=["sep2019_out", "old_default", "old_default_sep2019_out", "sofr",
                                      {"spread": "sofr_iorb_bp", "exclude_sep2019": True}],
                        base=choices, bootstrap_reps=bootstrap_reps)
@@ -165,10 +177,10 @@ display(Markdown(
     + f" (p = {sep.iloc[2]['sup_f_p']:.3f}; without Sep-Oct 2019 p = {sep.iloc[3]['sup_f_p']:.3f}): what makes the "
     "difference is the specification (administered-rate steps, the 2009-2015 years at the zero lower bound, the "
     "ratio and deposits), not those weeks."))
-display(Markdown(beside("each row's own (column `sample`)", f"the headline with one change per row",
+display(Markdown(beside("each row's own (the Sample column)", f"the headline with one change per row",
                         sep.attrs["inference"])))
-present.table(sep[["sample", "kink", "kink_ci_low", "kink_ci_high", "x_unit", "kink_usd_bn", "sup_f", "sup_f_p"]],
-              units=P)
+present.table(kink_rows(sep[["sample", "x_unit", "kink", "kink_ci_low", "kink_ci_high", "kink_usd_bn", "sup_f",
+                               "sup_f_p"]]), row_units=("_kink_unit", KINK_COLUMNS))
 
 # %% [markdown]
 # ## The hinge in detail
@@ -192,10 +204,13 @@ display(Markdown(
                                    else "The bootstrap interval is not truncated by the grid.")))
 display(Markdown(" ".join(note[0].upper() + note[1:] + "." for note in result.notes if note.startswith("Monte Carlo"))))
 display(Markdown(beside(result.sample, result.spec.split(". Rolling")[0], table.attrs["headline"])))
-present.table(table.drop(columns=["description"]), units=P, labels={
-    "ci_low": "low (bootstrap)", "ci_high": "high (bootstrap)", "se_har": "s.e. (EWC)", "ci_low_har": "low (EWC)",
-    "ci_high_har": "high (EWC)", "ci_low_naive": "low (naive NW)", "ci_high_naive": "high (naive NW)",
-    "ci_low_profile": "low (profile, iid)", "ci_high_profile": "high (profile, iid)"})
+described = table.assign(description=table["description"]  # the model's column names in the reader's words
+                         .str.replace(r"\b(effr|sofr)_iorb_bp\w*", spread_name, regex=True)
+                         .str.replace(r"\breserves_to_\w+_pct\b|\breserves_bn\b", x_name, regex=True))
+present.table(described[["description", "estimate", "ci_low", "ci_high", "se_har", "ci_low_har", "ci_high_har",
+                         "ci_low_naive", "ci_high_naive", "ci_low_profile", "ci_high_profile"]],
+              labels={"ci_low": "95% CI, low (bootstrap)", "ci_high": "95% CI, high (bootstrap)"},
+              units={c: "stat" for c in table.columns if c != "description"})
 
 # %% [markdown]
 # ### The controls: administered-rate settings, calendar days, deposits
@@ -206,7 +221,9 @@ present.table(table.drop(columns=["description"]), units=P, labels={
 # %%
 display(Markdown(beside(result.sample, "the control coefficients of the headline hinge, bp",
                         result.inference_label + " (linear regressors: EWC is the headline here)")))
-present.table(result.controls[["estimate", "se", "ci_low", "ci_high", "p_value"]], units=P)
+present.table(result.controls[["estimate", "se", "ci_low", "ci_high", "p_value"]],
+              units={"estimate": "bp_coef", "se": "bp_coef", "ci_low": "bp_coef", "ci_high": "bp_coef"},
+              labels={"estimate": "Effect on the spread"}, index_label="control")
 
 # %%
 bench = result.benchmarks
@@ -240,7 +257,9 @@ if form == "levels":
 display(Markdown(beside(result.sample, f"kink and benchmarks in {x_units} and USD bn at {bench.attrs['denominator']}",
                         table.attrs["headline"] + " (kink interval)")))
 present.table(bench.rename(index=lambda label: f"{label} (INDICATIVE: stale bank assets/GDP)"
-                           if bench.loc[label, "indicative"] else label))
+                           if bench.loc[label, "indicative"] else label),
+              labels={"ratio_pct": f"Reserves, {x_units}", "ci_low_pct": f"95% CI, low, {x_units}",
+                      "ci_high_pct": f"95% CI, high, {x_units}", "usd_bn": "Reserves", "denominator_bn": "Denominator"})
 
 # %% [markdown]
 # ## A time-varying sensitivity

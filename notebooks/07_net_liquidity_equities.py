@@ -61,7 +61,7 @@ lead = assets[0]
 main = headline.loc[(lead, f"liquidity -> {lead}")]
 names = {"spx": "S&P 500", "nasdaq": "Nasdaq Composite"}
 sd = float(result.weekly["d_nl_pct"].std())
-P = {"p_value": "pvalue", "p_holm": "pvalue", "p_bh": "pvalue", "p_naive": "pvalue"}  # p-values as <0.001 or 2 digits
+PCT = {"estimate": "percent", "ci_low": "percent", "ci_high": "percent"}  # responses in % (per 1% or USD 100bn)
 
 # %% [markdown]
 # ## The headline: what follows a rise in net liquidity
@@ -88,7 +88,7 @@ present.findings([
        f"{drift['p_value']:.2f} from {drift['first']})."] if drift is not None else []),
 ])
 display(Markdown(
-    f"**Headline.** A 1% rise in net liquidity in a week (its weekly changes have a standard deviation of {sd:.2f}%) "
+    f"A 1% rise in net liquidity in a week (its weekly changes have a standard deviation of {sd:.2f}%) "
     f"is followed by a cumulative {names[lead]} return of **{main['estimate']:+.2f}%** over the next {horizon} weeks, "
     f"measured from the first close after the data were published (95% EWC interval {main['ci_low']:+.2f}% to "
     f"{main['ci_high']:+.2f}%; p = {main['p_value']:.3f}, Holm-adjusted across {len(headline)} tests "
@@ -98,7 +98,8 @@ display(Markdown(
 display(Markdown(beside(result.sample, result.spec.split(". Also:")[0], main["inference"]
                         + "; Holm and Benjamini-Hochberg adjustments across the rows of this table")))
 present.table(headline[["horizon", "estimate", "ci_low", "ci_high", "p_value", "p_holm", "p_bh", "n", "first", "last"]]
-              .reset_index(), index=False, units=P)
+              .reset_index(), index=False, units=PCT,
+              labels={"estimate": "Cumulative response per 1% shock", "n": "Weeks"})
 
 # %%
 for asset in assets:
@@ -123,15 +124,15 @@ for asset in assets:
 
 # %%
 robust = result.robustness
-display(Markdown(beside("each row's own (column `sample`); weekly, Wednesdays",
+display(Markdown(beside("each row's own (the Sample column); weekly, Wednesdays",
                         f"the headline ({lp_lags} lags + 1, horizon {horizon} weeks, returns from the first close after "
                         "the release, liquidity in percent) with one choice changed per row",
-                        "95% intervals by the row's method (column `inference`)",
+                        "95% intervals by the row's method (the Intervals by column)",
                         findings=lp_what_survives(robust))))
 record("robustness_rows", robust.index.get_level_values("specification").nunique() - 1,
        label="Alternative specifications")
 present.table(robust[["horizon", "estimate", "ci_low", "ci_high", "p_value", "n", "sample", "shock_unit", "inference"]]
-              .reset_index(), index=False, units=P)
+              .reset_index(), index=False, units=PCT, labels={"estimate": "Cumulative response", "n": "Weeks"})
 
 # %%
 present.table(menu_table(LP_ROBUSTNESS_MENU))
@@ -154,7 +155,7 @@ display(Markdown(beside(f"weekly, n={int(qlr['n'].iloc[0])}", "the one-week loca
                         "shock x 1(t >= break date) added, break dates in the middle 70%",
                         f"Newey-West ({int(qlr['hac_lags'].iloc[0])} lags) Wald statistics; sup over dates; Andrews (1993) "
                         "critical values, p-value from the simulated limit")))
-present.table(qlr, units=P)
+present.table(qlr[["sup_wald", "break_date", "crit_5", "p_value", "n"]], labels={"n": "Weeks"})
 
 # %% [markdown]
 # ## The "fair value" rule
@@ -190,7 +191,8 @@ display(Markdown(beside(f"weekly; in sample {gap['first']}..{gap['last']}; out o
                         f"R(t, t+{horizon}) = a + c x log gap(t); recursive re-estimation out of sample",
                         f"bootstrap under H0 ({gap['reps']} reps, AR(1) gap, blocks of {gap['block_length']} weeks); "
                         f"Clark-West t with Newey-West ({int(oos['hac_lags'].iloc[0])} lags), one-sided")))
-present.table(oos[["mspe_small", "mspe_large", "oos_r2_vs_benchmark", "cw_t", "p_value", "n", "first", "last"]], units=P)
+present.table(oos[["mspe_small", "mspe_large", "oos_r2_vs_benchmark", "cw_t", "p_value", "n", "first", "last"]],
+              labels={"p_value": "p-value (one-sided)", "n": "Weeks"})
 
 # %%
 fv = result.fair_value
@@ -210,7 +212,8 @@ present.figure(fig, alt=f"Line chart of 100 x log(S&P 500 / fair value) from {pa
                         f"{path.index[-1].date()}, last {path['log_gap_pct'].iloc[-1]:.0f} percent log points.",
                source=present.source_line(["net_liquidity", "spx"]), data=path[["log_gap_pct"]])
 display(Markdown(beside(fv.sample, fv.spec, "descriptive statistics only (no standard errors)")))
-present.table(fv.table.reset_index(), index=False)
+present.table(fv.table.reset_index()[["period", "description", "estimate", "n", "first", "last"]], index=False,
+              labels={"description": "Measure", "estimate": "Value", "n": "Weeks"})
 
 # %% [markdown]
 # ## Why levels mislead
@@ -223,7 +226,7 @@ present.table(fv.table.reset_index(), index=False)
 summary = result.summary
 record("coint_p_spx", summary.loc["spx", "coint_p_levels"], label="Engle-Granger p (S&P 500, levels)")
 display(Markdown(beside(result.unit_roots.sample, result.unit_roots.spec, "MacKinnon p-values")))
-present.table(result.unit_roots.table.reset_index(), index=False, units=P)
+present.table(result.unit_roots.table.reset_index(), index=False)
 
 # %% [markdown]
 # ## Secondary: Granger causality, a rolling elasticity and a VAR
@@ -238,15 +241,18 @@ record("granger_p_liquidity_to_spx", summary.loc["spx", "granger_p_liquidity_to_
 record("granger_p_spx_to_liquidity", summary.loc["spx", "granger_p_asset_to_liquidity"],
        label=f"Granger p, S&P -> liquidity (robust {granger_cov} Wald)")
 granger = result.granger.rename(columns={
-    "p_value_robust": f"p, robust {granger_cov} (full sample)",
-    "p_value_robust_excl": f"p, robust {granger_cov} (without {granger_exclude[0]}..{granger_exclude[1]})",
-    "n_excl": "n (without)", "p_value": "p, classical F (homoskedastic)"})
+    "p_value_robust": f"p-value, robust {granger_cov} (full sample)",
+    "p_value_robust_excl": f"p-value, robust {granger_cov} (without {granger_exclude[0]}..{granger_exclude[1]})",
+    "n_excl": f"Observations (without {granger_exclude[0]}..{granger_exclude[1]})",
+    "p_value": "p-value, classical F (homoskedastic)"})
 display(Markdown(beside(f"weekly changes, n={len(result.changes)}", f"bivariate VAR per index, lag by {ic.upper()} "
                         f"(up to {maxlags})", f"{granger_cov} Wald (main), classical F (comparison)")))
-present.table(granger[["asset", "direction", "lag", f"p, robust {granger_cov} (full sample)", "n",
-                       f"p, robust {granger_cov} (without {granger_exclude[0]}..{granger_exclude[1]})",
-                       "n (without)", "p, classical F (homoskedastic)", "lags_by_ic"]], index=False,
-              units={c: "pvalue" for c in granger.columns if c.startswith("p, ")})
+present.table(granger[["asset", "direction", "lag", f"p-value, robust {granger_cov} (full sample)", "n",
+                       f"p-value, robust {granger_cov} (without {granger_exclude[0]}..{granger_exclude[1]})",
+                       f"Observations (without {granger_exclude[0]}..{granger_exclude[1]})",
+                       "p-value, classical F (homoskedastic)", "lags_by_ic"]], index=False,
+              units={c: "pvalue" for c in granger.columns if c.startswith("p-value, ")}
+              | {f"Observations (without {granger_exclude[0]}..{granger_exclude[1]})": "count"})
 
 # %%
 beta = result.rolling_beta["spx"].reset_index()

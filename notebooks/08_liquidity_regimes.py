@@ -52,7 +52,7 @@ result = run_regimes(liquidity=liquidity, months=months, liquidity_threshold_bn=
 spx = result.table.loc["spx"]
 timing = ("the same month as the quadrant (lag 0): co-movement, not prediction" if lag == 0
           else f"the quadrant known {lag} month(s) before the return")
-P = {"p_value": "pvalue", "p_holm": "pvalue", "p_bh": "pvalue"}  # p-values as <0.001 or two digits
+PCT = {"estimate": "percent", "ci_low": "percent", "ci_high": "percent", "mean": "percent"}  # % per month
 
 # %% [markdown]
 # ## The headline: do the lagged regimes predict returns?
@@ -77,7 +77,7 @@ present.findings([
     "after a Holm adjustment.",
 ])
 display(Markdown(
-    f"**Headline.** With {timing}, S&P 500 months after easing + weak-dollar regimes returned "
+    f"With {timing}, S&P 500 months after easing + weak-dollar regimes returned "
     f"**{bmw['estimate']:+.2f}%** a month relative to months after tight + strong-dollar regimes (95% EWC interval "
     f"{bmw['ci_low']:+.2f}% to {bmw['ci_high']:+.2f}%, p = {bmw['p_value']:.2f}). Lagged easing alone: "
     f"{eas['estimate']:+.2f}% (p = {eas['p_value']:.2f}); a lagged weak dollar alone: {weak['estimate']:+.2f}% "
@@ -85,11 +85,12 @@ display(Markdown(
                                        if min(bmw["p_value"], eas["p_value"], weak["p_value"]) >= 0.05 else
                                        "At least one lagged effect is significant at 5% before any adjustment.")))
 display(Markdown(beside(result.sample, result.spec.split(". Beside it:")[0],
-                        f"{spx['inference'].iloc[0]}; p_holm: Holm across the {result.table.index.get_level_values('asset').nunique()} assets for each term")))
+                        f"{spx['inference'].iloc[0]}; Holm-adjusted p-values across the {result.table.index.get_level_values('asset').nunique()} assets for each term")))
 terms = result.table.reset_index()
 terms["term"] = terms["term"].map(lambda t: CONTRASTS[t][0])
 present.table(terms[["asset", "term", "estimate", "ci_low", "ci_high", "p_value", "p_holm", "n", "first", "last"]],
-              index=False, units=P)
+              index=False, units=PCT, labels={"estimate": "Effect on the monthly return", "n": "Months",
+                                              "p_holm": "p-value (Holm-adjusted across assets)"})
 
 # %% [markdown]
 # ## Does it survive other specifications?
@@ -101,14 +102,14 @@ present.table(terms[["asset", "term", "estimate", "ci_low", "ci_high", "p_value"
 
 # %%
 robust = result.robustness
-display(Markdown(beside("each row's own (columns `first`, `last`, `n`); monthly",
+display(Markdown(beside("each row's own (the Sample start, Sample end and Months columns); monthly",
                         "the headline regression with one choice changed per block",
-                        "95% intervals by each row's method (column `inference`)",
+                        "95% intervals by each row's method (the Intervals by column)",
                         findings=regime_what_survives(robust))))
 record("robustness_rows", robust.index.get_level_values("specification").nunique() - 1,
        label="Alternative specifications")
 present.table(robust[["estimate", "ci_low", "ci_high", "p_value", "n", "first", "last", "inference"]].reset_index(),
-              index=False, units=P)
+              index=False, units=PCT, labels={"estimate": "S&P 500 effect on the monthly return", "n": "Months"})
 
 # %%
 present.table(menu_table(REGIME_ROBUSTNESS_MENU))
@@ -142,17 +143,19 @@ present.figure(fig, alt=f"Bar chart of the S&P 500's mean monthly return in each
                         f"({spx_q.loc[lowest, 'mean']:.2f}%).",
                source=present.source_line([liquidity, "dollar_broad", "spx"]), data=spx_q[["n", "mean", "ci_low", "ci_high"]])
 display(Markdown(beside(result.sample, result.spec.split(". Beside it: ")[-1],
-                        "EWC (t critical values); p-values against zero with Holm (p_holm) and Benjamini-Hochberg (p_bh) "
+                        "EWC (t critical values); p-values against zero with Holm and Benjamini-Hochberg "
                         f"adjustments across all {len(quadrants)} means")))
 present.table(quadrants[["n", "mean", "ci_low", "ci_high", "p_value", "p_holm", "p_bh", "first", "last"]].reset_index(),
-              index=False, units=P)
+              index=False, units=PCT, labels={"n": "Months", "mean": "Mean monthly return",
+                                              "p_holm": "p-value (Holm-adjusted across all 28 means)",
+                                              "p_bh": "p-value (Benjamini-Hochberg across all 28 means)"})
 
 # %% [markdown]
 # ### Do the quadrants differ? (Wald test that the four means are equal, per asset)
 
 # %%
 display(Markdown(beside(result.sample, "EWC Wald (F) test that the four quadrant means are equal", "EWC")))
-present.table(result.equality, units=P)
+present.table(result.equality, labels={"n": "Months"})
 
 # %% [markdown]
 # ## A Markov-switching view
@@ -169,7 +172,11 @@ if len(result.markov):
     display(Markdown(beside(f"monthly S&P 500 returns, n={states.attrs['n']}", "2-state Markov switching mean and "
                             "variance; smoothed state probabilities averaged by the quadrant of the previous month",
                             "maximum likelihood; standard error of each state's mean from the Hessian")))
-    present.table(states)
+    present.table(states, units={"mean": "percent", "se_mean": "percent", "sd": "percent",
+                                             **{c: "fraction" for c in states.columns if str(c).startswith("prob in ")}},
+                  labels={"mean": "Mean monthly return", "sd": "Standard deviation of monthly returns",
+                          **{c: f"Mean probability of this state after {str(c).removeprefix('prob in ')}"
+                             for c in states.columns if str(c).startswith("prob in ")}})
 else:
     display(Markdown("The Markov-switching model was not run (`markov = False`)."))
 
@@ -179,4 +186,4 @@ else:
 # %%
 record("months_classified_since_path_start", int(result.path["regime"].notna().sum()), label="Months classified")
 display(Markdown(beside(f"months from {path_start}", "quadrant of each month from month-end levels", "descriptive")))
-present.table(result.path)
+present.table(result.path, index_label="month end")

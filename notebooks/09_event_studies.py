@@ -68,14 +68,17 @@ comparison = run_margin_event_study(model=comparison_model, binomial_window=tupl
 MODEL_NAMES = {"zero_mean": "zero-mean (raw return)", "constant_mean": "constant-mean", "market": "market model"}
 
 
-def readable(table: pd.DataFrame, model: str) -> pd.DataFrame:
-    """The aggregate CAR table with the main (cross-sectional) test first and the pooled p last."""
-    columns = {"n": "events", "n_contaminated": "another event in estimation window",
-               "n_overlapping": "another event in event window", "mean_car": f"mean CAR, % ({MODEL_NAMES[model]})",
-               "se_cs": "s.e. (cross-section)", "t_cs": "t (cross-section)", "p_cs": "p (cross-section)",
-               "mean_raw_return": "mean raw return, %", "share_negative": "share of CARs < 0",
-               "p_pooled": "p pooled (secondary; assumes independent events)"}
-    return table[list(columns)].rename(columns=columns)
+def readable(table: pd.DataFrame) -> pd.DataFrame:
+    """The aggregate CAR table with the main (cross-sectional) test first and the pooled p last
+    (headers and units from ``present.COLUMNS``; see :func:`car_labels`)."""
+    return table[["n", "n_contaminated", "n_overlapping", "mean_car", "se_cs", "t_cs", "p_cs", "mean_raw_return",
+                  "share_negative", "p_pooled"]]
+
+
+def car_labels(model: str) -> dict[str, str]:
+    """The headers that depend on the model: the mean CAR names it."""
+    return {"n": "Events", "mean_car": f"Mean CAR, {MODEL_NAMES[model]}", "share_negative": "Share of CARs below 0"}
+
 
 
 # %% [markdown]
@@ -100,7 +103,7 @@ present.findings([
     *hike_what_survives(margins.robustness)[:2],
 ])
 display(Markdown(
-    f"**Headline.** The {int(row['events'])} margin raises fall in **{int(row['clusters'])} calendar clusters**; "
+    f"The {int(row['events'])} margin raises fall in **{int(row['clusters'])} calendar clusters**; "
     f"{row['share_top_runup']:.0%} of them came after a run-up in the top decile of the metal's {runup_days}-day run-ups. "
     f"Over trading days {head_label} the raised metal returned {row['mean_raw_return']:+.2f}% on average; after other "
     f"days with a top-decile run-up it returned {row['mean_baseline']:+.2f}%. The difference, "
@@ -110,16 +113,19 @@ display(Markdown(
        if row["p_holm"] >= 0.05 or row["mean_abnormal"] >= 0 else
        "Hikes are followed by falls beyond what follows comparable run-ups.")))
 display(Markdown(beside(clustered.sample, clustered.spec, "cluster-robust (CR1) t; restricted wild-cluster bootstrap "
-                        "p-value; Holm across windows; the i.i.d. p-value (p_iid) only for comparison")))
-P = {"p_boot": "pvalue", "p_holm": "pvalue", "p_iid": "pvalue", "p_cs": "pvalue", "p_pooled": "pvalue",
-     "p_value": "pvalue"}  # p-values as <0.001 or two digits
-present.table(clustered.table, units=P)
+                        "p-value; Holm across windows; the i.i.d. p-value only for comparison")))
+present.table(clustered.table[["events", "clusters", "share_top_runup", "mean_raw_return", "mean_baseline",
+                               "mean_abnormal", "se", "t", "p_boot", "p_holm", "p_iid", "mean_of_cluster_means"]],
+              units={"se": "percent"}, labels={"se": "Standard error (cluster-robust, with the baseline's)",
+                                               "p_holm": "p-value (bootstrap, Holm-adjusted across windows)"})
 
 # %%
 display(Markdown(beside(clustered.sample, "each cluster's mean abnormal return per window (percent)",
                         "descriptive")))
-present.table(clustered.clusters.pivot_table(index="cluster", columns="window", values="mean_abnormal", sort=False).join(
-    clustered.clusters.drop_duplicates("cluster").set_index("cluster")["raises"]))
+by_cluster = clustered.clusters.pivot_table(index="cluster", columns="window", values="mean_abnormal", sort=False)
+present.table(by_cluster.join(clustered.clusters.drop_duplicates("cluster").set_index("cluster")["raises"]),
+              units={str(w): "percent" for w in by_cluster.columns},
+              labels={str(w): f"Mean abnormal return, days {w}" for w in by_cluster.columns})
 
 # %% [markdown]
 # ## Does it survive other specifications?
@@ -129,11 +135,11 @@ present.table(clustered.clusters.pivot_table(index="cluster", columns="window", 
 
 # %%
 robust = margins.robustness
-display(Markdown(beside("each row's own (column `sample`)", "the headline clustered test with one choice changed",
-                        "restricted wild-cluster bootstrap p (p_boot); i.i.d. p (p_iid) for comparison",
+display(Markdown(beside("each row's own (the sample of each alternative)", "the headline clustered test with one choice changed",
+                        "restricted wild-cluster bootstrap p-value; i.i.d. p-value for comparison",
                         findings=hike_what_survives(robust))))
 record("robustness_rows", len(robust) - 1, label="Alternative specifications")
-present.table(robust.drop(columns=["sample"]), units=P)
+present.table(robust.drop(columns=["sample"]))
 
 # %%
 present.table(menu_table(HIKE_ROBUSTNESS_MENU))
@@ -151,7 +157,7 @@ present.table(menu_table(HIKE_ROBUSTNESS_MENU))
 
 # %%
 views.show_model_header(margins)
-present.table(readable(margins.table, margin_model).reset_index(), index=False)
+present.table(readable(margins.table).reset_index(), index=False, labels=car_labels(margin_model))
 
 # %%
 raises = margins.abnormal[margins.abnormal["direction"] == "raise"]
@@ -218,11 +224,11 @@ present.figure(fig, alt=f"Line chart of the mean cumulative return of gold and s
 # %%
 side = pd.DataFrame({
     "events": margins.table.loc[("all", "raise"), "n"],
-    f"mean CAR, % ({MODEL_NAMES[margin_model]})": margins.table.loc[("all", "raise"), "mean_car"],
-    f"p (cross-section), {MODEL_NAMES[margin_model]}": margins.table.loc[("all", "raise"), "p_cs"],
-    "mean raw return, %": margins.table.loc[("all", "raise"), "mean_raw_return"],
-    f"mean CAR, % ({MODEL_NAMES[comparison_model]})": comparison.table.loc[("all", "raise"), "mean_car"],
-    f"p (cross-section), {MODEL_NAMES[comparison_model]}": comparison.table.loc[("all", "raise"), "p_cs"],
+    "mean_car": margins.table.loc[("all", "raise"), "mean_car"],
+    "p_cs": margins.table.loc[("all", "raise"), "p_cs"],
+    "mean_raw_return": margins.table.loc[("all", "raise"), "mean_raw_return"],
+    "comparison_mean_car": comparison.table.loc[("all", "raise"), "mean_car"],
+    "comparison_p_cs": comparison.table.loc[("all", "raise"), "p_cs"],
 })
 main_19 = margins.table.loc[("all", "raise", "[+0,+19]")]
 record("hike_mean_car_0_19", main_19["mean_car"], label=f"Mean CAR after raises, days 0..+19 ({MODEL_NAMES[margin_model]})",
@@ -232,7 +238,12 @@ record("hike_mean_car_0_19_comparison", comparison.table.loc[("all", "raise", "[
        label=f"Mean CAR after raises, days 0..+19 ({MODEL_NAMES[comparison_model]}, comparison)", unit="%")
 display(Markdown(beside(margins.sample, f"{MODEL_NAMES[margin_model]} beside {MODEL_NAMES[comparison_model]} CARs, raises "
                         "pooled over both metals", "cross-sectional t (treats raises as independent: see the headline)")))
-present.table(side.reset_index(), index=False)
+present.table(side.reset_index(), index=False,
+              units={"comparison_mean_car": "percent", "comparison_p_cs": "pvalue"},
+              labels={"mean_car": f"Mean CAR, {MODEL_NAMES[margin_model]}",
+                      "p_cs": f"p-value (cross-section), {MODEL_NAMES[margin_model]}",
+                      "comparison_mean_car": f"Mean CAR, {MODEL_NAMES[comparison_model]}",
+                      "comparison_p_cs": f"p-value (cross-section), {MODEL_NAMES[comparison_model]}"})
 
 # %% [markdown]
 # ### Raises whose event window holds no other margin change
@@ -243,11 +254,11 @@ present.table(side.reset_index(), index=False)
 # %%
 events = margins.events
 clean = events[(events["direction"] == "raise") & ~events["overlaps_event_window"].astype(bool)]
-clean_table = readable(aggregate_cars(clean.assign(metal="all"), ["metal", "direction"]), margin_model)
+clean_table = readable(aggregate_cars(clean.assign(metal="all"), ["metal", "direction"]))
 record("clean_hike_events", int(clean["event"].nunique()), label="Raises with no other change in their event window")
 display(Markdown(beside(f"{int(clean['event'].nunique())} raises with no other change in their event window",
                         margins.spec, "cross-sectional t")))
-present.table(clean_table.reset_index(), index=False)
+present.table(clean_table.reset_index(), index=False, labels=car_labels(margin_model))
 
 # %% [markdown]
 # ### Each change: CARs and flags
@@ -259,7 +270,9 @@ present.table(clean_table.reset_index(), index=False)
 # %%
 per_event = events.pivot_table(index=["metal", "direction", "event"], columns="window", values="car", observed=True, sort=False)
 flags = events.drop_duplicates("event").set_index(["metal", "direction", "event"])[["contaminated", "overlaps_event_window"]]
-present.table(per_event.join(flags).reset_index(), index=False)
+present.table(per_event.join(flags).reset_index(), index=False,
+              units={str(w): "percent" for w in per_event.columns},
+              labels={str(w): f"CAR, days {w}" for w in per_event.columns})
 
 # %% [markdown]
 # ## Do hikes precede falls more often than chance?
@@ -279,10 +292,15 @@ display(Markdown(f"Pooled over both metals, {int(pooled['k_negative'])} of {int(
                  f"{pooled['p_value']:.2f}. This test treats raises as independent and ignores the run-ups before "
                  "them; the headline above does neither."))
 display(Markdown(beside(margins.binomial.sample, margins.binomial.spec, "exact binomial / Poisson-binomial tail")))
-present.table(binomial.reset_index(), index=False, units=P)
+present.table(binomial.reset_index(), index=False,
+              units={"se": "fraction", "ci_low": "fraction", "ci_high": "fraction"},
+              labels={"events": "Which raises", "n": "Raises in the test", "se": "Standard error of the share",
+                      "ci_low": "Share negative, 95% CI low", "ci_high": "Share negative, 95% CI high",
+                      "p_value": "p-value (one-sided)"})
 
 # %%
-present.table(margins.changes, index=False)
+present.table(margins.changes[["date", "metal", "direction", "change_pct", "sign_source", "event"]], index=False,
+              labels={"date": "Effective date"})
 
 # %% [markdown]
 # ## Returns around the episode dates
@@ -295,7 +313,8 @@ present.table(margins.changes, index=False)
 episodes = run_episode_event_study(assets=tuple(assets), model=episode_model, **windows)
 views.show_model_header(episodes)
 record("episode_events", int(episodes.aggregate["n"].max()), label="Episodes studied")
-present.table(readable(episodes.aggregate, episode_model).reset_index(), index=False)
+present.table(readable(episodes.aggregate).reset_index(), index=False, labels=car_labels(episode_model))
 
 # %%
-present.table(episodes.table.reset_index(), index=False, units=P)
+present.table(episodes.table.reset_index(), index=False, units={"se": "percent"},
+              labels={"event": "Episode", "date": "Episode date (t0)", "day0": "Day 0 (first trading day)"})

@@ -1,6 +1,7 @@
 """The presentation API: numbers formatted for people, tables, findings, figures, events, spans."""
 
 import base64
+import html
 import re
 
 import pandas as pd
@@ -181,3 +182,98 @@ def test_the_page_puts_only_the_findings_under_the_title_and_provenance_last():
     assert cells[1].outputs == [box]  # the answer right under the title block
     assert cells[3].outputs == [kv]  # other output stays in place; record-only outputs are dropped
     assert cells[-1].source == "<details>params</details>" and APPENDIX_MARKER not in cells[0].source
+
+
+# --- tables for people, claims, event strips (issue 12 reader review) ------------------------------
+
+_RAW_NAMES = re.compile(r"\b(ci_low|ci_high|p_holm|p_bh|p_value|sup_f_p|se_har|kink_usd_bn|share_negative|x_unit)\b")
+
+
+def test_model_column_names_read_in_plain_english_with_units():
+    frame = pd.DataFrame({"estimate": [0.29371, -0.6650], "ci_low": [0.09048, -2.0791], "ci_high": [0.4970, 0.74941],
+                          "p_value": [0.0000123, 0.33371], "p_holm": [0.024, 1.0], "sup_f_p": [0.006, 0.49],
+                          "share_negative": [0.4444, 0.5926], "n": [659.0, 243.0], "residual_ar1": [0.6778, 0.9646]},
+                         index=pd.Index(["spx", "nasdaq"], name="asset"))
+    page = present.table_html(frame, units={"estimate": "percent", "ci_low": "percent", "ci_high": "percent"})
+    heads = re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", page.split("</thead>")[0])
+    assert heads == ["Asset", "Estimate (%)", "95% CI, low (%)", "95% CI, high (%)", "p-value", "p-value (Holm-adjusted)",
+                     "Kink test p-value (sup-F)", "Share negative (%)", "Observations", "Residual autocorrelation, AR(1)"]
+    assert not _RAW_NAMES.search(" ".join(heads))
+    cells = [html.unescape(re.sub(r"<[^>]+>", "", c))
+             for c in re.findall(r"<t[hd](?:\s[^>]*)?>(.*?)</t[hd]>", page.split("<tbody>")[1])]
+    # the asset key in words; percent to 2 decimals; p-values to 2 significant figures or "<0.001"; a 0-1
+    # share in %; counts whole; statistics to 2 decimals (never 4 significant figures)
+    assert cells[:10] == ["S&P 500", "0.29", "0.09", "0.50", "<0.001", "0.024", "0.006", "44.4", "659", "0.68"]
+    assert cells[10:] == ["Nasdaq", "-0.67", "-2.08", "0.75", "0.33", "1", "0.49", "59.3", "243", "0.96"]
+    # the notebook's own label and unit win over the map
+    page = present.table_html(frame[["estimate"]], labels={"estimate": "Cumulative response per 1% shock"},
+                              units={"estimate": "percent"})
+    assert "Cumulative response per 1% shock (%)" in page
+
+
+def test_unitless_numbers_get_two_decimals_not_four_significant_figures():
+    assert [present.fmt(x) for x in (0.09423, -0.3734, 203.94, 25253.1, 0.0041, 13.0)] == [
+        "0.09", "-0.37", "203.9", "25,253", "0.0041", "13"]
+    assert present.fmt(0.5926, "fraction") == "59.3" and present.fmt(-1.917, "bp_coef") == "-1.92"
+
+
+def test_codes_in_cells_read_in_words_but_a_menu_keeps_what_a_user_types():
+    assert present.readable_value("direction", "d_net_liquidity -> spx") == "net liquidity (weekly change) → S&P 500"
+    assert present.readable_value("term", "best_minus_worst") == "easing + weak dollar minus tight + strong dollar"
+    assert present.readable_value("regression", "ct") == "constant and trend"
+    assert present.readable_value("name", "mean_error_pct") == "mean_error_pct"
+    assert present.readable_value("sample", "spx") == "spx"  # a catalog key is translated only in key columns
+
+
+def _claims_frame():
+    from plumbing.views import CLAIMS_COLUMNS
+
+    rows = []
+    for number, verdict in enumerate(["supported", "contradicted", "supported", "partly", "not_checkable", "supported"]):
+        row = {c: "" for c in CLAIMS_COLUMNS}
+        row.update(id=f"a001_claim_{number}", article="001 (2025)", quote="原文", claim=f"Claim {number} ({verdict})",
+                   rule=f"rule {number}", data=f"data {number}", detail=f"detail {number}", verdict=verdict,
+                   check="value", claimed=1.0, unit="usd_bn", computed=2.0, computed_unit="usd_bn", role="statement",
+                   as_of="2025-11-04", verdict_asof=verdict, pit_changed=False, parts=0)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=CLAIMS_COLUMNS)
+
+
+def test_claims_read_verdict_first_with_supported_folded():
+    page = present.claims_html(_claims_frame())
+    assert "6 claims:</strong> 1 contradicted, 1 partly, 3 supported, 1 not checkable." in page
+    folded = page.index("<summary>3 supported claims</summary>")
+    # contradicted before partly, both in view before the folded groups
+    assert page.index("Claim 1 (contradicted)") < page.index("Claim 3 (partly)") < folded
+    assert page.index("Claim 0 (supported)") > folded and page.index("Claim 5 (supported)") > folded
+    assert page.index("<summary>1 claim not checkable</summary>") < page.index("Claim 4 (not_checkable)")
+    # the quote, the rule and the data used are folded under every claim
+    assert page.count("<summary>Quote, rule and data used</summary>") == 6 and '<span lang="zh">原文</span>' in page
+    for cell in re.findall(r"<td[^>]*>(.*?)</td>", page):
+        assert re.sub(r"<[^>]+>", "", cell).strip() not in ("nan", "None", "NaN")
+    from plumbing import views
+
+    assert views.styled(_claims_frame())._repr_html_() == page  # episode pages show the same view
+
+
+def test_event_labels_take_at_most_two_rows_else_numbers_and_a_key():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from plumbing import plots
+
+    days = pd.bdate_range("2025-07-01", "2025-12-31")
+    frame = pd.DataFrame({f"s{i}": range(len(days)) for i in range(5)}, index=days, dtype=float)
+    events = present.event_set(_events(), "2025-07-01", "2025-12-31").chart
+    fig = plots.small_multiples(frame, units={c: "usd_bn" for c in frame}, title="t", events=events)
+    first = fig.axes[0]
+    offsets = {round(a.xyann[1]) for a in first.texts if a.get_text()[:1].isdigit()}
+    assert len(offsets) <= 2  # at most two rows of labels above the panel
+    # five labels do not fit two rows over a third of the page: the lines carry their numbers, the
+    # labels go in a numbered key under the figure
+    tags = [a.get_text() for a in first.texts if a.get_text()[:1].isdigit()]
+    assert all(re.fullmatch(r"\d+(,\d+)*", t) for t in tags) and len(tags) >= 1
+    caption = " ".join(t.get_text() for t in fig.texts)
+    assert "Events: 1 = FOMC -25bp (2025-09-17); 2 = Shutdown begins (2025-10-01)" in caption
+    wide = plots.line_chart(frame[["s0"]], title="t", unit="usd_bn", events=events.head(2))
+    assert all("  " in a.get_text() for a in wide.axes[0].texts if a.get_text()[:1].isdigit())  # room: full labels

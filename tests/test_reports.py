@@ -292,6 +292,67 @@ def test_every_page_opens_with_its_answer_and_is_readable(rendered):
         assert 'href="index.html"' in page or 'href="../index.html"' in page, name
 
 
+#: a model's column names (``ci_low``, ``p_holm``, ``sup_f_p``, ...) or any snake_case code in a header
+_RAW_HEADER = re.compile(r"\b(ci_low|ci_high|p_holm|p_bh|p_value|sup_f_p|se_har|mean_car|x_unit)\b|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+_DECIMAL = re.compile(r"^[+\-−]?[\d,]*\.(\d+)$")
+_HEADING = re.compile(r"(<h[1-3][^>]*>.*?</h[1-3]>)", re.DOTALL)
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment)).replace("¶", "").strip()
+
+
+def test_every_table_reads_for_people(rendered):
+    """Headers in plain English (no model column names), numbers rounded for people: a cell with
+    more than two decimals is a small number to two significant figures (a p-value such as 0.0061),
+    never 4-significant-figure model output such as 0.09423."""
+    out, jobs, _ = rendered
+    for job in jobs:
+        page = (out / job.output).read_text().split('class="plumbing-appendix"')[0]  # the appendix lists parameters
+        for head in re.findall(r"<thead>(.*?)</thead>", page, re.DOTALL):
+            for cell in re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", head, re.DOTALL):
+                assert not _RAW_HEADER.search(_text(cell)), (job.output, _text(cell))
+        for cell in _CELL.findall(page):
+            decimals = _DECIMAL.match(_text(cell))
+            if decimals and len(decimals.group(1)) > 2:
+                assert len(re.sub(r"\D", "", _text(cell)).lstrip("0")) <= 2, (job.output, _text(cell))
+
+
+def test_recorded_values_are_not_printed_and_no_heading_is_empty(rendered):
+    out, jobs, _ = rendered
+    for job in jobs:
+        page = (out / job.output).read_text().split('class="plumbing-appendix"')[0]
+        executed = nbformat.read(out / "_build" / (job.output.replace("/", "__").removesuffix(".html") + ".ipynb"),
+                                 as_version=4)
+        for cell in executed.cells:
+            for output in cell.get("outputs", []):
+                payload = output.get("data", {}).get("application/vnd.plumbing.record+json")
+                if isinstance(payload, dict) and payload.get("label") and not payload["name"].startswith("finding_"):
+                    # stored for the index and the tests, not shown as a bold "label: value" line
+                    assert f"<strong>{html.escape(str(payload['label']))}:" not in page, (job.output, payload["label"])
+        parts = _HEADING.split(page)
+        for number in range(1, len(parts) - 2, 2):
+            between = re.sub(r"<style.*?</style>", "", parts[number + 1], flags=re.DOTALL)
+            assert _text(between) or "<img" in between or "<table" in between, (job.output, _text(parts[number]))
+    assert records(out, "06_reserves_red_line.html")["kink"] > 0  # still recorded: read_records works
+
+
+def test_claims_read_verdict_first(rendered):
+    out, _, _ = rendered
+    page = (out / "05_claims_check.html").read_text()
+    folded = re.findall(r"<summary>(\d+) supported claims?</summary>", page)
+    counts = records(out, "05_claims_check.html")
+    assert folded and sum(map(int, folded)) == counts["count_supported"]  # every supported claim folded, counted
+    shown_contradicted = 0
+    for block in page.split('<div class="plumbing-claims">')[1:]:  # each claims section: what is in view comes
+        in_view = re.split(r"<details><summary>\d+ (?:supported claims?|claims? not checkable)</summary>", block)[0]
+        shown_contradicted += in_view.count('class="verdict" style="background-color: #f8d0d0">contradicted')
+        assert ">supported<" not in in_view  # supported claims are folded
+    assert shown_contradicted >= counts["count_contradicted"] > 0  # every contradicted claim in view
+    assert page.count("<summary>Quote, rule and data used</summary>") >= sum(
+        counts[f"count_{v}"] for v in ("supported", "partly", "contradicted", "not_checkable"))
+
+
 def test_index_is_a_dashboard_with_tiles_answers_and_data_age(rendered):
     out, jobs, _ = rendered
     index = (out / "index.html").read_text()

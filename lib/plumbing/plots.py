@@ -42,10 +42,11 @@ def use_house_style() -> None:
                          "axes.titleweight": "bold", "axes.titlesize": 12, "legend.fontsize": 9})
 
 
-def add_caption(fig: plt.Figure, caption: str | None) -> None:
-    """A wrapped caption under the axes and their labels (what the reader should see)."""
+def add_caption(fig: plt.Figure, caption: str | None, *, below: float = 0.55) -> None:
+    """A wrapped caption under the axes and their labels (what the reader should see);
+    ``below``: inches under the figure's bottom edge."""
     if caption:
-        below = 0.55 / fig.get_figheight()  # about half an inch below the figure's bottom edge
+        below = below / fig.get_figheight()
         fig.text(0.01, -below, textwrap.fill(caption, 140), ha="left", va="top", fontsize=9, style="italic")
 
 
@@ -66,41 +67,100 @@ def events_legend(numbered: pd.DataFrame) -> str:
                                   for n, l, d in zip(numbered["number"], numbered["label"], numbered["date"])) + "."
 
 
-def mark_events(ax: plt.Axes, events: pd.DataFrame | None, *, max_labels: int = 5, label_column: str = "label") -> None:
+#: at most this many rows of event labels above a panel (then numbers only, with a key below)
+MAX_LABEL_ROWS = 2
+_LABEL_FONTSIZE = 7.5
+
+
+def _label_share(text: str, width_pt: float, fontsize: float = _LABEL_FONTSIZE) -> float:
+    """A label's width as a share of an axis ``width_pt`` points wide (a generous estimate)."""
+    return len(text) * fontsize * 0.58 / max(width_pt, 1.0)
+
+
+def _layout_rows(items: list[tuple[float, str]], width_pt: float, max_rows: int,
+                 centred: bool = False) -> list[tuple[float, int]] | None:
+    """Greedy rows for labels at axis fractions ``x``: (start, row) per label, or None when
+    they need more than ``max_rows`` rows. A label starts at its line (or is centred on it)
+    and is kept inside the axis."""
+    row_ends: list[float] = []
+    placed = []
+    for x, text in items:
+        share = _label_share(text, width_pt)
+        start = x - share / 2 if centred else x
+        start = max(0.0, min(start, 1.0 - share))
+        level = next((r for r, end in enumerate(row_ends) if end < start - 0.01), len(row_ends))
+        if level >= max_rows:
+            return None
+        if level == len(row_ends):
+            row_ends.append(0.0)
+        row_ends[level] = start + share
+        placed.append((start, level))
+    return placed
+
+
+def event_key(events: pd.DataFrame | None, label_column: str = "label") -> str:
+    """``Events: 1 = label (date); 2 = ...`` for events a chart shows by number only."""
+    if events is None or len(events) == 0:
+        return ""
+    numbers = events["number"] if "number" in events.columns else range(1, len(events) + 1)
+    return "Events: " + "; ".join(f"{n} = {textwrap.shorten(str(l), 80, placeholder='…')} ({pd.Timestamp(d).date()})"
+                                  for n, l, d in zip(numbers, events[label_column], events["date"])) + "."
+
+
+def mark_events(ax: plt.Axes, events: pd.DataFrame | None, *, max_labels: int = 5, label_column: str = "label",
+                max_rows: int = MAX_LABEL_ROWS) -> pd.DataFrame:
     """Event dates as thin dashed lines, labelled ``n  short label`` in a strip ABOVE the plot
     area, so a label never covers the data.
 
     Pass the ``chart`` frame of :func:`plumbing.present.event_set` (at most five events, with
-    the numbers of the report's numbered events table). Labels that would overlap go to a
-    second or third row of the strip; the panel title moves up to make room.
+    the numbers of the report's numbered events table). The strip has at most ``max_rows``
+    rows (two): when the labels need more (a narrow panel, events close together), the lines
+    carry their numbers only (numbers of events a few days apart share one tag, "3,4") and the
+    events are returned so the caller can print a numbered key under the figure
+    (:func:`event_key`); otherwise an empty frame is returned. The panel title moves up to
+    make room for the strip.
     """
+    empty = pd.DataFrame(columns=["date", label_column, "number"])
     if events is None or len(events) == 0:
-        return
+        return empty
     lo_num, hi_num = ax.get_xlim()
     lo, hi = [mdates.num2date(x).replace(tzinfo=None) for x in (lo_num, hi_num)]
     inside = events[(events["date"] >= pd.Timestamp(lo)) & (events["date"] <= pd.Timestamp(hi))].sort_values("date")
     inside = inside.head(max_labels)
     if inside.empty:
-        return
-    numbers = inside["number"] if "number" in inside.columns else pd.Series(range(1, len(inside) + 1), index=inside.index)
+        return empty
+    if "number" not in inside.columns:
+        inside = inside.assign(number=range(1, len(inside) + 1))
     fig = ax.figure
     width_pt = ax.get_window_extent().width * 72 / fig.dpi or 400.0
-    fontsize = 7.5
-    row_ends: list[float] = []
-    for (_, row), number in zip(inside.iterrows(), numbers):
-        ax.axvline(row["date"], color="0.35", linestyle="--", linewidth=0.8, alpha=0.8, zorder=1)
-        text = f"{number}  {textwrap.shorten(str(row[label_column]), 28, placeholder='…')}"
-        share = len(text) * fontsize * 0.55 / width_pt  # the label's width as a share of the axis
-        x = (mdates.date2num(row["date"]) - lo_num) / max(hi_num - lo_num, 1e-9)
-        start = min(x, 1.0 - share)
-        level = next((r for r, end in enumerate(row_ends) if end < start - 0.005), len(row_ends))
-        if level == len(row_ends):
-            row_ends.append(0.0)
-        row_ends[level] = start + share
+    xs = [(mdates.date2num(d) - lo_num) / max(hi_num - lo_num, 1e-9) for d in inside["date"]]
+    for date in inside["date"]:
+        ax.axvline(date, color="0.35", linestyle="--", linewidth=0.8, alpha=0.8, zorder=1)
+    texts = [f"{n}  {textwrap.shorten(str(l), 28, placeholder='…')}" for n, l in zip(inside["number"], inside[label_column])]
+    placed = _layout_rows(list(zip(xs, texts)), width_pt, max_rows)
+    keyed = empty
+    if placed is None:  # numbers only, tags of events close together merged, the labels go in a key
+        groups: list[tuple[float, float, list[str]]] = []  # first x, last x, numbers
+        for x, number in zip(xs, inside["number"]):
+            if groups:
+                first_x, _, members = groups[-1]
+                if x - first_x < _label_share(",".join(members + [str(number)]), width_pt) + 0.01:
+                    groups[-1] = (first_x, x, members + [str(number)])
+                    continue
+            groups.append((x, x, [str(number)]))
+        texts = [",".join(members) for _, _, members in groups]
+        centres = [(first + last) / 2 for first, last, _ in groups]  # a merged tag sits over its lines
+        placed = _layout_rows(list(zip(centres, texts)), width_pt, max_rows, centred=True)
+        if placed is None:  # cannot happen with merged tags; kept safe: one row, no overlap check
+            placed = [(max(0.0, x - 0.01), 0) for x in centres]
+        keyed = inside
+    for text, (start, level) in zip(texts, placed):
         ax.annotate(text, xy=(start, 1.0), xycoords="axes fraction", xytext=(0, 3 + 11 * level),
-                    textcoords="offset points", va="bottom", ha="left", fontsize=fontsize, color="0.15",
+                    textcoords="offset points", va="bottom", ha="left", fontsize=_LABEL_FONTSIZE, color="0.15",
                     annotation_clip=False)
-    ax.set_title(ax.get_title(), pad=8 + 11 * len(row_ends), fontsize=ax.title.get_fontsize())
+    rows = 1 + max(level for _, level in placed)
+    ax.set_title(ax.get_title(), pad=8 + 11 * rows, fontsize=ax.title.get_fontsize())
+    return keyed
 
 
 def shading_key(fig: plt.Figure, spans: Iterable[tuple[pd.Timestamp, pd.Timestamp, str]] | None) -> None:
@@ -158,7 +218,9 @@ def line_chart(frame: pd.DataFrame | pd.Series, *, title: str, unit: str, captio
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
         if spans:
             shade_spans(ax, spans)
-        mark_events(ax, events)
+        keyed = mark_events(ax, events)
+        if len(keyed):
+            caption = f"{event_key(keyed)} {caption or ''}".strip()
     for value, label in (vlines or {}).items():
         ax.axvline(value, color="0.2", linewidth=1)
         # the label goes on the side of the line with more room, on a white box, below the top edge
@@ -232,7 +294,9 @@ def rate_corridor_chart(rates: pd.DataFrame, *, reserve_rate: str, title: str,
     ax.set_ylabel(unit_label("percent"))
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=5, fontsize=8, frameon=False)
-    mark_events(ax, events)
+    keyed = mark_events(ax, events)
+    if len(keyed):
+        add_caption(fig, event_key(keyed), below=0.9)
     return fig
 
 
@@ -253,6 +317,7 @@ def small_multiples(frame: pd.DataFrame, *, units: Mapping[str, str], titles: Ma
     chart_events = events if events is not None else pd.DataFrame(columns=["date", "label", "number"])
     if "number" not in chart_events.columns:
         chart_events = chart_events.assign(number=range(1, len(chart_events) + 1))
+    keyed = chart_events.iloc[0:0]
     for position, (ax, column) in enumerate(zip(axes.flat, columns)):
         data = frame[column].dropna()
         if spans:
@@ -271,7 +336,7 @@ def small_multiples(frame: pd.DataFrame, *, units: Mapping[str, str], titles: Ma
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
         ax.tick_params(labelsize=7)
         if position == 0:
-            mark_events(ax, chart_events)
+            keyed = mark_events(ax, chart_events)
         else:  # the same dates, unlabelled: the first panel carries the numbers and labels
             for date in chart_events["date"]:
                 if frame.index.min() <= date <= frame.index.max():
@@ -283,7 +348,7 @@ def small_multiples(frame: pd.DataFrame, *, units: Mapping[str, str], titles: Ma
     fig.suptitle(title, fontweight="bold", y=0.995)
     fig.tight_layout(rect=(0, 0.03 if spans else 0, 1, 0.96))
     shading_key(fig, spans)
-    add_caption(fig, caption)
+    add_caption(fig, f"{event_key(keyed)} {caption or ''}".strip() if len(keyed) else caption)
     return fig
 
 
@@ -297,6 +362,7 @@ def theme_grid(frame: pd.DataFrame, themes: Mapping[str, list[str]], *, titles: 
     drawn as plain lines on the others; ``spans`` are shaded on all.
     """
     rebased = set(rebase)
+    keyed = pd.DataFrame()
     keys = list(themes)
     nrows = -(-len(keys) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(6.4 * ncols, 3.3 * nrows), squeeze=False)
@@ -334,7 +400,7 @@ def theme_grid(frame: pd.DataFrame, themes: Mapping[str, list[str]], *, titles: 
         ax.tick_params(labelsize=8)
         if events is not None and len(events):
             if position == 0:
-                mark_events(ax, events)
+                keyed = mark_events(ax, events)
             else:
                 for date in events["date"]:
                     ax.axvline(date, color="0.55", linestyle="--", linewidth=0.6)
@@ -343,6 +409,8 @@ def theme_grid(frame: pd.DataFrame, themes: Mapping[str, list[str]], *, titles: 
     fig.suptitle(title, fontweight="bold", y=0.995)
     fig.tight_layout(rect=(0, 0.03 if spans else 0, 1, 0.97))
     shading_key(fig, spans)
+    if len(keyed):
+        add_caption(fig, event_key(keyed))
     return fig
 
 
@@ -377,10 +445,15 @@ def bar_chart(values: pd.Series, *, title: str, unit: str, caption: str | None =
     low = float((values - (0 if errors is None else errors.reindex(values.index).fillna(0))).min())
     high = float((values + (0 if errors is None else errors.reindex(values.index).fillna(0))).max())
     span = float(reach.max() or 1)
-    ax.set_xlim(min(0.0, low) - 0.2 * span, max(0.0, high) + 0.2 * span)
-    for y, v in enumerate(values.to_numpy()):
-        ax.annotate(value_format.format(v), xy=(v, y), xytext=(3 if v >= 0 else -3, 0), textcoords="offset points",
-                    ha="left" if v >= 0 else "right", va="center", fontsize=9)
+    # counts and other non-negative values start at zero (no empty negative half)
+    ax.set_xlim(0.0 if low >= 0 else low - 0.25 * span, max(0.0, high) + 0.25 * span)
+    whiskers = (errors.reindex(values.index).fillna(0).abs().to_numpy() if errors is not None
+                else [0.0] * len(values))
+    for y, (v, e) in enumerate(zip(values.to_numpy(), whiskers)):
+        end = v + e if v >= 0 else v - e  # beyond the error bar, so the value never sits on a whisker
+        ax.annotate(value_format.format(v), xy=(end, y), xytext=(4 if v >= 0 else -4, 0), textcoords="offset points",
+                    ha="left" if v >= 0 else "right", va="center", fontsize=9,
+                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
     ax.axvline(0, color="0.2", linewidth=0.8)
     ax.set_title(title)
     ax.set_xlabel(unit_label(unit))
@@ -402,8 +475,8 @@ def dual_axis_chart(left: pd.Series, right: pd.Series, *, title: str, left_unit:
     other.grid(False)
     ax.set_title(title)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
-    mark_events(ax, events)
-    add_caption(fig, caption)
+    keyed = mark_events(ax, events)
+    add_caption(fig, f"{event_key(keyed)} {caption or ''}".strip() if len(keyed) else caption)
     return fig
 
 
@@ -443,10 +516,11 @@ def scatter_fit(data: pd.DataFrame, *, x: str, y: str, fitted: str | None = None
 
 
 def band_chart(frame: pd.DataFrame, *, x: str, y: str, low: str, high: str, title: str, x_label: str, unit: str,
-               caption: str | None = None, zero_line: bool = True) -> plt.Figure:
-    """A line with a shaded confidence band (e.g. an impulse response or a rolling slope)."""
+               caption: str | None = None, zero_line: bool = True, line_label: str = "point estimate") -> plt.Figure:
+    """A line with a shaded confidence band (e.g. an impulse response or a rolling slope);
+    ``line_label`` names the line in the legend (never the column's code name)."""
     fig, ax = plt.subplots()
-    ax.plot(frame[x], frame[y], color="tab:blue", linewidth=1.5, label=y)
+    ax.plot(frame[x], frame[y], color="tab:blue", linewidth=1.5, label=line_label)
     ax.fill_between(frame[x], frame[low], frame[high], color="tab:blue", alpha=0.2, label="95% band")
     if zero_line:
         ax.axhline(0, color="0.2", linewidth=0.8)

@@ -7,15 +7,21 @@ Notebooks call four things and make no presentation choice of their own:
 - :func:`figure` shows a matplotlib figure as a sharp PNG (150 dpi) with alt text that says
   what it shows, a caption, a ``Source:`` line and the plotted data as a CSV download
   embedded in the page (works offline);
-- :func:`table` shows a DataFrame for people: units in the headers, basis points as integers,
-  USD bn with thousands separators and one decimal, shares in %, p-values to 2 significant
-  figures, "—" for a missing value, never scientific notation, never truncated;
+- :func:`table` shows a DataFrame for people: plain-English headers with units (a model's
+  column names such as ``ci_low`` or ``p_holm`` are translated by :data:`COLUMNS`, one map for
+  every report), basis points as integers, USD bn with thousands separators and one decimal,
+  shares in %, p-values to 2 significant figures ("<0.001" below that), statistics to two
+  decimals, "—" for a missing value, never scientific notation, never truncated;
+- :func:`claims` shows the articles' claims verdict first: contradicted and partly visible,
+  supported and not checkable folded, the quote, rule and data used folded under each row;
 - :func:`event_set` numbers the events of a window once, picks at most five to label on a
   chart (the rest are listed in the numbered table, with the same numbers), and
   :func:`policy_spans` gives the periods to shade (QT, the 2025 shutdown).
 
 Units are the project's common units (``bp``, ``usd_bn``, ``percent``, ``pct_change``,
-``index``, ``usd``, ``pvalue``, ``count``, ``z``).
+``index``, ``usd``, ``pvalue``, ``count``, ``z``), plus ``fraction`` (a 0-1 share shown in %)
+``stat`` (a test statistic or coefficient: two decimals) and ``bp_coef`` (a coefficient in bp,
+two decimals: a slope of 1.92bp is not rounded to 2).
 """
 
 from __future__ import annotations
@@ -34,7 +40,8 @@ import pandas as pd
 UNIT_HEADERS: dict[str, str] = {
     "bp": "bp", "usd_bn": "USD bn", "usd_bn_saar": "USD bn, SAAR", "percent": "%", "pct_change": "% change",
     "pp": "pp", "index": "index", "usd": "USD", "jpy_per_usd": "JPY per USD", "z": "z-score", "count": "",
-    "pvalue": "p-value", "share": "%", "days": "days", "weeks": "weeks", "ratio": "",
+    "pvalue": "p-value", "share": "%", "fraction": "%", "days": "days", "weeks": "weeks", "months": "months",
+    "ratio": "", "stat": "", "bp_coef": "bp",
 }
 #: event kinds in the order they deserve a label on a chart (others come after, by date)
 EVENT_PRIORITY: tuple[str, ...] = (
@@ -45,13 +52,118 @@ EVENT_PRIORITY: tuple[str, ...] = (
 CELL_FORMATS: dict[str, str] = {
     "bp": "{:,.0f}", "count": "{:,.0f}", "days": "{:,.0f}", "weeks": "{:,.0f}",
     "usd_bn": "{:,.1f}", "usd_bn_saar": "{:,.1f}", "percent": "{:,.2f}", "share": "{:,.2f}", "pp": "{:,.2f}",
-    "pct_change": "{:+,.1f}", "z": "{:+.2f}",
+    "pct_change": "{:+,.1f}", "z": "{:+.2f}", "months": "{:,.1f}", "stat": "{:,.2f}",
+    "bp_coef": "{:,.2f}",
 }
 #: how a value and its unit read in a sentence
 SENTENCE_FORMATS: dict[str, str] = {
     "bp": "{sign}{text} bp", "usd_bn": "{sign}USD {text}bn", "usd_bn_saar": "{sign}USD {text}bn",
     "percent": "{sign}{text}%", "share": "{sign}{text}%", "pct_change": "{sign}{text}%", "pp": "{sign}{text} pp",
 }
+#: model column names -> (plain-English header, unit), for every report's tables (a notebook's
+#: own ``labels``/``units`` win). An empty unit leaves the column's unit to the notebook (an
+#: estimate is in % in one report and in bp in another); unitless numbers get two decimals.
+COLUMNS: dict[str, tuple[str, str]] = {
+    # estimates, intervals, tests
+    "estimate": ("Estimate", ""), "se": ("Standard error", ""), "t": ("t-statistic", "stat"),
+    "ci_low": ("95% CI, low", ""), "ci_high": ("95% CI, high", ""),
+    "se_har": ("Standard error (EWC)", ""), "ci_low_har": ("95% CI, low (EWC)", ""),
+    "ci_high_har": ("95% CI, high (EWC)", ""), "ci_low_naive": ("95% CI, low (naive Newey-West)", ""),
+    "ci_high_naive": ("95% CI, high (naive Newey-West)", ""),
+    "ci_low_profile": ("95% CI, low (profile likelihood, i.i.d.)", ""),
+    "ci_high_profile": ("95% CI, high (profile likelihood, i.i.d.)", ""),
+    "p_value": ("p-value", "pvalue"), "p_holm": ("p-value (Holm-adjusted)", "pvalue"),
+    "p_bh": ("p-value (Benjamini-Hochberg)", "pvalue"), "p_naive": ("p-value (naive)", "pvalue"),
+    "p_iid": ("p-value (i.i.d. events, for comparison)", "pvalue"),
+    "p_boot": ("p-value (wild-cluster bootstrap)", "pvalue"), "p_cs": ("p-value (cross-section)", "pvalue"),
+    "p_pooled": ("p-value (pooled; assumes independent events)", "pvalue"),
+    "p_one_sided": ("p-value (one-sided)", "pvalue"), "p_value_chi2": ("p-value (chi-squared)", "pvalue"),
+    "n": ("Observations", "count"), "first": ("Sample start", ""), "last": ("Sample end", ""), "sample": ("Sample", ""),
+    "inference": ("Intervals by", ""), "specification": ("Specification", ""), "term": ("Term", ""),
+    "parameter": ("Parameter", ""), "horizon": ("Horizon", "weeks"), "asset": ("Asset", ""),
+    "direction": ("Direction", ""), "window": ("Window (trading days)", ""), "metal": ("Metal", ""),
+    # the reserve-demand kink (06)
+    "kink": ("Kink", ""), "kink_ci_low": ("Kink, 95% CI low", ""), "kink_ci_high": ("Kink, 95% CI high", ""),
+    "x_unit": ("Kink measured in", ""), "kink_usd_bn": ("Kink", "usd_bn"),
+    "kink_ci_low_usd_bn": ("Kink, 95% CI low", "usd_bn"), "kink_ci_high_usd_bn": ("Kink, 95% CI high", "usd_bn"),
+    "slope_below": ("Slope below the kink", "stat"), "slope_below_ci_low": ("Slope below, 95% CI low", "stat"),
+    "slope_below_ci_high": ("Slope below, 95% CI high", "stat"), "slope_above": ("Slope above the kink", "stat"),
+    "slope_above_ci_low": ("Slope above, 95% CI low", "stat"), "slope_above_ci_high": ("Slope above, 95% CI high", "stat"),
+    "sup_f": ("Kink test statistic (sup-F)", "stat"), "sup_f_p": ("Kink test p-value (sup-F)", "pvalue"),
+    "residual_ar1": ("Residual autocorrelation, AR(1)", "stat"),
+    "ratio_pct": ("Reserves ratio", "percent"), "ci_low_pct": ("95% CI, low", "percent"),
+    "ci_high_pct": ("95% CI, high", "percent"), "usd_bn": ("Reserves", "usd_bn"),
+    "ci_low_usd_bn": ("95% CI, low", "usd_bn"), "ci_high_usd_bn": ("95% CI, high", "usd_bn"),
+    "denominator_bn": ("Denominator", "usd_bn"), "indicative": ("Indicative only", ""), "note": ("Note", ""),
+    "benchmark": ("Benchmark", ""),
+    # net liquidity and equities (07)
+    "sup_wald": ("Largest Wald statistic (sup-Wald)", "stat"), "break_date": ("Most likely break date", ""),
+    "crit_10": ("Andrews critical value, 10%", "stat"), "crit_5": ("Andrews critical value, 5%", "stat"),
+    "crit_1": ("Andrews critical value, 1%", "stat"), "trim": ("Dates searched (middle share)", "fraction"),
+    "hac_lags": ("Newey-West lags", "count"), "mspe_small": ("Mean squared error, benchmark", "stat"),
+    "mspe_large": ("Mean squared error, log-gap model", "stat"),
+    "oos_r2_vs_benchmark": ("Out-of-sample R² against the benchmark", "fraction"), "cw_t": ("Clark-West t", "stat"),
+    "period": ("Period", ""), "metric": ("Measure", ""), "description": ("What it measures", ""),
+    "series": ("Series", ""), "form": ("Form", ""), "adf_stat": ("ADF statistic", "stat"), "lags": ("Lags", "count"),
+    "nobs": ("Observations", "count"), "crit_5pct": ("5% critical value", "stat"),
+    "regression": ("Deterministic terms", ""), "lag": ("Lags", "count"), "lags_by_ic": ("Lags by criterion", ""),
+    "shock_unit": ("Shock", ""),
+    # liquidity regimes (08)
+    "regime": ("Quadrant", ""), "mean": ("Mean", ""), "wald_chi2": ("Wald statistic (chi-squared)", "stat"),
+    "f_ewc": ("F statistic (EWC)", "stat"), "df": ("Restrictions", "count"), "state": ("State", ""),
+    "se_mean": ("Standard error of the mean", ""), "sd": ("Standard deviation", ""),
+    "expected_duration_months": ("Expected duration", "months"), "share_of_months": ("Share of months", "fraction"),
+    "liquidity_change_bn": ("Fed liquidity change", "usd_bn"), "dollar_change_pct": ("Dollar change", "pct_change"),
+    "easing": ("Fed easing", ""), "dollar_weakening": ("Dollar weakening", ""), "missing": ("Missing input", ""),
+    # event studies (09)
+    "events": ("Events", "count"), "clusters": ("Calendar clusters", "count"),
+    "mean_raw_return": ("Mean raw return", "percent"), "mean_baseline": ("Mean after other top-decile run-ups", "percent"),
+    "mean_abnormal": ("Mean abnormal return", "percent"), "mean_of_cluster_means": ("Mean of the cluster means", "percent"),
+    "se_cr1": ("Standard error (cluster-robust)", "stat"), "se_baseline": ("Standard error of the baseline", "stat"),
+    "share_top_runup": ("Share after a top-decile run-up", "fraction"), "raises": ("Raises", "count"),
+    "cluster": ("Cluster", ""), "k_negative": ("Negative windows", "count"),
+    "share_negative": ("Share negative", "fraction"), "baseline_share": ("Unconditional share negative", "fraction"),
+    "test": ("Test", ""), "sign": ("Sign", ""), "change_pct": ("Margin change", "percent"),
+    "sign_source": ("Sign from", ""), "event": ("Event", ""), "day0": ("Day 0", ""), "car": ("CAR", "percent"),
+    "raw_return": ("Raw return", "percent"), "n_est": ("Estimation days", "count"),
+    "sigma_est": ("Daily volatility, estimation window", "percent"),
+    "contaminated": ("Another change in the estimation window", ""),
+    "overlaps_event_window": ("Another change in the event window", ""),
+    "n_contaminated": ("Another event in the estimation window", "count"),
+    "n_overlapping": ("Another event in the event window", "count"), "mean_car": ("Mean CAR", "percent"),
+    "se_cs": ("Standard error (cross-section)", "percent"), "t_cs": ("t (cross-section)", "stat"),
+    "not_checkable": ("not checkable", "count"),
+    "name": ("Name (parameter value)", ""), "alternative": ("Alternative", ""), "changes": ("What changes", ""),
+}
+#: model codes in table cells -> plain English (whole-cell matches in the columns of
+#: :data:`CODE_COLUMNS`; catalog keys fall back to :data:`SHORT_NAMES`)
+VALUES: dict[str, str] = {
+    # 06
+    "slope_below": "slope below the kink", "slope_above": "slope above the kink",
+    "slope_change": "change in slope at the kink", "at_kink": "spread at the kink", "kink": "kink",
+    "month_end": "month-end week", "quarter_end": "quarter-end week", "tax_date": "tax-date week",
+    "mid_month_settlement": "mid-month coupon settlement week",
+    # 07
+    "net_liquidity_bn": "net liquidity", "d_net_liquidity": "net liquidity (weekly change)",
+    "log_spx": "log S&P 500", "log_nasdaq": "log Nasdaq", "liquidity": "net liquidity",
+    "before_start": "before the rule circulated", "out_of_sample": "out of sample",
+    "mean_error_pct": "mean error (%)", "mean_abs_error_pct": "mean absolute error (%)",
+    "mean_error_pts": "mean error (index points)", "mean_log_gap_pct": "mean log gap (percent log points)",
+    "last_log_gap_pct": "last log gap (percent log points)", "first_error_pct": "error in the first week (%)",
+    "last_error_pct": "error in the last week (%)", "rmse_pct": "root mean squared error (%)",
+    "drift_pct_per_year": "drift of the error (pp per year)", "error_ar1": "AR(1) of the weekly error",
+    "c": "constant", "ct": "constant and trend", "level": "level",
+    # 08
+    "best_minus_worst": "easing + weak dollar minus tight + strong dollar", "weak_dollar": "weak dollar",
+    "interaction": "easing x weak dollar", "easing": "easing", "iwm": "Russell 2000 (IWM)",
+    # 09
+    # claims (05): check kinds
+    "pct_change": "percent change", "event_count": "count of events", "not_checkable": "not checkable",
+    "pooled": "pooled", "non_overlapping": "non-overlapping raises", "change_pct": "the stated change (%)", "all": "all", "raise": "raise", "cut": "cut",
+}
+#: columns (and index names) whose cells are codes to translate with :data:`VALUES`
+CODE_COLUMNS = frozenset({"asset", "metal", "series", "direction", "term", "parameter", "metric", "period",
+                          "regression", "state"})
 MAX_CHART_LABELS = 5
 MISSING = "—"
 FIGURE_DPI = 150
@@ -97,12 +209,29 @@ def fmt(value: object, unit: str = "") -> str:
         return "<0.001" if number < 0.001 else _significant(number, 2)
     if unit in ("index", "usd", "jpy_per_usd"):
         return f"{number:,.2f}" if abs(number) < 1000 else f"{number:,.1f}"
-    if unit in CELL_FORMATS:
-        text = CELL_FORMATS[unit].format(number)
+    if unit == "fraction":  # a 0-1 share, shown in % (the header says %)
+        number, unit = number * 100, "_fraction_pct"
+    if unit in CELL_FORMATS or unit == "_fraction_pct":
+        text = CELL_FORMATS.get(unit, "{:,.1f}").format(number)
         return text[1:] if re.fullmatch(r"[+-]0(\.0+)?", text) else text  # never "-0.0" or "+0.00"
     if float(number).is_integer() and abs(number) < 1e15:
         return f"{number:,.0f}"
-    return _significant(number)
+    return _plain(number)
+
+
+def _plain(number: float) -> str:
+    """A number without a unit: two decimals (one from 100, none from 10,000), two significant
+    digits below 0.01, so a table never shows 4-significant-figure model output."""
+    size = abs(number)
+    if size >= 10_000:
+        text = f"{number:,.0f}"
+    elif size >= 100:
+        text = f"{number:,.1f}"
+    elif size >= 0.01:
+        text = f"{number:,.2f}"
+    else:
+        text = _significant(number, 2)
+    return "0" if re.fullmatch(r"-0(\.0+)?", text) else text
 
 
 def fmt_with_unit(value: object, unit: str, *, signed: bool = False) -> str:
@@ -137,37 +266,89 @@ def _html_display(markup: str) -> None:
     display(HTML(markup))
 
 
+def readable_value(column: str, value: object) -> object:
+    """A cell as a reader wants it: model codes (``slope_below``, ``ct``) and catalog keys
+    (``spx``) in plain English (:data:`VALUES`, :data:`SHORT_NAMES`), ``a -> b`` as ``a → b``.
+
+    Codes are translated in the columns of :data:`CODE_COLUMNS` and anywhere a whole cell is a
+    code with an underscore; a menu's ``name`` column (what a user types) is left alone.
+    """
+    if not isinstance(value, str) or column == "name":
+        return value
+    if " -> " in value and column in CODE_COLUMNS:
+        return " → ".join(str(readable_value(column, part)) for part in value.split(" -> "))
+    if value in VALUES and (column in CODE_COLUMNS or "_" in value):
+        return VALUES[value]
+    if column in CODE_COLUMNS and value in SHORT_NAMES:
+        return SHORT_NAMES[value]
+    return value
+
+
+def header_text(column: object, labels: Mapping[str, str] | None = None, units: Mapping[str, str] | None = None) -> str:
+    """A column's header: its label (the notebook's, else :data:`COLUMNS`, else its name) and
+    unit (the notebook's, else :data:`COLUMNS`'s) in brackets unless the label already says it."""
+    key = str(column)
+    name = (labels or {}).get(key) or COLUMNS.get(key, (key, ""))[0]
+    unit_code = (units or {}).get(key) or COLUMNS.get(key, ("", ""))[1]
+    unit = UNIT_HEADERS.get(unit_code, unit_code)
+    said = (f"({unit})" in name or f", {unit}" in name or name.endswith(f" {unit}")
+            or (unit == "p-value" and "p-value" in name.lower()))
+    return f"{name} ({unit})" if unit and not said else name
+
+
+def unbroken_dates(markup: str) -> str:
+    """Dates (2013-11-06) in escaped text kept on one line: a browser would break them at a hyphen."""
+    return re.sub(r"(\d{4}-\d\d-\d\d)", r'<span style="white-space: nowrap">\1</span>', markup)
+
+
 def table_html(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None, labels: Mapping[str, str] | None = None,
                caption: str | None = None, source: str | None = None, index: bool = True,
                index_label: str | None = None, row_units: tuple[str, Sequence[str]] | None = None) -> str:
     """The HTML of :func:`table` (tested directly; see there)."""
+    if isinstance(frame.index, pd.MultiIndex):  # every level as a column of its own
+        frame, index = frame.reset_index(), False
     units = {**(frame.attrs.get("units") or {}), **(units or {})}
     labels = dict(labels or {})
     unit_column, per_row = row_units if row_units is not None else (None, ())
 
-    def header(column: object) -> str:
-        name = labels.get(str(column), str(column))
-        unit = UNIT_HEADERS.get(units.get(str(column), ""), units.get(str(column), ""))
-        return html.escape(f"{name} ({unit})" if unit and f"({unit})" not in name else name)
+    def unit_of(column: object) -> str:
+        return units.get(str(column)) or COLUMNS.get(str(column), ("", ""))[1]
 
     shown = [c for c in frame.columns if not str(c).startswith("_")]  # "_unit" columns drive formatting only
-    head = ([html.escape(index_label or (frame.index.name or ""))] if index else []) + [header(c) for c in shown]
-    rows = []
-    for key, row in frame.iterrows():
-        cells = [f"<th>{html.escape(fmt(key))}</th>"] if index else []
+    index_name = str(frame.index.name or "")
+    head = ([html.escape(index_label if index_label is not None else header_text(index_name, labels) if index_name
+                         else "")] if index else []) + [html.escape(header_text(c, labels, units)) for c in shown]
+    body: list[list[tuple[str, bool]]] = []  # (text, numeric) per cell
+    for _, row in frame.iterrows():
+        cells = []
         for column in shown:
-            value = row[column]
+            value = readable_value(str(column), row[column])
             if column == unit_column:
                 value = UNIT_HEADERS.get(str(value), value)
-            unit = str(row[unit_column]) if column in per_row else units.get(str(column), "")
+            unit = str(row[unit_column]) if column in per_row else unit_of(column)
             text = fmt(value, unit)
             numeric = not isinstance(value, str) and text != MISSING and re.match(r"^[<+\-−]?[\d,.]+$", text)
-            cells.append(f'<td class="{"num" if numeric else "txt"}">{html.escape(text)}</td>')
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+            cells.append((text, bool(numeric)))
+        body.append(cells)
+    # a column of numbers is right-aligned with its header; a column of words, left-aligned
+    numeric_column = [any(cells[i][1] for cells in body) and all(cells[i][1] or cells[i][0] == MISSING for cells in body)
+                      for i in range(len(shown))]
+    left, right = ' style="text-align: left"', ' style="text-align: right"'
+
+    def short(text: str) -> str:  # a short label ("S&P 500", a date) is never broken over two lines
+        return ' style="text-align: left; white-space: nowrap"' if len(text) <= 16 else left
+
+    rows = []
+    for key, cells in zip(frame.index, body):
+        row_cells = [f"<th{left}>{html.escape(fmt(readable_value(index_name, key)))}</th>"] if index else []
+        row_cells += [f'<td class="{"num" if number else "txt"}"{right if numeric_column[i] else short(text)}>'
+                      f"{unbroken_dates(html.escape(text))}</td>" for i, (text, number) in enumerate(cells)]
+        rows.append("<tr>" + "".join(row_cells) + "</tr>")
+    aligns = ([left] if index else []) + [right if flag else left for flag in numeric_column]
     parts = ['<div class="plumbing-table">', '<table>']
     if caption:
         parts.append(f"<caption>{html.escape(caption)}</caption>")
-    parts.append("<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>")
+    parts.append("<thead><tr>" + "".join(f"<th{a}>{h}</th>" for a, h in zip(aligns, head)) + "</tr></thead>")
     parts.append("<tbody>" + "".join(rows) + "</tbody></table>")
     if source:
         parts.append(f'<p class="source">Source: {html.escape(source)}</p>')
@@ -178,12 +359,143 @@ def table_html(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None, l
 def table(frame: pd.DataFrame, **options: object) -> None:
     """Display ``frame`` as a table for people (every row, formatted by unit; see :func:`fmt`).
 
-    ``units`` maps columns to units (defaults to ``frame.attrs["units"]``); ``row_units``
-    (``("unit", ["from", "to"])``) formats those columns by each row's own unit column
-    instead (a column whose name starts with ``_`` is used but not shown); ``labels`` renames columns in plain English; ``caption`` and ``source`` go above
-    and below.
+    ``units`` maps columns to units (defaults to ``frame.attrs["units"]``, then to
+    :data:`COLUMNS`); ``row_units`` (``("unit", ["from", "to"])``) formats those columns by
+    each row's own unit column instead (a column whose name starts with ``_`` is used but not
+    shown); ``labels`` renames columns (model column names already read in plain English
+    through :data:`COLUMNS`); ``caption`` and ``source`` go above and below. A MultiIndex is
+    shown as ordinary columns.
     """
     _html_display(table_html(frame, **options))  # type: ignore[arg-type]
+
+
+# --- claims ------------------------------------------------------------------------------------
+
+#: verdicts in the order a reader wants them: what the data contradict first
+VERDICT_ORDER: tuple[str, ...] = ("contradicted", "partly", "supported", "not_checkable")
+VERDICT_WORDS: dict[str, str] = {"contradicted": "contradicted", "partly": "partly", "supported": "supported",
+                                 "not_checkable": "not checkable"}
+CLAIMS_CLASS = "plumbing-claims"
+_CLAIMS_CSS = (f"<style>.{CLAIMS_CLASS} table {{ border-collapse: collapse; font-size: 0.85em; width: 100%; }}"
+               # two classes and two elements: beats the notebook template's right-aligned table cells
+               f".{CLAIMS_CLASS} table.claims th, .{CLAIMS_CLASS} table.claims td {{ text-align: left; "
+               "vertical-align: top; padding: 4px 8px; }"
+               f".{CLAIMS_CLASS} thead th {{ border-bottom: 2px solid #bbb; }}"
+               f".{CLAIMS_CLASS} tr.more td {{ border-bottom: 1px solid #ddd; padding-top: 0; }}"
+               f".{CLAIMS_CLASS} td.verdict {{ font-weight: 600; }} .{CLAIMS_CLASS} td {{ overflow-wrap: anywhere; }}"
+               f".{CLAIMS_CLASS} small {{ display: block; color: #555; font-weight: normal; margin-top: 2px; }}"
+               f".{CLAIMS_CLASS} details summary {{ cursor: pointer; color: #1f5fa8; }}"
+               f".{CLAIMS_CLASS} > details {{ margin: 8px 0; }} .{CLAIMS_CLASS} > details > summary {{ font-weight: 600; }}"
+               f".{CLAIMS_CLASS} dl {{ margin: 4px 0 6px; }} .{CLAIMS_CLASS} dt {{ font-weight: 600; }}"
+               f".{CLAIMS_CLASS} dd {{ margin: 0 0 4px 1.5em; max-width: 70em; }}</style>")
+
+
+def _bare(text: object) -> str:
+    """A claims cell: a bare number (an index change, say) to two decimals like any table; text as is."""
+    text = str(text or "")
+    if re.fullmatch(r"-?\d+\.\d{3,}", text):
+        return fmt(float(text))
+    return text or MISSING
+
+
+def _claim_rows(view: pd.DataFrame, table: pd.DataFrame) -> str:
+    """Two table rows per claim: verdict, claim, claimed, data and why; then a folded line
+    with the article's quote, the rule and the observations used."""
+    from .views import VERDICT_COLOURS
+
+    esc = html.escape
+    rows = []
+    for position in range(len(view)):
+        shown, raw = view.iloc[position], table.iloc[position]
+        verdict = str(raw.get("verdict") or "")
+        as_of, pit = raw.get("as_of"), raw.get("verdict_asof")
+        when = ""
+        if isinstance(pit, str) and pit:
+            changed = " (differs)" if bool(raw.get("pit_changed")) else ""
+            when = f"<small>as of {esc(str(as_of))}: {esc(VERDICT_WORDS.get(pit, pit))}{changed}</small>"
+        colour = VERDICT_COLOURS.get(verdict, "white")
+        place = f"article {shown['article']} · {shown['id']}"
+        rows.append(
+            f'<tr class="claim"><td class="verdict" style="background-color: {colour}">'
+            f"{esc(VERDICT_WORDS.get(verdict, verdict))}{when}</td>"
+            f'<td class="claim">{esc(str(shown["claim"]))}<small>{esc(place)}</small></td>'
+            f'<td class="value">{esc(_bare(shown["claimed"]))}</td>'
+            f'<td class="value">{esc(_bare(shown["data"]))}</td>'
+            f'<td class="why">{esc(str(shown["why"]))}</td></tr>')
+        more = [("The article says", f'<span lang="zh">{esc(str(shown["quote"]))}</span>'),
+                ("Rule", esc(str(shown["rule"]))), ("Data used", esc(str(shown["data used"])))]
+        items = "".join(f"<dt>{term}</dt><dd>{text or MISSING}</dd>" for term, text in more)
+        rows.append(f'<tr class="more"><td></td><td colspan="4"><details><summary>Quote, rule and data used</summary>'
+                    f"<dl>{items}</dl></details></td></tr>")
+    return "".join(rows)
+
+
+def _claims_table(view: pd.DataFrame, table: pd.DataFrame) -> str:
+    head = "".join(f"<th>{h}</th>" for h in ("Verdict (as of the article's date)", "Claim", "Claimed", "Data", "Why"))
+    widths = "".join(f'<col style="width: {w}%">' for w in (11, 24, 12, 12, 41))  # the explanation gets the room
+    return (f'<table class="claims" style="table-layout: fixed"><colgroup>{widths}</colgroup><thead><tr>{head}</tr>'
+            f"</thead><tbody>{_claim_rows(view, table)}</tbody></table>")
+
+
+def claims_html(table: pd.DataFrame) -> str:
+    """The HTML of :func:`claims`."""
+    from .views import claims_for_display
+
+    if table is None or len(table) == 0:
+        return f'<div class="{CLAIMS_CLASS}"><p>No claims.</p></div>'
+    table = table.reset_index(drop=True)
+    rank = {v: i for i, v in enumerate(VERDICT_ORDER)}
+    table = table.iloc[sorted(range(len(table)), key=lambda i: (rank.get(table["verdict"].iloc[i], len(rank)), i))]
+    table = table.reset_index(drop=True)
+    view = claims_for_display(table).reset_index(drop=True)
+    counts = table["verdict"].value_counts()
+    parts = [f"{int(counts[v])} {VERDICT_WORDS[v]}" for v in VERDICT_ORDER if counts.get(v, 0)]
+    total = len(table)
+    out = [_CLAIMS_CSS, f'<div class="{CLAIMS_CLASS}">',
+           f"<p><strong>{total} claim{'s' if total != 1 else ''}:</strong> {', '.join(parts)}.</p>"]
+    open_rows = table["verdict"].isin(["contradicted", "partly"]).to_numpy()
+    if open_rows.any():
+        out.append(_claims_table(view[open_rows], table[open_rows]))
+    else:
+        out.append("<p>No claim here is contradicted or only partly supported by the data.</p>")
+    for verdict, summary in (("supported", "{n} supported claim{s}"), ("not_checkable", "{n} claim{s} not checkable")):
+        chosen = (table["verdict"] == verdict).to_numpy()
+        number = int(chosen.sum())
+        if number:
+            text = summary.format(n=number, s="s" if number != 1 else "")
+            out.append(f"<details><summary>{text}</summary>{_claims_table(view[chosen], table[chosen])}</details>")
+    out.append("</div>")
+    return "".join(out)
+
+
+def claims(table: pd.DataFrame) -> None:
+    """Display the articles' claims verdict first (a table of :func:`plumbing.views.claims_table`).
+
+    A count line ("139 claims: 7 contradicted, 20 partly, ..."), then the contradicted and
+    partly supported claims in full view; the supported and the not-checkable ones each folded
+    in a ``<details>`` ("80 supported claims"). Every claim reads verdict (and the verdict with
+    the data published by the article's date), claim, claimed, data, why; the article's quote,
+    the rule and the observations used are folded under it.
+    """
+    _html_display(claims_html(table))
+
+
+class ClaimsView:
+    """A claims table that renders as :func:`claims_html` wherever a notebook shows it."""
+
+    def __init__(self, table: pd.DataFrame) -> None:
+        self.table = table
+
+    def _repr_html_(self) -> str:
+        return claims_html(self.table)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
+def note(text: str) -> None:
+    """Display one plain sentence (e.g. "No claims of the brief selected.") as a paragraph."""
+    _html_display(f"<p>{html.escape(text)}</p>")
 
 
 # --- findings ----------------------------------------------------------------------------------

@@ -252,17 +252,12 @@ def claims_for_display(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def styled(table: pd.DataFrame):
-    """An HTML-ready Styler of a claims table (see :func:`claims_for_display`), verdicts colour-coded."""
-    view = claims_for_display(table)
+    """A claims table as a page shows it, verdict first (:func:`plumbing.present.claims_html`):
+    contradicted and partly in view, supported and not checkable folded, the quote, rule and
+    data used folded under each claim. Renders as HTML where a notebook cell shows it."""
+    from .present import ClaimsView
 
-    def colour(value: object) -> str:
-        return f"background-color: {VERDICT_COLOURS.get(str(value).split(' ')[0].rstrip(','), 'white')}"
-
-    return (view.style.map(colour, subset=["verdict", "point in time"])
-            .hide(axis="index")
-            .set_properties(**{"text-align": "left", "font-size": "0.85em", "vertical-align": "top"})
-            .set_properties(subset=["quote"], **{"min-width": "12em"})
-            .set_properties(subset=["rule", "data used", "why"], **{"min-width": "18em"}))
+    return ClaimsView(table)
 
 
 def day_moves(names: Iterable[str], date: object, *, loader: Loader | None = None,

@@ -817,15 +817,18 @@ def lp_what_survives(table: pd.DataFrame) -> list[str]:
     Two conclusions per asset: the cumulative response is positive with its interval above
     zero (each row's own method and level), and the response is positive (sign only).
     """
+    from ..present import short_name  # the index's name as a reader knows it ("S&P 500", not "spx")
+
     out = []
     for asset in table.index.get_level_values("asset").unique():
         part = table.xs(asset, level="asset")
         head, alts = part.iloc[0], part.iloc[1:]
+        name = short_name(asset)
         out.append(survival_sentence(
-            f"{asset}: net liquidity growth is followed by higher returns (positive cumulative response, interval above "
-            f"zero; headline {head['estimate']:.3f}% per {head['shock_unit']} at {int(head['horizon'])} weeks, "
-            f"[{head['ci_low']:.3f}, {head['ci_high']:.3f}])", bool(head["ci_low"] > 0), alts["ci_low"] > 0))
-        out.append(survival_sentence(f"{asset}: the response is positive (sign only)", bool(head["estimate"] > 0),
+            f"{name}: net liquidity growth is followed by higher returns (positive cumulative response, interval above "
+            f"zero; headline {head['estimate']:+.2f}% per {head['shock_unit']} at {int(head['horizon'])} weeks, "
+            f"[{head['ci_low']:+.2f}%, {head['ci_high']:+.2f}%])", bool(head["ci_low"] > 0), alts["ci_low"] > 0))
+        out.append(survival_sentence(f"{name}: the response is positive (sign only)", bool(head["estimate"] > 0),
                                      alts["estimate"] > 0))
     return out
 

@@ -1084,12 +1084,16 @@ def what_survives(table: pd.DataFrame, alpha: float = 0.05) -> list[str]:
     head = table.iloc[0]
     alts = table.iloc[1:]
     lo, hi = head["kink_ci_low_usd_bn"], head["kink_ci_high_usd_bn"]
+    x_unit = str(head.get("x_unit", ""))
+    per_x = ("USD bn of reserves" if x_unit == "USD bn" else
+             f"percentage point of reserves / {x_unit.removeprefix('percent of ')}" if x_unit.startswith("percent of ")
+             else "unit of the reserve ratio")
     return [
         survival_sentence(f"A kink exists (sup-F bootstrap p < {alpha:g}; headline p = {head['sup_f_p']:.3f})",
                           bool(head["sup_f_p"] < alpha), alts["sup_f_p"] < alpha),
         survival_sentence(f"The spread rises as reserves fall below the kink (slope below < 0, interval excluding "
                           f"zero; headline {head['slope_below']:.2f} [{head['slope_below_ci_low']:.2f}, "
-                          f"{head['slope_below_ci_high']:.2f}] bp per unit of x)",
+                          f"{head['slope_below_ci_high']:.2f}] bp per {per_x})",
                           bool(head["slope_below_ci_high"] < 0), alts["slope_below_ci_high"] < 0),
         survival_sentence(f"The kink lies at the headline's level (inside its bootstrap interval USD {lo:,.0f}-"
                           f"{hi:,.0f}bn at today's denominator; headline USD {head['kink_usd_bn']:,.0f}bn)",

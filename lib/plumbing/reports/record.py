@@ -1,8 +1,10 @@
-"""Values a notebook records for tests and readers: ``record("sofr_peak", 5.25)``.
+"""Values a notebook records for tests and the index: ``record("sofr_peak", 5.25)``.
 
-A recorded value is shown in the report as a small line of text and stored in the cell
-output under the MIME type :data:`MIME`, so a test can read it back from the executed
-notebook (:func:`read_records`) and assert on exactly what the report shows.
+A recorded value is stored in the cell output under the MIME type :data:`MIME` only, so a test
+can read it back from the executed notebook (:func:`read_records`) and the runner can collect
+it for the index. It is not printed in the page: the findings and the tables already state it
+(``show=True`` adds a line of text, for exploring in JupyterLab). The exported page drops
+outputs that carry nothing but a record (:func:`plumbing.reports.html.arrange_report`).
 """
 
 from __future__ import annotations
@@ -21,18 +23,19 @@ def _jsonable(value: object) -> object:
     return value
 
 
-def record(name: str, value: object, *, label: str | None = None, unit: str = "", show: bool = True) -> None:
-    """Record ``value`` under ``name`` in the executing notebook's output (and show it).
+def record(name: str, value: object, *, label: str | None = None, unit: str = "", show: bool = False) -> None:
+    """Record ``value`` under ``name`` in the executing notebook's output, silently.
 
-    Returns None, so a ``record(...)`` call at the end of a cell prints nothing more.
+    ``label`` and ``unit`` describe the value (stored with it); ``show=True`` also prints
+    ``label: value unit`` as a line of text. Returns None, so a ``record(...)`` call at the end
+    of a cell prints nothing more.
     """
     from IPython.display import display
 
-    payload = {"name": name, "value": _jsonable(value), "unit": unit}
+    payload = {"name": name, "value": _jsonable(value), "unit": unit, "label": label or name}
     text = f"{label or name}: {value:,.4g} {unit}".rstrip() if isinstance(value, (int, float)) else f"{label or name}: {value} {unit}".rstrip()
     bundle = {MIME: payload}
     if show:  # shown as a line of text; otherwise only stored (no text output in the page)
-        bundle["text/markdown"] = f"**{text}**"
         bundle["text/plain"] = text
     display(bundle, raw=True)
 
