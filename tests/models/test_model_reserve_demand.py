@@ -239,7 +239,7 @@ def test_the_headline_is_the_like_for_like_nyfed_specification(real):
     assert run_reserve_demand.__kwdefaults__["spread"] == HEADLINE["spread"] == "effr_iorb_bp"
     assert run_reserve_demand.__kwdefaults__["ratio"] == HEADLINE["ratio"] == "bank_assets"
     assert real.choices["start"] == "2015-12-17" and real.start >= pd.Timestamp("2015-12-17")
-    assert "deposits" in real.spec and "regime" in real.spec and "month_end" in real.spec
+    assert "deposits" in real.spec and "regime" in real.spec and "month end" in real.spec and "reserves / bank assets" in real.spec and "_bp" not in real.spec and "_pct" not in real.spec
     assert "percent of bank assets" in real.spec and "weekly median" in real.spec
 
 
@@ -310,7 +310,7 @@ def test_real_reserve_demand_runs_with_finite_results(real, snapshot, raw, cover
     assert np.isfinite(real.table.drop(index="kink")["se_har"].to_numpy()).all()
     assert 500 <= real.n <= 540  # weekly 2015-12 .. 2026-04, minus weeks in which an administered rate moved
     assert real.end == pd.Timestamp(coverage("fred/TLAACBW027SBOG.csv")[1])  # bank assets end the sample
-    assert "weekly" in real.sample and "n=" in real.sample and "effr_iorb_bp" in real.spec
+    assert "weekly" in real.sample and "n=" in real.sample and "EFFR - IORB" in real.spec
     bench = real.benchmarks
     assert bench.loc["article red line USD 3,000bn", "usd_bn"] == pytest.approx(3000.0)
     assert "bank assets" in bench.attrs["denominator"]

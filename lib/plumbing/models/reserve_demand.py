@@ -79,6 +79,7 @@ STALE_RATIO_WEEKS = 26
 RATIO_COLUMNS = {"gdp": "reserves_to_gdp_pct", "bank_assets": "reserves_to_bank_assets_pct", "usd_bn": "reserves_bn"}
 RATIO_UNITS = {"gdp": "percent of GDP", "bank_assets": "percent of bank assets", "usd_bn": "USD bn"}
 DEPOSIT_COLUMNS = {"gdp": "deposits_to_gdp_pct", "bank_assets": "deposits_to_bank_assets_pct", "usd_bn": "deposits_bn"}
+DEPOSIT_LABELS = {"gdp": "deposits / GDP (%)", "bank_assets": "deposits / bank assets (%)", "usd_bn": "deposits (USD bn)"}
 #: NY Fed (Afonso et al. 2022): the demand curve steepens below roughly 12-13% of bank assets
 NYFED_STEEPENING_PCT_OF_BANK_ASSETS = (12.0, 13.0)
 #: the first day after the December 2015 liftoff (IOER 0.50 at the top of the 0.25-0.50 range)
@@ -657,7 +658,8 @@ def fit_hinge(x: pd.Series, y: pd.Series, *, controls: pd.DataFrame | None = Non
     grid_step = float(grid[1] - grid[0])
     spec = (f"OLS hinge {y_name} = a + controls + b_below*min({x_name}-k,0) + b_above*max({x_name}-k,0) + e"
             + (" in weekly changes (first differences of consecutive rows, with a drift)" if form == "changes" else "")
-            + (f"; controls: {', '.join(used_controls)}" if used_controls else "; no controls")
+            + (f"; controls: {', '.join(c.replace('_', ' ') for c in used_controls)}" if used_controls
+               else "; no controls")
             + f"; k by grid search over {n_grid} points from the {grid_quantiles[0]:.0%} to {grid_quantiles[1]:.0%} "
             f"quantile of {x_name} ({lo:.3f}..{hi:.3f}, step {grid_step:.4f}), >= {min_side} obs each side. "
             f"Inference: {ci_level:.0%} percentile intervals of a fixed-regressor {bootstrap} bootstrap "
@@ -895,7 +897,8 @@ def hinge_inputs(panel: pd.DataFrame, *, spread: str, ratio: str, weekly: str, e
         last = dep.loc[usable].dropna()
         anchor = float(last.iloc[-1]) if len(last) else 0.0
         controls["deposits (previous week, from latest)"] = dep - anchor
-        words.append(f"deposits shifter: {column} of the previous week minus its latest value ({anchor:,.2f})")
+        words.append(f"deposits shifter: {DEPOSIT_LABELS[ratio]} of the previous week minus its latest value "
+                     f"({anchor:,.2f})")
     if exclude_sep2019:
         lo, hi = map(pd.Timestamp, SEP2019_WEEKS)
         drop |= (panel.index >= lo) & (panel.index <= hi)
@@ -950,7 +953,8 @@ def run_reserve_demand(loader: Loader | None = None, *, spread: str = HEADLINE["
                                                shifter=shifter)
     fit = fit_hinge(x, y, controls=controls, form=form, drop=drop, n_grid=n_grid, grid_quantiles=grid_quantiles,
                     min_side=min_side, inference=inference, bootstrap=bootstrap, bootstrap_reps=bootstrap_reps,
-                    block_length=block_length, ci_level=ci_level, seed=seed, x_name=x_col, y_name=spread,
+                    block_length=block_length, ci_level=ci_level, seed=seed,
+                    x_name=SPECIFICATION_CHOICES["ratio"][ratio], y_name=SPECIFICATION_CHOICES["spread"][spread],
                     x_unit=RATIO_UNITS[ratio], y_unit="bp")
     y_col = spread if weekly == "mean" else f"{spread}_median"
     rolling = rolling_slope(panel[x_col], panel[y_col], window=rolling_window, method=inference, level=ci_level)
@@ -987,7 +991,8 @@ def run_reserve_demand(loader: Loader | None = None, *, spread: str = HEADLINE["
               f"({no_spread} of {len(panel)} reserve weeks in {date_span(panel.index)} lack the spread)")
     conversion = (f"kink in percent of GDP = kink USD bn / {denominator_label}" if ratio == "usd_bn"
                   else f"kink in USD bn = kink% x {denominator_label}")
-    spec = (f"{spread} (weekly {weekly} of business days, bp) on {x_col} ({RATIO_UNITS[ratio]}); " + "; ".join(words)
+    spec = (f"{SPECIFICATION_CHOICES['spread'][spread]} (weekly {weekly} of business days, bp) on "
+            f"{SPECIFICATION_CHOICES['ratio'][ratio]} ({RATIO_UNITS[ratio]}); " + "; ".join(words)
             + ". " + fit.spec + f". Rolling slope: trailing {rolling_window} weeks, {HAR_LABELS[inference]}. {conversion}.")
     notes = list(fit.notes) + [
         "only reserves / bank assets is the NY Fed's ratio; other x's are compared with it through the benchmarks table",
