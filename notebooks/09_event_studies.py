@@ -263,16 +263,19 @@ present.table(clean_table.reset_index(), index=False, labels=car_labels(margin_m
 # %% [markdown]
 # ### Each change: CARs and flags
 #
-# CARs in percent per window (trading days from day 0). `contaminated`: another change of the
-# same metal inside the estimation window; `overlaps_event_window`: another change inside the
-# event window [-10, +20].
+# CARs in percent per window (trading days from day 0), one row per margin change. "Another
+# change in the estimation window": another change of the same metal fell inside the window
+# that estimates normal returns; "another change in the event window": one fell inside
+# [-10, +20], so this CAR also holds that change's days. The table is folded: open it for every
+# change.
 
 # %%
 per_event = events.pivot_table(index=["metal", "direction", "event"], columns="window", values="car", observed=True, sort=False)
 flags = events.drop_duplicates("event").set_index(["metal", "direction", "event"])[["contaminated", "overlaps_event_window"]]
 present.table(per_event.join(flags).reset_index(), index=False,
               units={str(w): "percent" for w in per_event.columns},
-              labels={str(w): f"CAR, days {w}" for w in per_event.columns})
+              labels={str(w): f"CAR, days {w}" for w in per_event.columns},
+              caption="Cumulative abnormal returns for each CME margin change")
 
 # %% [markdown]
 # ## Do hikes precede falls more often than chance?

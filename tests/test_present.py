@@ -49,6 +49,17 @@ def test_a_table_shows_every_row_formatted_with_units_in_headers():
         assert bad not in page
 
 
+def test_a_long_table_is_folded_with_every_row_and_a_short_one_is_not():
+    frame = pd.DataFrame({"car": [float(i) for i in range(present.FOLD_ROWS + 1)]})
+    long = present.table_html(frame, units={"car": "percent"}, caption="CARs per change")
+    assert "<details><summary>Show all 31 rows of CARs per change</summary>" in long
+    assert len(re.findall(r"<tr>", long)) == 1 + 31 and long.index("</table>") < long.index("</details>")
+    short = present.table_html(frame.iloc[:present.FOLD_ROWS], units={"car": "percent"})
+    assert "<details>" not in short
+    assert "<details>" not in present.table_html(frame, fold=False)
+    assert "<details>" in present.table_html(frame.iloc[:3], fold=True)
+
+
 def test_row_units_format_each_row_by_its_own_unit_and_hidden_columns_stay_hidden():
     frame = pd.DataFrame({"value": [32.0, 3647.94], "_unit": ["bp", "usd_bn"]}, index=["spread", "tga"])
     page = present.table_html(frame, row_units=("_unit", ["value"]))

@@ -301,9 +301,14 @@ def unbroken_dates(markup: str) -> str:
     return re.sub(r"(\d{4}-\d\d-\d\d)", r'<span style="white-space: nowrap">\1</span>', markup)
 
 
+#: tables longer than this many rows are folded (every row kept, one click away)
+FOLD_ROWS = 30
+
+
 def table_html(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None, labels: Mapping[str, str] | None = None,
                caption: str | None = None, source: str | None = None, index: bool = True,
-               index_label: str | None = None, row_units: tuple[str, Sequence[str]] | None = None) -> str:
+               index_label: str | None = None, row_units: tuple[str, Sequence[str]] | None = None,
+               fold: bool | None = None) -> str:
     """The HTML of :func:`table` (tested directly; see there)."""
     if isinstance(frame.index, pd.MultiIndex):  # every level as a column of its own
         frame, index = frame.reset_index(), False
@@ -345,11 +350,18 @@ def table_html(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None, l
                       f"{unbroken_dates(html.escape(text))}</td>" for i, (text, number) in enumerate(cells)]
         rows.append("<tr>" + "".join(row_cells) + "</tr>")
     aligns = ([left] if index else []) + [right if flag else left for flag in numeric_column]
-    parts = ['<div class="plumbing-table">', '<table>']
+    folded = len(rows) > FOLD_ROWS if fold is None else fold
+    parts = ['<div class="plumbing-table">']
+    if folded:  # every row is still there, one click away
+        what = html.escape(caption) if caption else "the table"
+        parts.append(f"<details><summary>Show all {len(rows)} rows of {what}</summary>")
+    parts.append("<table>")
     if caption:
         parts.append(f"<caption>{html.escape(caption)}</caption>")
     parts.append("<thead><tr>" + "".join(f"<th{a}>{h}</th>" for a, h in zip(aligns, head)) + "</tr></thead>")
     parts.append("<tbody>" + "".join(rows) + "</tbody></table>")
+    if folded:
+        parts.append("</details>")
     if source:
         parts.append(f'<p class="source">Source: {html.escape(source)}</p>')
     parts.append("</div>")
@@ -364,7 +376,8 @@ def table(frame: pd.DataFrame, **options: object) -> None:
     each row's own unit column instead (a column whose name starts with ``_`` is used but not
     shown); ``labels`` renames columns (model column names already read in plain English
     through :data:`COLUMNS`); ``caption`` and ``source`` go above and below. A MultiIndex is
-    shown as ordinary columns.
+    shown as ordinary columns. A table of more than :data:`FOLD_ROWS` rows is folded into a
+    ``<details>`` ("Show all N rows of ...") unless ``fold=False``; ``fold=True`` folds any.
     """
     _html_display(table_html(frame, **options))  # type: ignore[arg-type]
 

@@ -59,6 +59,10 @@ CONTRACT_OUNCES = {"gold": 100.0, "silver": 5000.0}
 EPISODE_ASSETS = ("spx", "nasdaq", "gold", "silver", "btc")
 
 
+#: how the sign of a margin change was found, in words (``sign_source`` values)
+SIGN_SOURCE_WORDS = {"change_pct": "the CME's stated percent change"}
+
+
 def log_returns(prices: pd.Series) -> pd.Series:
     """Daily log returns in percent on the series' own observation dates (missing prices dropped)."""
     prices = as_series("prices", prices).dropna()
@@ -241,7 +245,7 @@ def event_study(returns: pd.Series, events: object, *, estimation_window: tuple[
                      f"(flag 'contaminated'); with the {model.replace('_', '-')} model {effect}")
     if n_overlap:
         notes.append(f"{n_overlap} of {n_events} events have another event inside their event window "
-                     f"{_window_label(evw)} (flag 'overlaps_event_window'): their CARs include the other event's days")
+                     f"{_window_label(evw)} (marked in the events table): their CARs include the other event's days")
     return EventStudyResult(name=f"Event study: {name}", table=table, sample=sample, spec=spec, n=n_events,
                             start=pd.Timestamp(events_table["day0"].min()), end=pd.Timestamp(events_table["day0"].max()),
                             notes=notes, events=events_table, abnormal=pd.concat(abnormal, ignore_index=True),
@@ -853,7 +857,8 @@ def run_margin_event_study(loader: Loader | None = None, *, metals: tuple[str, .
               + (f" ({'; '.join(f'{d.event}: {d.reason}' for d in dropped_table.itertuples())})" if len(dropped_table) else ""))
     notes = [f"{metal}: {note}" for metal, study in studies.items() for note in study.notes]
     sources = changes["sign_source"].map(lambda s: s.split(":")[0]).value_counts()
-    notes += ["the sign of each change (raise or cut) comes from " + ", ".join(f"{source} for {count}" for source, count in sources.items()),
+    notes += ["the sign of each change (raise or cut) comes from " + ", ".join(
+        f"{SIGN_SOURCE_WORDS.get(source, source)} for {count}" for source, count in sources.items()),
               "margin changes cluster (e.g. five silver hikes from 2011-04-26 to 2011-05-09): their windows overlap and "
               "the cross-sectional test treats them as independent"]
     return MarginEventStudyResult(

@@ -144,8 +144,8 @@ def returns_by_regime(returns: pd.DataFrame, regime: pd.Series, hac_lags: int = 
         sample="monthly; months with a return and a quadrant per asset: " + "; ".join(sizes),
         spec=(f"OLS of the monthly return (percent) on the quadrant dummies, no constant; {HAR_LABELS['ewc']}; "
               f"95% intervals, no t-statistics; EWC Wald (F) test that the quadrant means are equal; quadrant lagged {lag} month(s); "
-              f"p-values against zero adjusted across all {len(frame)} quadrant means (Holm: p_holm; "
-              "Benjamini-Hochberg: p_bh)"),
+              f"p-values against zero adjusted across all {len(frame)} quadrant means (Holm and "
+              "Benjamini-Hochberg)"),
         n=int(table["n"].sum()), notes=[note],
         equality=pd.DataFrame(equality).set_index("asset") if equality else pd.DataFrame())
 
