@@ -14,6 +14,7 @@ import csv
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -726,3 +727,81 @@ def test_ctrl_c_during_a_sync_ends_with_one_line_and_no_traceback(cli_env, snap)
     assert process.returncode == 130, (process.returncode, err[-500:])
     assert "Traceback" not in err and "plumbing: interrupted" in err
     assert cached_rows(cli_env, "sofr") == before  # nothing half-merged
+
+
+@pytest.mark.parametrize("kind, reason", [
+    ("a folder", "it is not a regular file (a folder)"),
+    ("a named pipe", "it is not a regular file (a named pipe)"),
+    ("a link to itself", "Too many levels of symbolic links"),
+])
+def test_an_unreadable_cache_file_makes_status_exit_1_naming_it_and_never_hangs(filled, snap, kind, reason):
+    path = filled / "sofr.parquet"
+    path.unlink()
+    if kind == "a folder":
+        path.mkdir()
+    elif kind == "a named pipe":
+        os.mkfifo(path)  # opening it to read would wait for a writer forever
+    else:
+        path.symlink_to(path.name)
+    vix = (filled / "vix.parquet").read_bytes()
+    done = run_cli(["data", "status"], env_for(filled, snap), timeout=60)
+    assert done.returncode == 1 and no_traceback(done.stderr)
+    assert f"warning sofr: cannot read cache file {path}: {reason}" in done.stderr.splitlines()
+    rows = {line.split()[0]: line.split() for line in done.stdout.splitlines()[2:] if line.split()}
+    assert rows["sofr"][1] == "unreadable" and rows["vix"][1] == "snapshot"  # the others are read as usual
+    synced = run_cli(["data", "sync", "--offline", "--no-progress", "--only", "sofr", "vix"], env_for(filled, snap),
+                     timeout=60)
+    assert synced.returncode == 1 and no_traceback(synced.stderr)
+    assert f"FAILED sofr: cannot read cache file {path}: {reason}" in synced.stderr
+    assert path.is_symlink() if kind == "a link to itself" else (path.is_dir() if kind == "a folder" else path.is_fifo())
+    assert (filled / "vix.parquet").read_bytes() == vix and not list(filled.glob("sofr.corrupt-*"))
+
+
+def _with_value(good: bytes, value: float) -> bytes:
+    """The same file with its first value replaced by ``value`` and the checksum in its
+    provenance rewritten to match, so that only the value itself is wrong."""
+    table = pq.read_table(pa.BufferReader(good))
+    values = table.column("value").to_pylist()
+    values[0] = value
+    dates = pd.DatetimeIndex(table.column("date").to_numpy())
+    meta = json.loads(table.schema.metadata[b"plumbing"])
+    meta["checksum"] = data_checksum(pd.Series(values, index=dates, dtype="float64"))
+    table = table.set_column(1, "value", pa.array(values, pa.float64())).replace_schema_metadata(
+        {**table.schema.metadata, b"plumbing": json.dumps(meta).encode()})
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return sink.getvalue().to_pybytes()
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")], ids=["NaN", "inf", "-inf"])
+def test_a_cache_file_with_non_finite_values_is_corrupt_named_by_readers_and_moved_aside_by_a_sync(
+        cli_env, snap, catalog, capsys, value):
+    from plumbing.panel import DataUnavailable, Loader
+
+    path = cli_env / "sofr.parquet"
+    first_day = min(cached_rows(cli_env, "sofr")).date()
+    bad = _with_value(path.read_bytes(), value)
+    path.write_bytes(bad)
+    reason = f"1 values are not finite numbers (NaN or infinite; the first on {first_day}: {value})"
+    loader = Loader(catalog=catalog, cache=SeriesCache(cli_env), snapshot=SnapshotSource(snap))
+    with pytest.raises(DataUnavailable, match=re.escape(f"cache file {path} is corrupted: {reason}")):
+        loader.common("sofr")
+    assert path.read_bytes() == bad  # a reader names it and changes nothing
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CacheWarning)
+        assert main(["data", "status"]) == 1
+    assert f"warning sofr: cache file {path} is corrupted: {reason}" in capsys.readouterr().err
+    code, out, err = sync_cli(capsys, "sofr")
+    assert code == 1
+    line = next(line for line in err.splitlines() if line.startswith("REPAIRED sofr:"))
+    assert f"cache file {path} is corrupted: {reason}" in line and "moved aside to" in line
+    assert [p.read_bytes() for p in cli_env.glob("sofr.corrupt-*")] == [bad]
+    assert cached_rows(cli_env, "sofr") == csv_rows(snap / FILES["sofr"])  # re-imported, every value finite
+
+
+def test_a_refresh_with_an_infinite_value_is_refused_and_the_cache_kept(filled):
+    before = (filled / "sofr.parquet").read_bytes()
+    incoming = pd.Series([5.0, float("inf")], index=pd.DatetimeIndex(["2030-01-02", "2030-01-03"], name="date"))
+    with pytest.raises(ValueError, match="sofr: the refresh from test holds an infinite value on 2030-01-03"):
+        SeriesCache(filled).merge("sofr", incoming, source="test", source_id="x")
+    assert (filled / "sofr.parquet").read_bytes() == before

@@ -490,3 +490,413 @@ def test_a_number_of_parallel_notebooks_below_one_is_refused(capsys, jobs):
         cli.main(["reports", "00", "--jobs", jobs])
     assert caught.value.code == 2
     assert "argument --jobs" in capsys.readouterr().err
+
+
+# --- found by an independent fault-injection review ---------------------------------------------------
+
+def in_mount_namespace(script: str, env: dict[str, str], timeout: float = 240) -> None:
+    """Run ``script`` with sh in a private mount namespace (its mounts vanish with it)."""
+    if shutil.which("unshare") is None:
+        pytest.fail("`unshare` (util-linux) is required for the read-only and full-disk cases")
+    done = subprocess.run(["unshare", "-m", "sh", "-c", "set -e\n" + script], env=env, capture_output=True, text=True,
+                          timeout=timeout)
+    if done.returncode != 0:
+        pytest.fail(f"the mount-namespace script failed (root and unshare -m are required):\n{done.stderr}")
+
+
+def shell_step(args: str, out: Path, python: str | None = None) -> str:
+    """A shell line running ``plumbing args`` (or ``python -c <python> args``), recording its
+    stdout, stderr, exit code and seconds taken in ``out``."""
+    command = f"{sys.executable} -c '{python}' {args}" if python else f"{PLUMBING} {args}"
+    return (f"began=$(date +%s%N)\n{{ {command} >{out}/run.out 2>{out}/run.err && echo 0 || echo $?; }} >{out}/run.rc\n"
+            f"echo $(( $(date +%s%N) - began )) >{out}/run.ns\n")
+
+
+def step_result(out: Path) -> tuple[int, str, str, float]:
+    return (int((out / "run.rc").read_text()), (out / "run.out").read_text(), (out / "run.err").read_text(),
+            int((out / "run.ns").read_text()) / 1e9)
+
+
+def scratch_or_kernel_files(temp: Path) -> list[Path]:
+    return [p for p in temp.rglob("*") if p.name.startswith(("plumbing-render-", "kernel-"))]
+
+
+@pytest.mark.parametrize("kind", ["a file", "under a file", "read-only", "full"])
+def test_a_reports_folder_that_cannot_take_files_is_one_line_before_any_kernel(render_env, tmp_path, kind):
+    reports, temp, env, marker = render_env
+    before = files_under(reports)
+    out = tmp_path / "out"
+    out.mkdir()
+    args = "reports 00 --force --no-progress --jobs 1"
+    if kind in ("a file", "under a file"):
+        target = tmp_path / "reports-file"
+        target.write_text("precious notes\n")
+        folder = target if kind == "a file" else target / "reports"
+        began = time.monotonic()
+        done = subprocess.run([PLUMBING, *args.split()], env={**env, "PLUMBING_REPORTS": str(folder)},
+                              capture_output=True, text=True, timeout=120)
+        code, err, seconds = done.returncode, done.stderr, time.monotonic() - began
+        reason = ("is a file, not a folder (check PLUMBING_REPORTS)" if kind == "a file"
+                  else "Not a directory (check PLUMBING_REPORTS)")
+        expected = (f"plumbing reports: error: the reports folder {folder} {reason}" if kind == "a file" else
+                    f"plumbing reports: error: cannot create the reports folder {folder}: {reason}")
+        assert target.read_text() == "precious notes\n"
+    else:
+        if kind == "read-only":
+            mount = f"mount --bind {reports} {reports}\nmount -o remount,bind,ro {reports}\n"
+            reason = "Read-only file system"
+        else:
+            mount = (f"mount -t tmpfs -o size=256k tmpfs {reports}\ncp -a {tmp_path / 'reports-copy'}/. {reports}/\n"
+                     f"dd if=/dev/zero of={reports}/filler bs=4k 2>/dev/null || true\n")
+            shutil.copytree(reports, tmp_path / "reports-copy")
+            reason = "No space left on device"
+        in_mount_namespace(mount + shell_step(args, out), env)
+        code, _, err, seconds = step_result(out)
+        expected = (f"plumbing reports: error: cannot write in the reports folder {reports}: {reason} "
+                    "(check PLUMBING_REPORTS); nothing was rendered")
+    assert code == 2
+    assert err.strip() == expected  # one line, no stack trace
+    assert seconds < 20  # no kernel started: that alone takes longer than the check
+    assert scratch_or_kernel_files(temp) == [] and not (temp / "plumbing-kernels-0").exists()
+    assert files_under(reports) == before  # nothing written, the previous HTML untouched
+    assert (reports / "00_liquidity_monitor.html").read_text() == PREVIOUS_HTML
+
+
+def test_a_reports_folder_that_is_a_file_shows_the_trace_with_minus_v(render_env, tmp_path):
+    _, _, env, _ = render_env
+    target = tmp_path / "reports-file"
+    target.write_text("precious notes\n")
+    done = subprocess.run([PLUMBING, "-v", "reports", "00", "--no-progress"], env={**env, "PLUMBING_REPORTS": str(target)},
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "Traceback" in done.stderr and "ReportsFolderError" in done.stderr
+    assert target.read_text() == "precious notes\n"
+
+
+SMALL_AND_BIG = {  # notebook -> the code of its one cell
+    "90_small": "print('a small report')",
+    "91_big": "print('x' * 4_000_000)",  # a 4 MB executed notebook: more than the disk has left
+}
+
+
+def tiny_notebooks(folder: Path, cells: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for stem, code in cells.items():
+        nb = nbformat.v4.new_notebook(
+            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+            cells=[nbformat.v4.new_markdown_cell(f"# {stem}"),
+                   nbformat.v4.new_code_cell("n = 1", metadata={"tags": ["parameters"]}),
+                   nbformat.v4.new_code_cell(code)])
+        nbformat.write(nb, folder / f"{stem}.ipynb")
+    return folder
+
+
+#: ``python -c`` a run with the notebooks folder given as the first argument (the rest: plumbing's)
+WITH_NOTEBOOKS = ("import sys; from pathlib import Path; from plumbing.reports import runner; "
+                  "runner.NOTEBOOKS_DIR = Path(sys.argv[1]); from plumbing.cli import main; sys.exit(main(sys.argv[2:]))")
+
+
+def test_a_disk_that_fills_up_mid_run_fails_that_report_alone_and_the_others_carry_on(render_env, tmp_path):
+    reports, temp, env, marker = render_env
+    notebooks = tiny_notebooks(tmp_path / "notebooks", SMALL_AND_BIG)
+    (reports / "91_big.html").write_text(PREVIOUS_HTML)
+    shutil.copytree(reports, tmp_path / "reports-copy")
+    out, after = tmp_path / "out", tmp_path / "after"
+    out.mkdir()
+    script = (f"mount -t tmpfs -o size=1m tmpfs {reports}\ncp -a {tmp_path / 'reports-copy'}/. {reports}/\n"
+              + shell_step(f"{notebooks} reports 90 91 --force --no-progress --jobs 1", out, python=WITH_NOTEBOOKS)
+              + f"cp -a {reports}/. {after}/\n")
+    in_mount_namespace(script, env)
+    code, stdout, err, _ = step_result(out)
+    assert code == 1
+    assert no_traceback(stdout + err)
+    failed = [line for line in err.splitlines() if line.startswith("FAILED")]
+    assert failed == [f"FAILED     91_big.html: cannot write {reports / '_build' / '91_big.ipynb'}: No space left on device; "
+                      "the previous good HTML, if any, is kept"]
+    assert f"rendered   {reports / '90_small.html'}" in stdout
+    assert (after / "91_big.html").read_text() == PREVIOUS_HTML  # the previous good HTML, whole
+    assert "a small report" in (after / "90_small.html").read_text()
+    state = json.loads((after / "_state" / "91_big.html.json").read_text())
+    assert state["status"] == "failed" and "No space left on device" in state["error"]
+    index = (after / "index.html").read_text()
+    assert 'href="90_small.html"' in index and "No space left on device" in index
+    assert not [p for p in after.rglob("*.tmp")]  # no half-written temp file left behind
+    assert_nothing_left(marker, temp)
+
+
+def _signal_when(env: dict[str, str], marker: str, reports: Path, started: str,
+                 delay: float) -> tuple[subprocess.Popen, str, str, dict]:
+    """Start a render and send SIGINT to its whole group (like Ctrl-C) ``delay`` seconds after
+    a process whose command line holds ``started`` appears (it is then still importing); also
+    returns the files under ``reports`` at that moment."""
+    process = subprocess.Popen([PLUMBING, "reports", "00", "--force", "--no-progress", "--jobs", "1"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    seen = wait_until(lambda: any(started in c for c in marked_processes(marker).values()) or process.poll() is not None,
+                      timeout=60, step=0.01)
+    assert seen and process.poll() is None, process.communicate()
+    time.sleep(delay)
+    before = files_under(reports)
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    return process, out, err, before
+
+
+@pytest.mark.parametrize("started, delay", [("plumbing.reports.forkserver", 0.3), ("multiprocessing.spawn", 0.0)],
+                         ids=["while-the-fork-server-imports", "while-the-worker-imports"])
+def test_ctrl_c_while_the_workers_start_is_one_line_and_exit_130(render_env, started, delay):
+    reports, temp, env, marker = render_env
+    process, out, err, before = _signal_when(env, marker, reports, started, delay)
+    assert process.returncode == 130
+    assert no_traceback(out + err) and "KeyboardInterrupt" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("cancelled by SIGINT: rendered 0 of 1 reports; not rendered: "
+                                                   "00_liquidity_monitor.html ("), err
+    assert files_under(reports) == before
+    assert_nothing_left(marker, temp)
+
+
+def test_ctrl_c_before_the_run_starts_is_one_line_and_exit_130(render_env):
+    reports, temp, env, marker = render_env
+    process = subprocess.Popen([PLUMBING, "reports", "00", "--force", "--no-progress"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(0.4)  # importing and planning: the run's own handler is not installed yet
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130 and no_traceback(out + err)
+    assert len(err.strip().splitlines()) == 1
+    assert_nothing_left(marker, temp)
+
+
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def _kernels_of(marker: str, server_cmd: str = "plumbing.reports.forkserver") -> list[int]:
+    """The kernels of a run: forked children of its fork server (the same command line as the
+    server, whose parent is the server)."""
+    found = marked_processes(marker)
+    kernels = []
+    for pid, cmd in found.items():
+        try:
+            if server_cmd in cmd and server_cmd in found.get(_parent(pid), ""):
+                kernels.append(pid)
+        except (OSError, ValueError):
+            continue
+    return kernels
+
+
+def test_a_sigkilled_worker_leaves_no_kernel_scratch_folder_or_kernel_files(render_env):
+    reports, temp, env, marker = render_env
+    process = start_render(env, "00", "01")
+    sockets = temp / f"plumbing-kernels-{os.getuid()}"
+    assert wait_until(lambda: (list(sockets.glob("kernel-*-1")) and _kernels_of(marker)) or process.poll() is not None,
+                      timeout=120)
+    assert process.poll() is None, process.communicate()
+    worker = next(pid for pid, cmd in marked_processes(marker).items() if "multiprocessing.spawn" in cmd)
+    kernels = _kernels_of(marker)
+    assert kernels, marked_processes(marker)
+    mine = [p for p in scratch_or_kernel_files(temp) if f"-{worker}-" in p.name]
+    assert {p.name.split("-")[0] for p in mine} == {"plumbing", "kernel"}  # its scratch folder and kernel files
+    os.kill(worker, signal.SIGKILL)
+    # while the run goes on: the worker's kernel is killed and what it left is removed
+    assert wait_until(lambda: not any(Path(f"/proc/{pid}").exists() and pid in marked_processes(marker)
+                                      for pid in kernels), timeout=10), kernels
+    assert wait_until(lambda: not [p for p in mine if p.exists()], timeout=10), mine
+    out, err = process.communicate(timeout=240)
+    assert process.returncode == 1
+    failed = [line for line in err.splitlines() if line.startswith("FAILED")]
+    assert len(failed) == 1 and "the render process exited unexpectedly (exit code -9)" in failed[0]
+    assert len(re.findall(r"^rendered ", out, re.M)) == 1  # the other report rendered on a new worker
+    assert no_traceback(err)
+    assert_nothing_left(marker, temp)
+
+
+def test_leftovers_of_dead_workers_are_removed_by_the_next_run_and_a_live_ones_kept(tiny_env):
+    reports, notebooks, temp, monkeypatch = tiny_env
+    dead = _dead_pid()
+    sockets = temp / f"plumbing-kernels-{os.getuid()}"
+    sockets.mkdir(mode=0o700)
+    stale = [temp / f"plumbing-render-{dead}-ab12cd34", sockets / f"kernel-{dead}-0123456789ab.json",
+             sockets / f"kernel-{dead}-0123456789ab-1"]
+    live = [temp / f"plumbing-render-{os.getpid()}-ef56ab78", sockets / f"kernel-{os.getpid()}-ba9876543210.json"]
+    for path in (stale[0], live[0]):
+        path.mkdir()
+        (path / "90_small.reads").write_text("sofr\n")
+    for path in stale[1:] + live[1:]:
+        path.write_text("{}")
+    summary = run_reports(plan_jobs(["90"]), force=True, progress=False)
+    assert summary.rendered == ["90_small.html"], summary
+    assert [p for p in stale if p.exists()] == []
+    assert [p for p in live if p.exists()] == live  # a live process's files are its own
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has exited (and been reaped)."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+@pytest.fixture
+def tiny_env(tmp_path, warm_cache, monkeypatch):
+    """In this process: the tiny notebooks, a reports folder and a private temp folder."""
+    reports = tmp_path / "reports"
+    temp = Path(tempfile.mkdtemp(prefix="pt-", dir="/tmp"))
+    notebooks = tiny_notebooks(tmp_path / "notebooks", SMALL_AND_BIG)
+    monkeypatch.setenv("PLUMBING_CACHE", str(warm_cache.root))
+    monkeypatch.setenv("PLUMBING_REPORTS", str(reports))
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setattr(runner, "NOTEBOOKS_DIR", notebooks)
+    yield reports, notebooks, temp, monkeypatch
+    shutil.rmtree(temp, ignore_errors=True)
+
+
+GOOD_STATE = {"status": "ok", "key": "k", "output": "92_good.html", "title": "Good", "notebook": "92_good.ipynb",
+              "params": {"n": 1}, "given": {}, "data": {"sofr": "abc"}, "files": {"sofr": [1, 2, 3, "abc"]},
+              "as_of": [{"key": "sofr", "title": "SOFR", "source": "snapshot", "last": "2025-10-31"}],
+              "data_as_of": "2025-10-31", "rendered_at": "2025-11-01 08:00", "render_seconds": 2.5,
+              "summary": {"records": {"finding_1": "fine", "count_supported": 3,
+                                      "tiles": [{"name": "reserves", "title": "Reserves", "unit": "usd_bn", "note": "",
+                                                 "date": "2025-10-29", "value": 2850.0, "chg_1w": -10.0, "chg_1m": 5.0,
+                                                 "pctile": 12.0, "spark": [["2025-10-24", 2860.0], ["2025-10-31", 2850.0]]}]},
+                          "thumbnail": None},
+              "executed": "_build/92_good.ipynb"}
+
+#: state files that are valid JSON (or nearly) but not a report state; each must be named, not fatal
+MALFORMED = {
+    "a list": b'[{"status": "ok", "output": "90_small.html"}]',
+    "a number": b"42",
+    "NUL bytes in the file": b'{"status": "ok", \x00"output": "90_small.html"}',
+    "a NUL in the output path": json.dumps({**GOOD_STATE, "output": "90_small\u0000.html"}).encode(),
+    "as_of a string": json.dumps({**GOOD_STATE, "as_of": "sofr"}).encode(),
+    "as_of rows of numbers": json.dumps({**GOOD_STATE, "as_of": [1, 2]}).encode(),
+    "as_of last not a date": json.dumps({**GOOD_STATE, "as_of": [{"key": "sofr", "last": 20251031}]}).encode(),
+    "summary a list": json.dumps({**GOOD_STATE, "summary": ["records"]}).encode(),
+    "records a string": json.dumps({**GOOD_STATE, "summary": {"records": "x"}}).encode(),
+    "tiles an object": json.dumps({**GOOD_STATE, "summary": {"records": {"tiles": {"value": 1}}}}).encode(),
+    "a tile value in text": json.dumps({**GOOD_STATE, "summary": {"records": {"tiles": [
+        {**GOOD_STATE["summary"]["records"]["tiles"][0], "value": "2,850"}]}}}).encode(),
+    "a tile without a percentile": json.dumps({**GOOD_STATE, "summary": {"records": {"tiles": [
+        {**GOOD_STATE["summary"]["records"]["tiles"][0], "pctile": None}]}}}).encode(),
+    "a count in text": json.dumps({**GOOD_STATE, "summary": {"records": {"count_supported": "many"}}}).encode(),
+    "markup as the thumbnail": json.dumps({**GOOD_STATE, "summary": {"records": {}, "thumbnail": '"><script>'}}).encode(),
+    "params a list": json.dumps({**GOOD_STATE, "params": [1, 2]}).encode(),
+    "title a number": json.dumps({**GOOD_STATE, "title": 7}).encode(),
+    "an unknown status": json.dumps({**GOOD_STATE, "status": "maybe"}).encode(),
+    "render seconds in text": json.dumps({**GOOD_STATE, "render_seconds": "slow"}).encode(),
+    "render seconds NaN": json.dumps({**GOOD_STATE, "render_seconds": float("nan")}).encode(),
+    "data checksums as numbers": json.dumps({**GOOD_STATE, "data": {"sofr": 5}}).encode(),
+}
+
+
+@pytest.mark.parametrize("kind", MALFORMED)
+def test_a_malformed_state_file_is_named_once_and_never_blocks_the_index(tmp_path, monkeypatch, kind):
+    reports = tmp_path / "reports"
+    (reports / "_state").mkdir(parents=True)
+    monkeypatch.setenv("PLUMBING_REPORTS", str(reports))
+    (reports / "92_good.html").write_text(PREVIOUS_HTML)
+    (reports / "90_small.html").write_text(PREVIOUS_HTML)
+    (reports / "_state" / "92_good.html.json").write_text(json.dumps(GOOD_STATE))
+    bad = reports / "_state" / "90_small.html.json"
+    bad.write_bytes(MALFORMED[kind])
+    warnings: list[str] = []
+    runner.write_index(warnings=warnings)
+    index = (reports / "index.html").read_text()
+    assert 'href="92_good.html"' in index and "90_small" not in index
+    assert len(warnings) == 1 and warnings[0].startswith(f"{bad} ") and "treated as stale" in warnings[0], warnings
+    assert bad.read_bytes() == MALFORMED[kind]  # named, not rewritten behind the user's back
+    stale: list[str] = []
+    assert runner.read_state("90_small.html", stale) is None and stale == warnings  # so the report renders again
+
+
+def test_a_good_state_file_passes_the_shape_check():
+    assert runner.state_problem(GOOD_STATE) is None
+    assert runner.state_problem({**GOOD_STATE, "summary": {"records": {"tiles": [
+        {"name": "move", "title": "MOVE", "unit": "", "note": "", "date": None, "value": None, "chg_1w": None,
+         "chg_1m": None, "pctile": None, "spark": []}]}, "thumbnail": None}}) is None  # a tile with no data
+
+
+def test_malformed_state_files_met_by_a_real_run_are_named_and_the_report_renders_again(tiny_env):
+    reports, _, _, _ = tiny_env
+    (reports / "_state").mkdir(parents=True)
+    (reports / "_state" / "90_small.html.json").write_bytes(MALFORMED["as_of rows of numbers"])
+    (reports / "_state" / "93_gone.html.json").write_bytes(MALFORMED["a tile value in text"])
+    summary = run_reports(plan_jobs(["90"]), progress=False)
+    assert summary.ok and summary.rendered == ["90_small.html"]  # stale: rendered again, not "up to date"
+    assert any(str(reports / "_state" / "90_small.html.json") in w for w in summary.warnings)
+    assert any(str(reports / "_state" / "93_gone.html.json") in w for w in summary.warnings)
+    state = json.loads((reports / "_state" / "90_small.html.json").read_text())
+    assert runner.state_problem(state) is None
+    assert state["executed"] == "_build/90_small.ipynb"  # relative to the reports folder
+    assert runner.executed_path(state) == (reports / "_build" / "90_small.ipynb").resolve()
+    assert 'href="90_small.html"' in (reports / "index.html").read_text()
+
+
+def test_the_executed_path_is_read_relative_or_old_absolute_but_never_outside(tmp_path, monkeypatch):
+    reports = tmp_path / "reports"
+    (reports / "_build").mkdir(parents=True)
+    monkeypatch.setenv("PLUMBING_REPORTS", str(reports))
+    inside = (reports / "_build" / "x.ipynb").resolve()
+    assert runner.executed_path({"executed": "_build/x.ipynb"}) == inside
+    assert runner.executed_path({"executed": str(inside)}) == inside  # a state written before this version
+    for outside in ["../x.ipynb", "_build/../../x.ipynb", str(tmp_path / "x.ipynb"), "/etc/passwd", "", "a\0b"]:
+        assert runner.executed_path({"executed": outside}) is None, outside
+
+
+def test_an_episode_given_twice_is_planned_once_in_order():
+    jobs = plan_jobs(episodes=["2020-03-dash-for-cash", "2019-09-repo-spike", "2020-03-dash-for-cash"])
+    assert [job.output for job in jobs] == ["episodes/2020-03-dash-for-cash.html", "episodes/2019-09-repo-spike.html"]
+
+
+def test_an_episode_given_twice_on_the_command_line_is_one_report(render_env):
+    reports, temp, env, marker = render_env
+    process = subprocess.Popen([PLUMBING, "reports", "--episode", "2019-09-repo-spike", "--episode", "2019-09-repo-spike",
+                                "--force", "--no-progress"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    assert wait_until(lambda: any("plumbing.reports.forkserver" in c for c in marked_processes(marker).values())
+                      or process.poll() is not None, timeout=60, step=0.01)
+    process.send_signal(signal.SIGTERM)  # the run's plan, as it stands, is in the summary line
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 143, err
+    assert "cancelled by SIGTERM: rendered 0 of 1 reports; not rendered: episodes/2019-09-repo-spike.html (" in err
+    assert err.count("episodes/2019-09-repo-spike.html") == 1
+    assert_nothing_left(marker, temp)
+
+
+def test_a_missing_snapshot_is_found_before_any_kernel(render_env, tmp_path):
+    reports, temp, env, marker = render_env
+    nowhere = tmp_path / "no-snapshot"
+    began = time.monotonic()
+    done = subprocess.run([PLUMBING, "reports", "--episode", "2019-09-repo-spike", "--force", "--no-progress"],
+                          env={**env, "PLUMBING_SNAPSHOT": str(nowhere)}, capture_output=True, text=True, timeout=120)
+    assert time.monotonic() - began < 20
+    assert done.returncode == 1 and no_traceback(done.stderr)
+    failed = [line for line in done.stderr.splitlines() if line.startswith("FAILED")]
+    assert failed == [f"FAILED     episodes/2019-09-repo-spike.html: snapshot directory {nowhere} does not exist; set "
+                      "PLUMBING_SNAPSHOT to the snapshot folder (default ../shared/data/snapshot beside the repository); "
+                      "episode pages read its event tables (events/cme_metals_margins.csv); not rendered (the previous "
+                      "good HTML, if any, is kept)"]
+    assert not (reports / "_build").exists() and scratch_or_kernel_files(temp) == []  # no kernel started
+
+
+def test_a_missing_snapshot_with_an_empty_cache_is_one_line_before_any_kernel(render_env, tmp_path):
+    reports, temp, env, marker = render_env
+    nowhere, empty = tmp_path / "no-snapshot", tmp_path / "empty-cache"
+    empty.mkdir()
+    before = files_under(reports)
+    began = time.monotonic()
+    for args in (["--episode", "2019-09-repo-spike"], ["00", "06"]):
+        done = subprocess.run([PLUMBING, "reports", *args, "--force", "--no-progress"],
+                              env={**env, "PLUMBING_SNAPSHOT": str(nowhere), "PLUMBING_CACHE": str(empty)},
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2
+        assert done.stderr.strip() == (
+            f"plumbing reports: error: snapshot directory {nowhere} does not exist; set PLUMBING_SNAPSHOT to the "
+            "snapshot folder (default ../shared/data/snapshot beside the repository); and the cache "
+            f"{empty} holds no series, so no report has data to read (point PLUMBING_SNAPSHOT at the snapshot, "
+            "or fill the cache with plumbing data sync)")
+    assert time.monotonic() - began < 30
+    memo = ".package-fingerprint.json"  # the package fingerprint, remembered: no report, state or index
+    assert {k: v for k, v in files_under(reports).items() if k != memo} == before
+    assert scratch_or_kernel_files(temp) == []
+    assert list(empty.iterdir()) == []

@@ -14,9 +14,10 @@ Guarantees:
   (``filelock``, ``<root>/.<key>.lock``) from the read to the rename, so concurrent syncs never
   lose each other's rows. Readers take no lock: they see the old file or the new one;
 - **never merge on a failed read**: a file that reads with the right structure is merged;
-  one that cannot be read, has the wrong structure (columns, dtypes, dates) or whose data do
-  not match the checksum written with them is moved aside to ``<key>.corrupt-<UTC time>``
-  and reported, never overwritten;
+  one that cannot be read, has the wrong structure (columns, dtypes, dates), holds values that
+  are not finite numbers (NaN, infinite) or whose data do not match the checksum written with
+  them is moved aside to ``<key>.corrupt-<UTC time>`` and reported, never overwritten; a
+  refresh with non-finite values is refused before anything is written;
 - **shown figures come from the data**: ``rows``, ``first`` and ``last`` of
   :meth:`SeriesCache.metadata` are computed from the stored dates, not trusted from metadata.
 
@@ -34,6 +35,7 @@ import hashlib
 import json
 import logging
 import os
+import stat
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -182,7 +184,13 @@ def _series_from_table(table: pa.Table, path: Path, key: str) -> pd.Series:
     index = pd.DatetimeIndex(dates.cast(pa.timestamp("ns")).to_numpy(), name="date")
     if index.has_duplicates:
         raise CacheCorrupt(path, f"date {index[index.duplicated()][0].date()} appears more than once")
-    series = pd.Series(table.column("value").to_numpy().astype("float64"), index=index, name=key)
+    values = table.column("value").to_numpy(zero_copy_only=False).astype("float64")  # a null reads as NaN
+    bad = ~np.isfinite(values)
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise CacheCorrupt(path, f"{int(bad.sum())} values are not finite numbers (NaN or infinite; the first on "
+                                 f"{index[first].date()}: {values[first]})")
+    series = pd.Series(values, index=index, name=key)
     return series if index.is_monotonic_increasing else series.sort_index()
 
 
@@ -208,6 +216,14 @@ def _now_iso() -> str:
 
 def _reason(err: OSError) -> str:
     return err.strerror or str(err)
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "an unusual kind of file"
 
 
 #: verified reads of this process: path -> (file signature, legacy .meta.json signature, entry)
@@ -252,18 +268,24 @@ class SeriesCache:
     def entry(self, key: str) -> CachedSeries | None:
         """The cached series with its provenance; None if absent. Shared: do not modify it.
 
-        Raises :class:`CacheCorrupt` for a file that cannot be read or has the wrong
-        structure, :class:`CacheError` when the file exists but cannot be opened.
+        Raises :class:`CacheCorrupt` for a file that cannot be read as parquet, has the wrong
+        structure or holds non-finite values, :class:`CacheError` when the file exists but cannot
+        be opened or is not a regular file (a folder, a named pipe: never waited on).
         """
         path = self.data_path(key)
-        try:
-            handle = open(path, "rb")
+        try:  # never blocks: a FIFO (or a device) in a file's place is refused, not waited on
+            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         except FileNotFoundError:
             return None
         except OSError as err:
             raise CacheError(f"cannot read cache file {path}: {_reason(err)}{self._root_hint()}") from None
-        with handle:
-            signature = _signature(os.fstat(handle.fileno()))
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            os.close(descriptor)
+            raise CacheError(f"cannot read cache file {path}: it is not a regular file "
+                             f"({_file_kind(status.st_mode)}){self._root_hint()}")
+        with os.fdopen(descriptor, "rb") as handle:
+            signature = _signature(status)
             known = _MEMO.get(path)
             if known and known[0] == signature and (not known[2].legacy or known[1] == self._legacy_signature(key)):
                 return known[2]
@@ -454,6 +476,10 @@ class SeriesCache:
         if incoming.index.has_duplicates:
             raise ValueError(f"{key}: the refresh from {source} lists date "
                              f"{incoming.index[incoming.index.duplicated()][0].date()} more than once")
+        infinite = ~np.isfinite(incoming.to_numpy())
+        if infinite.any():  # a file holding them would read as corrupt
+            raise ValueError(f"{key}: the refresh from {source} holds an infinite value on "
+                             f"{incoming.index[infinite][0].date()}; nothing was written")
         with self.write_lock(key):
             remove_files(stale_temp_files(self.root, self.data_path(key).name))
             current, quarantined = self._current_or_quarantine(key)

@@ -78,7 +78,8 @@ def cmd_data_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_data_status(args: argparse.Namespace) -> int:
-    """What the cache holds (rows, first and last read from the data); 1 if a file is corrupted."""
+    """What the cache holds (rows, first and last read from the data); 1 if a file is corrupted
+    or cannot be read (each named on its own line)."""
     from .status import status_table
 
     table = status_table(args.gap_days)
@@ -87,7 +88,7 @@ def cmd_data_status(args: argparse.Namespace) -> int:
     problems = table[table["problem"] != ""]
     for row in problems.itertuples():
         print(f"warning {row.key}: {row.problem}", file=sys.stderr)
-    return 1 if (problems["source"] == "corrupted").any() else 0
+    return 1 if problems["source"].isin(["corrupted", "unreadable"]).any() else 0
 
 
 def _non_negative_int(text: str) -> int:
@@ -121,7 +122,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
     """Render the reports: 2 for a bad request or definitions file (before any kernel), 1 when a
     report failed, 128 + N when signal N cancelled the run (130 for Ctrl-C, 143 for SIGTERM)."""
     from .reports.params import parse_assignment
-    from .reports.runner import exit_code, plan_jobs, reports_dir, run_reports
+    from .reports.runner import ReportsFolderError, SnapshotProblem, exit_code, plan_jobs, reports_dir, run_reports
 
     try:
         given = dict(parse_assignment(p) for p in args.param or [])
@@ -131,14 +132,19 @@ def cmd_reports(args: argparse.Namespace) -> int:
         jobs = plan_jobs(args.names or None, given, args.episode, args.all_episodes, sweeps)
     except ValueError as err:  # a bad parameter, a bad episodes/catalog file, an output outside reports/
         return _user_error("reports", err, args.verbose)
-    summary = run_reports(jobs, force=args.force, jobs_in_parallel=args.jobs, show_code=args.show_code,
-                          progress=not args.no_progress, scheduler=args.scheduler)
+    try:
+        summary = run_reports(jobs, force=args.force, jobs_in_parallel=args.jobs, show_code=args.show_code,
+                              progress=not args.no_progress, scheduler=args.scheduler)
+    except (ReportsFolderError, SnapshotProblem) as err:  # found before any kernel started
+        return _user_error("reports", err, args.verbose)
     for warning in summary.warnings:
         print(f"warning    {warning}", file=sys.stderr)
     for output in summary.rendered:
         print(f"rendered   {reports_dir() / output}")
     for output, error in summary.failed.items():
-        print(f"FAILED     {output}: {error} (the previous good HTML, if any, is kept)", file=sys.stderr)
+        said = output == "index.html" or any(note in error for note in ("good HTML, if any, is kept", "new HTML is in place"))
+        kept = "" if said else " (the previous good HTML, if any, is kept)"
+        print(f"FAILED     {output}: {error}{kept}", file=sys.stderr)
     if summary.cancelled:
         print(summary.cancellation_line(), file=sys.stderr)
         return exit_code(summary)
@@ -216,6 +222,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C before a command installs its own handler (or in one without)
+        if argv[:1] in (["-v"], ["--verbose"]):
+            traceback.print_exc()
+        print("plumbing: interrupted; nothing more was started (files are written whole, so none is half-written)",
+              file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str]) -> int:
     if argv[:1] == ["claims"]:
         _setup_logging(False)
         return cmd_claims(argv[1:])
@@ -224,12 +241,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_logging(args.verbose)
     try:
         return int(args.func(args) or 0)
-    except KeyboardInterrupt:  # Ctrl-C before a command installs its own handler (or in one without)
-        if args.verbose:
-            traceback.print_exc()
-        print("plumbing: interrupted; nothing more was started (files are written whole, so none is half-written)",
-              file=sys.stderr)
-        return 130
     except Exception as err:
         if not isinstance(err, _user_errors()):
             raise

@@ -16,6 +16,7 @@ The notebooks travel with each task.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -33,7 +34,7 @@ def render_remote(job_fields: dict, key: str, show_code: bool, notebook: bytes) 
     """On a Dask worker: render one report in a private scratch folder (nothing else written)."""
     from .runner import render_job
 
-    scratch = Path(tempfile.mkdtemp(prefix="plumbing-render-"))
+    scratch = Path(tempfile.mkdtemp(prefix=f"plumbing-render-{os.getpid()}-"))  # see workers.remove_leftovers
     try:
         local = scratch / Path(job_fields["notebook"]).name
         local.write_bytes(notebook)  # the client's notebook, whatever the worker's checkout holds

@@ -14,7 +14,9 @@ and whatever a report does to its modules or globals dies with its kernel. Each 
 environment and folder jupyter_client asked for, a new session (its own process group, so it
 is killed as a group like a launched kernel), a fresh numpy random seed, and a parent-death
 signal; the server gets one too (its parent is the run), so no kernel outlives the run, even
-one killed by SIGKILL; a worker kills its own kernels when it stops.
+one killed by SIGKILL; a worker kills its own kernels when it stops, and when a worker's line
+to the server closes (the worker exited, or was killed outright) the server kills the kernels
+it forked for that worker that still run.
 
 jupyter_client talks to a forked kernel through :class:`ForkProvisioner` (its connection file,
 sockets and shutdown are the usual ones; only the launch differs). Set
@@ -136,24 +138,53 @@ def _fork_kernel(request: dict, server_fds: list[int]) -> int:
     return pid
 
 
-def _answer(client: socket.socket, line: bytes, server_fds: list[int]) -> None:
-    """Fork the kernel one request line asks for and send its pid (or why not) back."""
+def _answer(client: socket.socket, line: bytes, server_fds: list[int]) -> int | None:
+    """Fork the kernel one request line asks for and send its pid (or why not) back; returns the pid."""
     try:
         reply = {"pid": _fork_kernel(json.loads(line), server_fds)}
     except Exception as err:  # a bad request or no fork: the worker launches normally
         reply = {"error": f"{type(err).__name__}: {err}"}
     client.sendall(json.dumps(reply).encode() + b"\n")
+    return reply.get("pid")
+
+
+def _watch(pid: int) -> tuple[int, int] | None:
+    """(pid, a pidfd on it) for a kernel just forked; None if it is already gone."""
+    try:
+        return pid, os.pidfd_open(pid)
+    except OSError:
+        return None
+
+
+def _running(watched: tuple[int, int]) -> bool:
+    """True while the watched kernel runs (its pidfd is not yet readable)."""
+    return not select.select([watched[1]], [], [], 0)[0]
+
+
+def _kill_kernels(kernels: list[tuple[int, int]]) -> None:
+    """Kill the process groups of the kernels still running (their pid is still theirs while
+    their pidfd says so) and close the pidfds."""
+    for pid, pidfd in kernels:
+        try:
+            if _running((pid, pidfd)):
+                os.killpg(pid, signal.SIGKILL)  # a kernel leads its own session and process group
+        except OSError:
+            pass
+        finally:
+            os.close(pidfd)
 
 
 def serve(listener: socket.socket, modules: list[str]) -> None:
     """The server loop: preload, then accept workers and fork one kernel per request line.
     Runs until it is killed (its parent's death kills it too)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group; the runner decides
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the runner while it started us
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # finished kernels are reaped by the system
     preload(modules)
     preload_cache()
     threaded = threading.active_count() > 1  # forking a threaded process is unsafe: refuse
     clients: dict[int, tuple[socket.socket, object]] = {}
+    kernels: dict[int, list[tuple[int, int]]] = {}  # per worker line: its kernels (pid, pidfd)
     while True:
         ready, _, _ = select.select([listener, *(c for c, _ in clients.values())], [], [])
         for sock in ready:
@@ -163,18 +194,27 @@ def serve(listener: socket.socket, modules: list[str]) -> None:
                 continue
             client, reader = clients[sock.fileno()]
             line = reader.readline()  # type: ignore[attr-defined]
-            if not line:  # that worker is gone
+            if not line:  # that worker is gone: so are the kernels it may not have stopped (a SIGKILL)
+                _kill_kernels(kernels.pop(sock.fileno(), []))
                 del clients[sock.fileno()]
                 client.close()
             elif threaded:
                 client.sendall(b'{"error": "the preloaded modules started threads"}\n')
             else:
-                _answer(client, line, [listener.fileno(), *clients])
+                mine = kernels.setdefault(sock.fileno(), [])
+                exited = [k for k in mine if not _running(k)]
+                _kill_kernels(exited)  # nothing to kill: their pidfds are closed
+                mine[:] = [k for k in mine if k not in exited]
+                pidfds = [pidfd for watched in kernels.values() for _, pidfd in watched]
+                pid = _answer(client, line, [listener.fileno(), *clients, *pidfds])
+                if pid and (watched := _watch(pid)) is not None:
+                    mine.append(watched)
 
 
 def main(argv: list[str]) -> None:
     """``python -m plumbing.reports.forkserver FD PARENT_PID MODULE ...`` (FD: a listening socket)."""
     fd, parent = int(argv[0]), int(argv[1])
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # see serve(); as early as this module allows
     die_with_parent()
     if os.getppid() != parent:
         return

@@ -26,7 +26,14 @@ What the runner guarantees:
   variables, and they are shut down without the spurious interrupt that made every render log
   ``KeyboardInterrupt caught in kernel``.
 - **A corrupt state file is named and treated as stale**; it never blocks the other reports.
+  Its whole shape is checked where it is read (:func:`state_problem`), not only its JSON.
 - **An empty data window fails before any kernel** with "no data in this window".
+- **The reports folder is checked before any kernel** (:func:`reports_folder_problem`): a file
+  in its place, a folder that cannot be created, written (read-only) or is full is one error.
+  A write that fails later (the disk filled up) fails that report alone (:class:`ReportWriteError`
+  names the file); the others carry on.
+- **A missing snapshot is found before any kernel**: episode pages read its event tables, and
+  with an empty cache no report has data (:func:`snapshot_problem`).
 """
 
 from __future__ import annotations
@@ -35,9 +42,11 @@ import hashlib
 import itertools
 import json
 import logging
+import math
 import os
 import re
 import signal
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -75,6 +84,57 @@ class ReportsCancelled(RuntimeError):
     """A write was refused because the run has been cancelled."""
 
 
+class ReportsFolderError(RuntimeError):
+    """The reports folder cannot take the run's files (a file, read-only, full); raised before any kernel."""
+
+
+class ReportWriteError(OSError):
+    """A file could not be written into the reports folder (disk full, read-only); names the file."""
+
+
+class SnapshotProblem(RuntimeError):
+    """The snapshot the reports need is missing and the cache cannot stand in; raised before any kernel."""
+
+
+#: bytes written (and removed) to check that the reports folder takes a file
+PROBE_BYTES = 64 * 1024
+
+
+def _reason(err: OSError) -> str:
+    return err.strerror or str(err)
+
+
+def reports_folder_problem(probe: bool = True) -> str | None:
+    """Why the reports folder cannot take the run's files, or None (the folder is created if
+    missing). With ``probe`` a small file is written, fsynced and removed, so a read-only or
+    full folder is found before any kernel starts."""
+    root = reports_dir()
+    hint = " (check PLUMBING_REPORTS)" if os.environ.get("PLUMBING_REPORTS") else ""
+    if root.exists() and not root.is_dir():
+        return f"the reports folder {root} is a file, not a folder{hint}"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        return f"cannot create the reports folder {root}: {_reason(err)}{hint}"
+    for sub in ("_state", "_build"):
+        if (root / sub).exists() and not (root / sub).is_dir():
+            return f"{root / sub} is a file, not a folder; the reports folder {root} needs it for the reports' {sub[1:]} files"
+    if not probe:
+        return None
+    try:
+        handle, probe_path = tempfile.mkstemp(prefix=".write-check.", suffix=".tmp", dir=root)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(b"\0" * PROBE_BYTES)
+                out.flush()
+                os.fsync(out.fileno())
+        finally:
+            os.unlink(probe_path)
+    except OSError as err:
+        return f"cannot write in the reports folder {root}: {_reason(err)}{hint}; nothing was rendered"
+    return None
+
+
 def output_path(relative: str) -> Path:
     """``reports_dir() / relative``, refused unless it resolves inside the reports folder
     (``..``, absolute paths and symlinks pointing elsewhere are all caught)."""
@@ -103,7 +163,10 @@ class WriteGate:
         with self._lock:
             if self.cancelled:
                 raise ReportsCancelled(f"not writing {relative}: the run was cancelled")
-            atomic_write_bytes(target, payload)
+            try:
+                atomic_write_bytes(target, payload)
+            except OSError as err:  # the previous file, if any, is whole (atomic_write_bytes)
+                raise ReportWriteError(f"cannot write {target}: {_reason(err)}") from err
         return target
 
     def cancel(self) -> None:
@@ -228,7 +291,7 @@ def plan_jobs(names: list[str] | None = None, given: dict | None = None, episode
         from ..episodes import load_episodes
 
         registry = load_episodes()
-        wanted = list(registry) if all_episodes else list(episodes or [])
+        wanted = list(registry) if all_episodes else list(dict.fromkeys(episodes or []))  # once each, in order
         template = NOTEBOOKS_DIR / EPISODE_TEMPLATE
         for episode_id in wanted:
             if episode_id not in registry:
@@ -324,7 +387,10 @@ def package_fingerprint(gate: WriteGate | None = None) -> str:
     if gate is not None:
         memo = {"sources": signature, "events": events, "events_signature": _stat_signature([Path(p) for p in events]),
                 "fingerprint": fingerprint}
-        gate.publish(FINGERPRINT_MEMO, json.dumps(memo).encode())
+        try:
+            gate.publish(FINGERPRINT_MEMO, json.dumps(memo).encode())
+        except ReportWriteError as err:  # only a memo: computed again next time
+            log.debug("fingerprint memo not kept: %s", err)
     return fingerprint
 
 
@@ -348,20 +414,181 @@ def _state_path(output: str) -> Path:
 
 
 def _read_state_file(path: Path) -> tuple[dict | None, str | None]:
-    """(state, None), (None, None) when there is none, or (None, why it is unreadable)."""
+    """(state, None), (None, None) when there is none, or (None, why it is unusable): unreadable,
+    not JSON, or JSON of the wrong shape (:func:`state_problem`)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None, None
     except (OSError, UnicodeDecodeError) as err:
-        return None, f"{path} cannot be read ({err}); treated as stale"
+        return None, f"{path} cannot be read ({err}); treated as stale, the report is rendered again"
     try:
         state = json.loads(text)
-    except ValueError as err:
+    except (ValueError, RecursionError) as err:
         return None, f"{path} is corrupt ({err}); treated as stale, the report is rendered again"
-    if not isinstance(state, dict) or not isinstance(state.get("output"), str):
-        return None, f"{path} is not a report state (no 'output'); treated as stale, the report is rendered again"
+    problem = state_problem(state)
+    if problem:
+        return None, f"{path} is not a valid report state ({problem}); treated as stale, the report is rendered again"
     return state, None
+
+
+def _kind(value: object) -> str:
+    """The JSON name of ``value``'s type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {str: "text", list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def _number(value: object, finite: bool = True) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and (not finite or math.isfinite(value))
+
+
+def _iso_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.strptime(value[:10], "%Y-%m-%d")
+    except ValueError:
+        return False
+    return True
+
+
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
+
+
+def _tile_problem(tile: object) -> str | None:
+    """What is wrong with one dashboard tile of the monitor's summary (None if nothing)."""
+    if not isinstance(tile, dict):
+        return f"is {_kind(tile)}, not an object"
+    for name in ("name", "title"):
+        if not isinstance(tile.get(name), str):
+            return f"field {name!r} is {_kind(tile.get(name))}, not text"
+    for name in ("unit", "note"):
+        if tile.get(name) is not None and not isinstance(tile[name], str):
+            return f"field {name!r} is {_kind(tile[name])}, not text"
+    if tile.get("value") is None:
+        return None
+    if not _number(tile["value"], finite=False):
+        return f"field 'value' is {_kind(tile['value'])}, not a number"
+    for name in ("chg_1w", "chg_1m"):
+        if tile.get(name) is not None and not _number(tile[name], finite=False):
+            return f"field {name!r} is {_kind(tile[name])}, not a number"
+    if not _number(tile.get("pctile")):
+        return f"field 'pctile' is {_kind(tile.get('pctile'))}, not a finite number"
+    if tile.get("date") is not None and not isinstance(tile["date"], str):
+        return f"field 'date' is {_kind(tile['date'])}, not text"
+    spark = tile.get("spark") or []
+    if not isinstance(spark, list):
+        return f"field 'spark' is {_kind(spark)}, not a list"
+    for point in spark:
+        if not (isinstance(point, list) and len(point) == 2 and (point[1] is None or _number(point[1], finite=False))):
+            return f"field 'spark' holds {point!r}, not a [date, number] pair"
+    return None
+
+
+def _summary_problem(summary: object) -> str | None:
+    """What is wrong with a state's index summary (records and thumbnail), None if nothing."""
+    if not isinstance(summary, dict):
+        return f"'summary' is {_kind(summary)}, not an object"
+    records = summary.get("records", {})
+    if not isinstance(records, dict):
+        return f"'summary.records' is {_kind(records)}, not an object"
+    thumbnail = summary.get("thumbnail")
+    if thumbnail is not None and not (isinstance(thumbnail, str) and _BASE64.match(thumbnail)):
+        return "'summary.thumbnail' is not a base64 image"
+    for name, value in records.items():
+        if name.startswith("count_") and value is not None and not _number(value):
+            return f"'summary.records.{name}' is {_kind(value)}, not a finite number"
+    tiles = records.get("tiles")
+    if tiles is not None:
+        if not isinstance(tiles, list):
+            return f"'summary.records.tiles' is {_kind(tiles)}, not a list"
+        for position, tile in enumerate(tiles, start=1):
+            if problem := _tile_problem(tile):
+                return f"'summary.records.tiles' item {position} {problem}"
+    return None
+
+
+def _as_of_problem(as_of: object) -> str | None:
+    """What is wrong with a state's list of the series it read (None if nothing)."""
+    if not isinstance(as_of, list):
+        return f"'as_of' is {_kind(as_of)}, not a list"
+    for position, row in enumerate(as_of, start=1):
+        if not isinstance(row, dict):
+            return f"'as_of' item {position} is {_kind(row)}, not an object"
+        if not isinstance(row.get("key"), str):
+            return f"'as_of' item {position} field 'key' is {_kind(row.get('key'))}, not text"
+        if row.get("last") is not None and not _iso_date(row["last"]):
+            return f"'as_of' item {position} field 'last' is {row['last']!r}, not a date (YYYY-MM-DD)"
+        for name in ("title", "source"):
+            if row.get(name) is not None and not isinstance(row[name], str):
+                return f"'as_of' item {position} field {name!r} is {_kind(row[name])}, not text"
+    return None
+
+
+#: the fields of a report state and their JSON types (required ones first)
+_REQUIRED_TEXT = ("output", "status", "title", "rendered_at")
+_OPTIONAL_TEXT = ("key", "notebook", "error", "failed_at", "sweep", "executed")
+
+
+def state_problem(state: object) -> str | None:
+    """What makes ``state`` unusable as a report state (the runner's and the index's reading of
+    it would fail or be wrong), or None. Checked: the types of every field the runner or the
+    index reads, down to the dashboard tiles; an ``output`` or ``executed`` path without NUL
+    bytes; a status of ``ok`` or ``failed``."""
+    if not isinstance(state, dict):
+        return f"it holds {_kind(state)}, not an object"
+    for name in _REQUIRED_TEXT:
+        if not isinstance(state.get(name), str):
+            return f"{name!r} is {'missing' if name not in state else _kind(state[name])}, not text"
+    if not isinstance(state.get("params"), dict):
+        return f"'params' is {'missing' if 'params' not in state else _kind(state['params'])}, not an object"
+    for name in _OPTIONAL_TEXT:
+        if state.get(name) is not None and not isinstance(state[name], str):
+            return f"{name!r} is {_kind(state[name])}, not text"
+    for name in ("output", "executed"):
+        if "\0" in (state.get(name) or ""):
+            return f"{name!r} holds a NUL byte"
+    if not state["output"]:
+        return "'output' is empty"
+    if state["status"] not in ("ok", "failed"):
+        return f"'status' is {state['status']!r}, not 'ok' or 'failed'"
+    if state["status"] == "ok" and not isinstance(state.get("key"), str):
+        return "'key' is missing for a report rendered ok"
+    if state.get("given") is not None and not isinstance(state["given"], dict):
+        return f"'given' is {_kind(state['given'])}, not an object"
+    data = state.get("data", {})
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        return "'data' is not an object of checksums (text)"
+    files = state.get("files", {})
+    if not isinstance(files, dict) or not all(isinstance(v, list) for v in files.values()):
+        return "'files' is not an object of file signatures (lists)"
+    if state.get("data_as_of") is not None and not isinstance(state["data_as_of"], str):
+        return f"'data_as_of' is {_kind(state['data_as_of'])}, not text"
+    if state.get("render_seconds") is not None and not _number(state["render_seconds"]):
+        return f"'render_seconds' is {_kind(state['render_seconds'])}, not a finite number"
+    if "as_of" in state and (problem := _as_of_problem(state["as_of"])):
+        return problem
+    if "summary" in state and (problem := _summary_problem(state["summary"])):
+        return problem
+    return None
+
+
+def executed_path(state: dict) -> Path | None:
+    """The executed notebook a state names, resolved inside the reports folder, or None.
+
+    Stored relative to the reports folder (``_build/x.ipynb``); an absolute path of an older
+    state is read too. A path that leads outside the reports folder is never followed."""
+    text = state.get("executed")
+    if not isinstance(text, str) or not text or "\0" in text:
+        return None
+    root = reports_dir().resolve()
+    target = (root / text).resolve()  # an absolute ``text`` stands alone
+    return target if target != root and target.is_relative_to(root) else None
 
 
 def _note(problem: str, warnings: list[str] | None) -> None:
@@ -426,9 +653,13 @@ def longest_first(todo: list[tuple[ReportJob, str]]) -> list[tuple[ReportJob, st
     """The jobs ordered by how long their last render took, longest (or never rendered) first,
     so that parallel workers finish together instead of one waiting on a late long report."""
     def last_seconds(item: tuple[ReportJob, str]) -> float:
-        state = read_state(item[0].output, warnings=[]) or {}
-        seconds = state.get("render_seconds")
-        return float(seconds) if isinstance(seconds, (int, float)) else float("inf")
+        # only a hint for the order: read from any state that records it (a bad one is named elsewhere)
+        try:
+            state = json.loads(_state_path(item[0].output).read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError):
+            return float("inf")
+        seconds = state.get("render_seconds") if isinstance(state, dict) else None
+        return float(seconds) if _number(seconds) else float("inf")
 
     return sorted(todo, key=last_seconds, reverse=True)
 
@@ -444,16 +675,9 @@ def record_failure(job: ReportJob, message: str, gate: WriteGate) -> None:
     gate.publish(_state_relative(job.output), json.dumps(state, indent=2, default=str).encode())
 
 
-def _inside_reports(path_text: object) -> bool:
-    """True when ``path_text`` (an absolute path recorded in a state file) lies inside the reports folder."""
-    if not isinstance(path_text, str) or not path_text:
-        return False
-    return Path(path_text).resolve().is_relative_to(reports_dir().resolve())
-
-
 def write_index(gate: WriteGate | None = None, warnings: list[str] | None = None) -> Path:
     """Rebuild ``reports/index.html`` from the state of every report rendered so far (a corrupt
-    state file is named in ``warnings`` and left out)."""
+    state file, or one the index cannot draw, is named in ``warnings`` and left out)."""
     from .html import index_html
 
     entries = []
@@ -467,15 +691,21 @@ def write_index(gate: WriteGate | None = None, warnings: list[str] | None = None
             continue
         try:
             listed = output_path(state["output"]).is_file() or state.get("status") == "failed"
-        except ReportPathError as err:
+        except (ReportPathError, ValueError, OSError) as err:
             _note(f"{path} names an output outside the reports folder ({err}); left out of the index", warnings)
             continue
-        if state.get("executed") is not None and not _inside_reports(state["executed"]):
+        if state.get("executed") is not None and executed_path(state) is None:
             _note(f"{path} names an executed notebook outside the reports folder; it is not read", warnings)
             state.pop("executed")
-        if listed and isinstance(state.get("params"), dict) and isinstance(state.get("title"), str) \
-                and isinstance(state.get("rendered_at"), str):
-            entries.append(state)
+        if not listed:
+            continue
+        try:  # a state of the right shape the page still cannot draw is left out, not fatal
+            index_html([state], datetime.now(timezone.utc), reference_last={})
+        except Exception as err:
+            _note(f"{path} cannot be shown on the index ({type(err).__name__}: {err}); "
+                  "left out of the index", warnings)
+            continue
+        entries.append(state)
     return (gate or WriteGate()).publish("index.html", index_html(entries, datetime.now(timezone.utc)).encode("utf-8"))
 
 
@@ -620,17 +850,33 @@ def render_job(job: ReportJob, key: str, show_code: bool, scratch: Path) -> Rend
 def publish(job: ReportJob, rendered: Rendered, gate: WriteGate) -> dict:
     """Put a render in the reports folder through ``gate`` (executed notebook, then HTML, then
     state; a failure keeps the previous HTML and records the error); returns the outcome.
+    A file that cannot be written (a full disk) fails this report alone, naming the file.
     Raises :class:`ReportsCancelled` once the run is cancelled."""
     build = _build_relative(job)
-    if rendered.executed:
-        gate.publish(build, rendered.executed)
     if rendered.status != "ok" or rendered.state is None:
         message = rendered.error or "the render failed"
-        record_failure(job, message, gate)
+        try:
+            if rendered.executed:
+                gate.publish(build, rendered.executed)
+            record_failure(job, message, gate)
+        except ReportWriteError as err:
+            message = f"{message} (and the failure is not recorded: {err})"
         return {"output": job.output, "status": "failed", "error": message}
-    gate.publish(job.output, rendered.html)
-    state = {**rendered.state, "executed": str(output_path(build))}
-    gate.publish(_state_relative(job.output), json.dumps(state, indent=2, default=str).encode())
+    html_written = False
+    try:
+        gate.publish(build, rendered.executed)
+        gate.publish(job.output, rendered.html)
+        html_written = True
+        state = {**rendered.state, "executed": build}  # relative to the reports folder
+        gate.publish(_state_relative(job.output), json.dumps(state, indent=2, default=str).encode())
+    except ReportWriteError as err:
+        message = str(err) + ("; the new HTML is in place but not recorded, so the report renders again next time"
+                              if html_written else "; the previous good HTML, if any, is kept")
+        try:
+            record_failure(job, message, gate)
+        except ReportWriteError:
+            pass  # the message above already says what could not be written
+        return {"output": job.output, "status": "failed", "error": message}
     return {"output": job.output, "status": "ok"}
 
 
@@ -638,6 +884,49 @@ def execute_job(job: ReportJob, key: str, show_code: bool, gate: WriteGate, scra
     """Run one report in this process (a worker): render in ``scratch``, then publish the
     executed notebook, the HTML and the state into the reports folder through ``gate``."""
     return publish(job, render_job(job, key, show_code, scratch), gate)
+
+
+def _record_failure_noted(job: ReportJob, message: str, gate: WriteGate, summary: RunSummary) -> None:
+    """Record a failure found in this process; a write that fails is added to its message."""
+    try:
+        record_failure(job, message, gate)
+    except ReportWriteError as err:
+        summary.failed[job.output] = f"{message} (and the failure is not recorded: {err})"
+
+
+def snapshot_missing() -> tuple[str | None, list[str]]:
+    """(why the snapshot's event tables cannot be read, or None; their file names). The
+    notebooks read these tables straight from the snapshot, never through the cache."""
+    from ..catalog import load_catalog
+    from ..sources.snapshot import SnapshotMissing, SnapshotSource
+
+    snapshot = SnapshotSource()
+    files = [spec.snapshot.file for spec in load_catalog().event_files.values()]
+    try:
+        for file in files:
+            snapshot.path(file)
+    except SnapshotMissing as err:
+        return str(err), files
+    return None, files
+
+
+def snapshot_problem(candidates: list[ReportJob], cache: SeriesCache) -> tuple[str | None, dict[str, str], str | None]:
+    """Before any kernel: (a run-level error, {output: why not rendered}, a warning) for a
+    missing snapshot. With an empty cache too no report has data: the run stops. Otherwise
+    episode pages (their policy spans and events come from the snapshot's event tables) fail
+    without a kernel, and the themed reports render with a warning that those reading the
+    event tables will fail."""
+    missing, files = snapshot_missing() if candidates else (None, [])
+    if missing is None:
+        return None, {}, None
+    if not cache.keys():
+        return (f"{missing}; and the cache {cache.root} holds no series, so no report has data to read "
+                "(point PLUMBING_SNAPSHOT at the snapshot, or fill the cache with plumbing data sync)"), {}, None
+    tables = ", ".join(files)
+    episodes = {job.output: f"{missing}; episode pages read its event tables ({tables}); not rendered"
+                for job in candidates if Path(job.notebook).name == EPISODE_TEMPLATE}
+    warning = f"{missing}; reports that read its event tables ({tables}) will fail"
+    return None, episodes, warning
 
 
 def run_reports(jobs: list[ReportJob], *, force: bool = False, jobs_in_parallel: int | None = None,
@@ -649,18 +938,28 @@ def run_reports(jobs: list[ReportJob], *, force: bool = False, jobs_in_parallel:
     one gate. SIGINT/SIGTERM during the run cancel it (see the module docstring); the summary's
     ``cancelled`` then names the signal and the index is not rebuilt. A run that renders
     nothing and fails nothing leaves an existing index as it is (no-op reruns stay fast).
+
+    Before any kernel starts: :class:`ReportsFolderError` when the reports folder is a file,
+    cannot be created, or (when anything is to be written) is read-only or full;
+    :class:`SnapshotProblem` when neither the snapshot nor the cache holds data.
     """
-    from ..cache import SeriesCache
-    from .workers import Signals, render
+    from .workers import Signals  # light: the handler goes in before anything slow
 
     summary = RunSummary()
     gate = WriteGate()
     signals = Signals(gate)
     with signals.active():
+        from ..cache import SeriesCache
+        from .workers import render
+
+        if problem := reports_folder_problem(probe=False):
+            raise ReportsFolderError(problem)
         todo: list[tuple[ReportJob, str]] = []
+        failures: list[ReportJob] = []
         try:
             cache = SeriesCache()
             package = package_fingerprint(gate)
+            candidates = []
             for job in jobs:
                 if signals.received is not None:
                     break
@@ -669,11 +968,28 @@ def run_reports(jobs: list[ReportJob], *, force: bool = False, jobs_in_parallel:
                     read_state(job.output, summary.warnings)  # a corrupt state file is named all the same
                 if not force and is_up_to_date(job, key, cache, summary.warnings):
                     summary.up_to_date.append(job.output)
-                elif problem := window_problem(job):
+                else:
+                    candidates.append((job, key))
+            # on a cluster the workers read their own snapshot and cache (see :mod:`.cluster`)
+            stop, no_snapshot, warning = snapshot_problem([] if scheduler else [job for job, _ in candidates], cache)
+            if stop:
+                raise SnapshotProblem(stop)
+            if warning:
+                _note(warning, summary.warnings)
+            for job, key in candidates:
+                if signals.received is not None:
+                    break
+                problem = no_snapshot.get(job.output) or window_problem(job)
+                if problem:
                     summary.failed[job.output] = problem
-                    record_failure(job, problem, gate)
+                    failures.append(job)
                 else:
                     todo.append((job, key))
+            writes = todo or failures or not output_path("index.html").is_file()
+            if writes and signals.received is None and (problem := reports_folder_problem(probe=True)):
+                raise ReportsFolderError(problem)
+            for job in failures:
+                _record_failure_noted(job, summary.failed[job.output], gate, summary)
             todo = longest_first(todo)
             if todo and signals.received is None and scheduler:
                 from .cluster import render_on_cluster
@@ -682,8 +998,11 @@ def run_reports(jobs: list[ReportJob], *, force: bool = False, jobs_in_parallel:
             elif todo and signals.received is None:
                 workers = max(1, min(jobs_in_parallel or os.cpu_count() or 1, len(todo)))
                 render(todo, workers, show_code, progress, summary, signals, gate)
-            if signals.received is None and (todo or summary.failed or not output_path("index.html").is_file()):
-                write_index(gate, summary.warnings)
+            if signals.received is None and writes:
+                try:
+                    write_index(gate, summary.warnings)
+                except ReportWriteError as err:
+                    summary.failed["index.html"] = f"{err}; the previous index, if any, is kept"
         except ReportsCancelled:
             pass  # a signal arrived between two steps: nothing more is written
         if signals.received is not None:
@@ -700,5 +1019,6 @@ def exit_code(summary: RunSummary) -> int:
     return 0 if summary.ok else 1
 
 
-__all__ = ["ReportJob", "RunSummary", "WriteGate", "ReportPathError", "ReportsCancelled", "exit_code",
-           "output_path", "plan_jobs", "run_reports", "reports_dir", "window_problem", "write_index"]
+__all__ = ["ReportJob", "RunSummary", "WriteGate", "ReportPathError", "ReportWriteError", "ReportsCancelled",
+           "ReportsFolderError", "SnapshotProblem", "exit_code", "executed_path", "output_path", "plan_jobs",
+           "reports_dir", "reports_folder_problem", "run_reports", "state_problem", "window_problem", "write_index"]

@@ -7,6 +7,15 @@ SIGKILL), when its parent pid changes, or on its own SIGTERM. A cancelling worke
 gate (waiting for a write in progress), kills its kernel's process group, removes its scratch
 folder and socket files, and exits at once: no file is written after cancellation.
 
+Ctrl-C reaches the whole process group, but only the parent handles it: workers and the fork
+server are started with SIGINT blocked (inherited from the parent while it starts them), and
+ignore it from their first line, so none prints a traceback while it is still importing. A
+worker killed outright (SIGKILL, the OOM killer) cannot clean up: its scratch folder
+(``plumbing-render-<pid>-*``) and its kernels' connection files and sockets
+(``kernel-<pid>-*``) carry its pid, so the parent removes them when it finds the worker dead,
+and any run removes those of processes that no longer exist (:func:`remove_leftovers`); the
+fork server kills the kernels it forked for a worker whose line to it closed.
+
 Kernels (:func:`quiet_kernel_manager_class`) talk over IPC sockets, are shut down without the
 interrupt that made every render log ``KeyboardInterrupt caught in kernel``, and inherit an
 environment without API keys, tokens or passwords (:func:`strip_secrets`): reports only read
@@ -16,6 +25,7 @@ done; every report gets a fresh kernel forked from it (never a reused one).
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import queue
@@ -30,11 +40,15 @@ from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from . import forkserver
-from .runner import NOTEBOOKS_DIR, ReportJob, ReportsCancelled, RunSummary, WriteGate, execute_job, record_failure
+from .runner import (NOTEBOOKS_DIR, ReportJob, ReportsCancelled, ReportWriteError, RunSummary, WriteGate, execute_job,
+                     record_failure)
+
+log = logging.getLogger(__name__)
 
 #: how often a worker looks for a cancel message or a vanished parent, and the parent for signals
 POLL_S = 0.1
@@ -43,6 +57,10 @@ STOP_GRACE_S = 10.0
 #: environment variables a report kernel never sees (reports only read the cache)
 SECRET_NAME = re.compile(r"(_API_KEY|_TOKEN|_SECRET|_PASSWORD)$", re.IGNORECASE)
 _CANCEL = "cancel"
+#: a worker's scratch folder in the temp folder: ``plumbing-render-<pid>-<random>``
+SCRATCH_PREFIX = "plumbing-render-"
+#: a kernel's connection file and sockets in :func:`kernel_socket_folder`: ``kernel-<pid>-<hex>...``
+KERNEL_PREFIX = "kernel-"
 #: the longest Unix socket path, and the length of a kernel's socket name within its folder
 MAX_SOCKET_PATH = 100
 SOCKET_NAME_CHARS = len("/kernel-4194304-0123456789ab-12345")
@@ -96,6 +114,8 @@ def _quiet_kernel_manager_base() -> type:
         extra_env: dict[str, str] = {}
 
         async def _async_pre_start_kernel(self, **kw: object) -> tuple:
+            if not self.connection_file:  # beside its sockets, named by this process's pid (not tmpXXXX.json)
+                self.connection_file = f"{self.ip}.json"
             env = dict(kw.pop("env", None) or os.environ)  # type: ignore[call-overload]
             strip_secrets(env)
             kw["env"] = {**env, **self.extra_env}
@@ -113,8 +133,9 @@ def _quiet_kernel_manager_base() -> type:
         def _default_ip(self) -> str:
             folder = kernel_socket_folder()
             folder.mkdir(mode=0o700, exist_ok=True)
-            # one prefix per kernel: parallel kernels must never pick the same socket files
-            return str(folder / f"kernel-{os.getpid()}-{uuid.uuid4().hex[:12]}")
+            # one prefix per kernel: parallel kernels must never pick the same socket files; the
+            # pid lets the parent remove what a killed worker left (:func:`remove_leftovers`)
+            return str(folder / f"{KERNEL_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}")
 
         async def start_kernel(self, **kw: object) -> None:
             _LIVE_KERNELS.add(self)  # before the launch: a kernel still starting can be killed too
@@ -132,6 +153,77 @@ def _quiet_kernel_manager_base() -> type:
             await super()._async_interrupt_kernel()
 
     return QuietKernelManager
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def leftovers(pid: int | None = None) -> list[Path]:
+    """Scratch folders (``plumbing-render-<pid>-*``) and kernel connection files and sockets
+    (``kernel-<pid>-*``) of worker ``pid`` (None: of any pid), kept only while that process
+    lives: those of a dead process, owned by this user, are listed."""
+    found = []
+    for folder, prefix in ((Path(tempfile.gettempdir()), SCRATCH_PREFIX), (kernel_socket_folder(), KERNEL_PREFIX)):
+        if not folder.is_dir():
+            continue
+        owner = re.compile(rf"^{re.escape(prefix)}(\d+)-")
+        for path in folder.glob(f"{prefix}{pid if pid is not None else ''}*"):
+            match = owner.match(path.name)
+            if match is None or (pid is not None and int(match.group(1)) != pid) or _pid_alive(int(match.group(1))):
+                continue
+            try:
+                if path.lstat().st_uid != os.getuid():
+                    continue
+            except OSError:
+                continue
+            found.append(path)
+    return found
+
+
+def remove_leftovers(pid: int | None = None) -> int:
+    """Remove :func:`leftovers` of ``pid`` (None: of every dead process); returns how many."""
+    removed = 0
+    for path in leftovers(pid):
+        try:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed += 1
+        except FileNotFoundError:
+            continue
+        except OSError as err:  # best effort: named, never fatal
+            log.warning("cannot remove %s, left by a render process that no longer runs: %s", path, err)
+    return removed
+
+
+@contextmanager
+def sigint_held() -> Iterator[None]:
+    """While starting a child process: SIGINT blocked in this thread, so the child starts with
+    it blocked (a signal mask survives fork and exec) and cannot be interrupted while it imports.
+    A Ctrl-C meanwhile stays pending here and reaches this process's handler afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def ignore_sigint() -> None:
+    """In a child started under :func:`sigint_held`: ignore SIGINT, then unblock it (a pending
+    one is discarded); the parent decides what a Ctrl-C means."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def kill_live_kernels() -> None:
@@ -214,12 +306,12 @@ def _worker_main(conn: Connection, parent_pid: int, fork_address: str | None = N
     """A render worker: runs the jobs the parent sends, one at a time, until told to stop
     (its kernels forked by the run's fork server at ``fork_address``, if any, with
     ``kernel_env`` in their environment)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl-C reaches the whole group
+    ignore_sigint()  # the parent decides; Ctrl-C reaches the whole group
     strip_secrets(os.environ)
     os.environ.update(kernel_env or {})
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     gate = WriteGate()
-    scratch = Path(tempfile.mkdtemp(prefix="plumbing-render-"))
+    scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
     guard = _WorkerGuard(conn, parent_pid, gate, scratch)
     signal.signal(signal.SIGTERM, lambda *_: guard.terminate.set())
     guard.start()
@@ -238,6 +330,8 @@ def _worker_main(conn: Connection, parent_pid: int, fork_address: str | None = N
                     record_failure(job, message_text, gate)
                 except ReportsCancelled:
                     return
+                except ReportWriteError as write_error:
+                    message_text += f" (and the failure is not recorded: {write_error})"
                 result = {"output": job.output, "status": "failed", "error": message_text}
             conn.send(result)
     finally:
@@ -284,7 +378,10 @@ def _start_worker(context: multiprocessing.context.BaseContext, fork_address: st
     parent_end, child_end = context.Pipe(duplex=True)
     process = context.Process(target=_worker_main, args=(child_end, os.getpid(), fork_address, kernel_env),
                               name="plumbing-render", daemon=True)
-    process.start()
+    # started first: starting it unblocks SIGINT in this thread (multiprocessing's own block and unblock)
+    resource_tracker.ensure_running()
+    with sigint_held():  # no traceback from a worker interrupted while it imports
+        process.start()
     child_end.close()
     return _Worker(process, parent_end)
 
@@ -328,10 +425,14 @@ def _record(summary: RunSummary, worker: _Worker, result: dict, gate: WriteGate)
     summary.failed[result["output"]] = result["error"]
     if not worker.process.is_alive() and job is not None:
         worker.conn.close()
+        worker.process.join()
+        remove_leftovers(worker.process.pid)  # what it could not clean up itself: scratch, kernel files
         try:
             record_failure(job, result["error"], gate)
         except ReportsCancelled:
             pass
+        except ReportWriteError as err:
+            summary.failed[result["output"]] = f"{result['error']} (and the failure is not recorded: {err})"
 
 
 def render(todo: list[tuple[ReportJob, str]], workers_wanted: int, show_code: bool, progress: bool,
@@ -349,8 +450,11 @@ def render(todo: list[tuple[ReportJob, str]], workers_wanted: int, show_code: bo
     bar = tqdm(total=len(todo), desc="reports", unit="report", disable=not progress)
     finished = False
     kernel_env = thread_limits(workers_wanted)
-    server = forkserver.launch(NOTEBOOKS_DIR, kernel_env)  # preloads the kernels' imports while the workers start
+    remove_leftovers()  # of earlier runs' workers killed outright
+    with sigint_held():
+        server = forkserver.launch(NOTEBOOKS_DIR, kernel_env)  # preloads the kernels' imports while the workers start
     address = server.address if server is not None else None
+    started: list[multiprocessing.process.BaseProcess] = []
     try:
         while (pending or any(w.job for w in workers)) and signals.received is None:
             idle = [w for w in workers if w.job is None]
@@ -358,6 +462,7 @@ def render(todo: list[tuple[ReportJob, str]], workers_wanted: int, show_code: bo
                 worker = idle.pop() if idle else _start_worker(context, address, kernel_env)
                 if worker not in workers:
                     workers.append(worker)
+                    started.append(worker.process)
                 job, key = pending.popleft()
                 worker.job = job
                 worker.conn.send((asdict(job), key, show_code))
@@ -381,4 +486,6 @@ def render(todo: list[tuple[ReportJob, str]], workers_wanted: int, show_code: bo
         _stop_workers(workers, cancel=not finished)  # an error in this loop cancels too
         if server is not None:
             server.close()  # after the workers: they have shut down or killed their kernels
+        for process in started:  # a worker killed outright left its files; none survives the run
+            remove_leftovers(process.pid)
         bar.close()
