@@ -863,19 +863,25 @@ def test_an_episode_given_twice_on_the_command_line_is_one_report(render_env):
     assert_nothing_left(marker, temp)
 
 
-def test_a_missing_snapshot_is_found_before_any_kernel(render_env, tmp_path):
+@pytest.mark.parametrize("args, outputs", [
+    (["--episode", "2019-09-repo-spike"], ["episodes/2019-09-repo-spike.html"]),
+    (["03", "09"], ["03_crash_2026.html", "09_event_studies.html"]),  # CME margins: the crash chart, the event study
+], ids=["an episode page", "themed reports that declare it"])
+def test_a_missing_snapshot_is_found_before_any_kernel(render_env, tmp_path, args, outputs):
+    """Reports that read the snapshot's event tables (episode pages always; themed reports by
+    their schema) fail at once without it, each on one line naming the path; no kernel starts."""
     reports, temp, env, marker = render_env
     nowhere = tmp_path / "no-snapshot"
     began = time.monotonic()
-    done = subprocess.run([PLUMBING, "reports", "--episode", "2019-09-repo-spike", "--force", "--no-progress"],
+    done = subprocess.run([PLUMBING, "reports", *args, "--force", "--no-progress"],
                           env={**env, "PLUMBING_SNAPSHOT": str(nowhere)}, capture_output=True, text=True, timeout=120)
     assert time.monotonic() - began < 20
     assert done.returncode == 1 and no_traceback(done.stderr)
-    failed = [line for line in done.stderr.splitlines() if line.startswith("FAILED")]
-    assert failed == [f"FAILED     episodes/2019-09-repo-spike.html: snapshot directory {nowhere} does not exist; set "
+    failed = sorted(line for line in done.stderr.splitlines() if line.startswith("FAILED"))
+    assert failed == [f"FAILED     {output}: snapshot directory {nowhere} does not exist; set "
                       "PLUMBING_SNAPSHOT to the snapshot folder (default ../shared/data/snapshot beside the repository); "
-                      "episode pages read its event tables (events/cme_metals_margins.csv); not rendered (the previous "
-                      "good HTML, if any, is kept)"]
+                      "this report reads its event tables (events/cme_metals_margins.csv); not rendered (the previous "
+                      "good HTML, if any, is kept)" for output in sorted(outputs)]
     assert not (reports / "_build").exists() and scratch_or_kernel_files(temp) == []  # no kernel started
 
 

@@ -366,6 +366,9 @@ class NotebookSchema:
     order: tuple[Order, ...] = ()
     window: DataWindow | None = None
     checks: tuple[Callable[[dict[str, object]], str | None], ...] = field(default_factory=tuple)
+    #: the notebook reads the snapshot's event tables (CME margins, repo operations and other
+    #: tables the cache does not hold): without the snapshot it cannot render
+    reads_event_tables: bool = False
 
 
 # --- the schemas: one per notebook -----------------------------------------------------------
@@ -393,27 +396,32 @@ SCHEMAS: dict[str, NotebookSchema] = {
     "00_liquidity_monitor": NotebookSchema(
         {"as_of": Date(allow_latest=True), "lookback_years": Int(1, 30), "percentile_years": Int(1, 30), "stress_window": Int(20, 2520)},
         window=DataWindow("as_of", "as_of", lookback_years="lookback_years",
-                          series=("net_liquidity", "sofr_iorb_bp", "move", "us2y_jp2y_bp", "hy_oas"))),
+                          series=("net_liquidity", "sofr_iorb_bp", "move", "us2y_jp2y_bp", "hy_oas")),
+        reads_event_tables=True),
     "01_repo_spike_2019": NotebookSchema(
         {"start": Date(), "end": Date(), "t0": Date(), "qt_view_start": Date()},
         order=(Order(("start", "t0", "end")), Order(("qt_view_start", "end"))),
-        window=DataWindow("start", "end", series=("reserves", "fed_assets", "tga_weekly", "tga_wednesday"))),
+        window=DataWindow("start", "end", series=("reserves", "fed_assets", "tga_weekly", "tga_wednesday")),
+        reads_event_tables=True),
     "02_tga_drain_2025": NotebookSchema(
         {"start": Date(), "end": Date(), "spike_date": Date(), "selloff_date": Date(), "assets": SERIES,
          "chain": QUANTITIES_LIST},
         order=(Order(("start", "spike_date", "end")), Order(("start", "selloff_date", "end"))),
-        window=DataWindow("start", "end", series=("fed_assets", "tga_weekly", "on_rrp"), series_from=("chain",))),
+        window=DataWindow("start", "end", series=("fed_assets", "tga_weekly", "on_rrp"), series_from=("chain",)),
+        reads_event_tables=True),
     "03_crash_2026": NotebookSchema(
         {"start": Date(), "end": Date(), "t0": Date(), "metals": ListOf(Choice(("gold", "silver"))),
          "risk_assets": SERIES},
         order=(Order(("start", "t0", "end")),),
-        window=DataWindow("start", "end", series=("tga_daily", "net_liquidity", "reserves"), series_from=("metals",))),
+        window=DataWindow("start", "end", series=("tga_daily", "net_liquidity", "reserves"), series_from=("metals",)),
+        reads_event_tables=True),
     "04_episode_comparison": NotebookSchema(
         {"episodes": ListOf(Name("episode")), "indicators": QUANTITIES_LIST,
          "mode": Choice(("level", "change", "pct_change", "auto")), "baseline_day": Int(-500, 500),
          "summary_days": Pair(Int(-500, 500))},
         checks=(_episode_days_problem,)),
-    "05_claims_check": NotebookSchema({"articles": ListOf(Article())}),
+    "05_claims_check": NotebookSchema({"articles": ListOf(Article())},
+        reads_event_tables=True),
     "06_reserves_red_line": NotebookSchema(
         {"spread": Choice(("effr_iorb_bp", "sofr_iorb_bp")), "ratio": Choice(("gdp", "bank_assets", "usd_bn")),
          "start": Date(), "bootstrap_reps": Int(1, 20000), "rolling_window": Int(3, 1000),
@@ -448,8 +456,10 @@ SCHEMAS: dict[str, NotebookSchema] = {
          "cluster_gap": Int(0, 250), "runup_days": Int(1, 250),
          "robustness": ListOf(Choice(("raw_returns", "all_days", "same_date_only", "gap_20", "runup_60", "top_quintile",
                                       "gold_only", "silver_only", "rademacher", "before_2025")), min_items=0)},
-        order=(Order(("estimation_window.last", "event_window.first"), strict=True),)),
-    "episode_template": NotebookSchema({"episode_id": Name("episode"), "max_series": Int(1, 200)}),
+        order=(Order(("estimation_window.last", "event_window.first"), strict=True),),
+        reads_event_tables=True),
+    "episode_template": NotebookSchema({"episode_id": Name("episode"), "max_series": Int(1, 200)},
+        reads_event_tables=True),
 }
 
 

@@ -57,7 +57,7 @@ from typing import TYPE_CHECKING
 from .. import config
 from ..catalog import unknown_key_message
 from ..files import atomic_write_bytes
-from .params import ParameterError, check_parameters, data_window, parameter_defaults
+from .params import ParameterError, check_parameters, data_window, parameter_defaults, schema_for
 
 if TYPE_CHECKING:
     from ..cache import SeriesCache
@@ -913,9 +913,9 @@ def snapshot_missing() -> tuple[str | None, list[str]]:
 def snapshot_problem(candidates: list[ReportJob], cache: SeriesCache) -> tuple[str | None, dict[str, str], str | None]:
     """Before any kernel: (a run-level error, {output: why not rendered}, a warning) for a
     missing snapshot. With an empty cache too no report has data: the run stops. Otherwise
-    episode pages (their policy spans and events come from the snapshot's event tables) fail
-    without a kernel, and the themed reports render with a warning that those reading the
-    event tables will fail."""
+    the reports that read the snapshot's event tables (declared in their parameter schema;
+    episode pages always) fail without a kernel, the others render from the cache, and an
+    ad-hoc notebook gets a warning that reading the event tables would fail."""
     missing, files = snapshot_missing() if candidates else (None, [])
     if missing is None:
         return None, {}, None
@@ -923,10 +923,21 @@ def snapshot_problem(candidates: list[ReportJob], cache: SeriesCache) -> tuple[s
         return (f"{missing}; and the cache {cache.root} holds no series, so no report has data to read "
                 "(point PLUMBING_SNAPSHOT at the snapshot, or fill the cache with plumbing data sync)"), {}, None
     tables = ", ".join(files)
-    episodes = {job.output: f"{missing}; episode pages read its event tables ({tables}); not rendered"
-                for job in candidates if Path(job.notebook).name == EPISODE_TEMPLATE}
-    warning = f"{missing}; reports that read its event tables ({tables}) will fail"
-    return None, episodes, warning
+    readers = {job.output: f"{missing}; this report reads its event tables ({tables}); not rendered"
+               for job in candidates if reads_event_tables(job)}
+    others = [job for job in candidates if job.output not in readers]
+    warning = (f"{missing}; ad-hoc notebooks that read its event tables ({tables}) will fail"
+               if any(schema_for(Path(job.notebook)) is None for job in others) else None)
+    return None, readers, warning
+
+
+def reads_event_tables(job: ReportJob) -> bool:
+    """Whether the job's notebook declares (in its parameter schema) that it reads the
+    snapshot's event tables; episode pages always do."""
+    if Path(job.notebook).name == EPISODE_TEMPLATE:
+        return True
+    schema = schema_for(Path(job.notebook))
+    return bool(schema and schema.reads_event_tables)
 
 
 def run_reports(jobs: list[ReportJob], *, force: bool = False, jobs_in_parallel: int | None = None,
