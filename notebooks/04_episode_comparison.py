@@ -71,13 +71,23 @@ for n in indicators:
                    source=present.source_line([n]), data=tidy[tidy["quantity"] == n])
 
 # %% [markdown]
-# ## Highs and lows around t0
+# ## Around t0, episode by episode
 #
-# Within the business days given by `summary_days`: the value at t0 and the maximum and minimum,
-# with the day each occurred.
+# Each indicator as in the charts above: prices and indexes in percent, everything else in its
+# own unit, all measured from `baseline_day` business days before t0. The first table is the
+# reading on t0; the next two the highest and lowest reading within `summary_days` of t0 (the
+# charts show on which day).
 
 # %%
-present.table(summary.assign(quantity=[views.title_of(n) for n in summary["quantity"]],
-                             _unit=[unit_for[n] for n in summary["quantity"]]).set_index(["quantity"]),
-              row_units=("_unit", ["at_t0", "max", "min"]), index_label="indicator",
-              labels={"at_t0": "at t0", "max_day": "day of max", "min_day": "day of min"})
+short = {e: f"{registry[e].t0:%b %Y}" for e in episodes}
+measured_unit = {n: "%" if unit_for[n] == "pct_change" else present.UNIT_HEADERS.get(unit_for[n], "") for n in indicators}
+row_label = {n: f"{present.short_name(n)}, {measured[mode_of[n]].removeprefix('% ')}" + (f" ({measured_unit[n]})" if measured_unit[n] else "")
+             for n in indicators}
+row_unit = [unit_for[n] for n in dict.fromkeys(summary["quantity"])]
+window = f"days {summary_days[0]:+d} to {summary_days[1]:+d}"
+for statistic, caption in (("at_t0", f"On t0 (day 0), measured from day {baseline_day}"),
+                           ("max", f"Highest reading, {window}, measured from day {baseline_day}"),
+                           ("min", f"Lowest reading, {window}, measured from day {baseline_day}")):
+    grid = views.event_window_grid(summary, statistic, row_label, short)
+    present.table(grid.assign(_unit=row_unit), row_units=("_unit", list(grid.columns)), index_label="indicator",
+                  caption=caption)

@@ -120,3 +120,23 @@ def test_event_time_auto_mode_and_a_pre_event_baseline(loader, snapshot, raw):
     assert spx.loc[0, "value"] == pytest.approx((t0 / base - 1) * 100)
     spread = frame[frame["quantity"] == "sofr_iorb_bp"].set_index("day")
     assert set(spread["mode"]) == {"change"} and spread.loc[0, "value"] == pytest.approx(315 - 4)  # 5.25-2.10 vs 2.14-2.10 on 09-10
+
+
+def test_the_comparison_grid_reads_changes_since_the_baseline_by_indicator_and_episode(raw, snapshot):
+    """04's tables: one row per indicator, one column per episode; SOFR - IORB on the 2019 t0 is
+    its change since day -10 (315bp on 2019-09-17 less the spread on the baseline day), not the level."""
+    from plumbing import views
+
+    tidy = event_time(["sofr_iorb_bp", "spx"], ["2019-09-repo-spike", "2025-10-tga-shutdown"], "auto", baseline_day=-10)
+    summary = views.event_window_summary(tidy, (-10, 10))
+    grid = views.event_window_grid(summary, "at_t0", {"sofr_iorb_bp": "SOFR - IORB", "spx": "S&P 500"},
+                                   {"2019-09-repo-spike": "Sep 2019", "2025-10-tga-shutdown": "Oct 2025"})
+    assert list(grid.index) == ["SOFR - IORB", "S&P 500"] and list(grid.columns) == ["Sep 2019", "Oct 2025"]
+    base = tidy[(tidy["episode"] == "2019-09-repo-spike") & (tidy["quantity"] == "sofr_iorb_bp") & (tidy["day"] == -10)]
+    base_day = str(base["date"].iloc[0].date())
+    spread_t0 = round((raw(snapshot, "fred/SOFR.csv", "2019-09-17") - raw(snapshot, "fred/IOER.csv", "2019-09-17")) * 100)
+    spread_base = round((raw(snapshot, "fred/SOFR.csv", base_day) - raw(snapshot, "fred/IOER.csv", base_day)) * 100)
+    assert spread_t0 == 315
+    assert grid.loc["SOFR - IORB", "Sep 2019"] == pytest.approx(spread_t0 - spread_base)
+    spx_t0, spx_base = (raw(snapshot, "yahoo/_GSPC.csv", day, "Close") for day in ("2019-09-17", base_day))
+    assert grid.loc["S&P 500", "Sep 2019"] == pytest.approx((spx_t0 / spx_base - 1) * 100, abs=1e-6)

@@ -320,6 +320,18 @@ def event_window_summary(tidy: pd.DataFrame, days: tuple[int, int] = (-10, 10)) 
     return pd.DataFrame(rows)
 
 
+def event_window_grid(summary: pd.DataFrame, statistic: str, labels: dict[str, str],
+                      episode_names: dict[str, str]) -> pd.DataFrame:
+    """One statistic of :func:`event_window_summary` (``"at_t0"``, ``"max"`` or ``"min"``) as
+    a grid: one row per quantity (named by ``labels``, in the summary's order), one column per
+    episode (named by ``episode_names``, in the summary's order). Missing: no data."""
+    grid = summary.pivot(index="quantity", columns="episode", values=statistic)
+    rows = list(dict.fromkeys(summary["quantity"]))
+    columns = list(dict.fromkeys(summary["episode"]))
+    grid = grid.reindex(index=rows, columns=columns)
+    return grid.rename(index=labels, columns=episode_names).rename_axis(index=None, columns=None)
+
+
 def show_model_header(result) -> None:
     """Display a model result's specification, sample and notes (Markdown) beside its table."""
     from IPython.display import Markdown, display
