@@ -167,4 +167,4 @@ present.table(events.table_frame(), index_label="#")
 # ## The articles' claims about this episode
 
 # %%
-views.styled(claims) if len(claims) else "No article claim is dated in this window."
+views.styled(claims) if len(claims) else present.note("No article claim is dated in this window.")

@@ -16,12 +16,10 @@
 # %% [markdown]
 # # Episode replay
 #
-# A standard replay of any episode in `data/episodes.yaml`: what happened, the series of
-# interest over the window with the episode's events marked, the values at t0, the move in
-# event time, and the article claims dated in the window. The findings answer the questions
-# the episode's entry lists (`questions:`), each computed from the data at render time. Add
-# an episode to the YAML and run `plumbing reports --episode ID` to get its report without
-# writing a notebook.
+# What happened in this episode, through the plumbing of dollar liquidity: the findings answer
+# the questions the episode poses, then the series of interest over the window with its events
+# marked, the values around t0, the largest moves after t0, and the article claims dated in the
+# window. Every number is computed from the data when the page is rendered.
 
 # %% tags=["parameters"]
 episode_id = "2025-10-tga-shutdown"
@@ -101,15 +99,18 @@ present.table(wide.set_axis([str(c) for c in wide.columns], axis=1)
 # %%
 tidy = event_time(names, episode.id, "change")
 window = views.event_window_summary(tidy, (-episode.before, episode.after))
-present.table(window.assign(quantity=[views.title_of(n) for n in window["quantity"]],
+present.table(window.assign(quantity=[f"{present.short_name(n)} ({present.UNIT_HEADERS.get(quantity_unit(n), '')})"
+                                      .replace(" ()", "") for n in window["quantity"]],
                             _unit=[quantity_unit(n) for n in window["quantity"]]).set_index("quantity")
-              .drop(columns=["episode"]),
-              row_units=("_unit", ["at_t0", "max", "min"]), index_label="",
-              labels={"at_t0": "at t0", "max_day": "day of max", "min_day": "day of min"},
-              caption="Change from t0 (each series in its unit): the largest rise and fall within the window")
+              .drop(columns=["episode", "at_t0"]),
+              row_units=("_unit", ["max", "min"]), index_label="series (unit)",
+              labels={"max": "highest, relative to t0", "max_day": "on day", "min": "lowest, relative to t0",
+                      "min_day": "on day"},
+              caption="Each series relative to its t0 value, over the window (business days from t0; negative days "
+                      "are before t0): its highest and lowest reading and the day of each")
 
 # %% [markdown]
 # ## Article claims dated in the window
 
 # %%
-views.styled(claims) if len(claims) else "No article claim is dated in this window."
+views.styled(claims) if len(claims) else present.note("No article claim is dated in this window.")
