@@ -151,3 +151,17 @@ def test_sieve_recovers_an_ar09_and_its_draws_keep_the_persistence():
     assert 0.8 <= draws.std() / u.std() <= 1.2
     white = resample_residuals(rng.standard_normal(500), "sieve", 26, 50, np.random.default_rng(2))
     assert abs(np.mean([np.corrcoef(d[1:], d[:-1])[0, 1] for d in white])) < 0.05
+
+
+def test_survival_sentences_name_the_alternatives_that_disagree_with_the_headline():
+    import pandas as pd
+
+    from plumbing.models._base import month_count, p_text, survival_sentence
+
+    holds = pd.Series({"a": True, "b": False, "c": True})
+    assert survival_sentence("X", True, holds) == "X: yes in the headline and in 2 of 3 alternatives; not in: b."
+    assert survival_sentence("X", False, holds) == "X: not in the headline, but in 2 of 3 alternatives: a; c."
+    assert survival_sentence("X", False, holds & False) == "X: no, neither in the headline nor in any of the 3 alternatives."
+    assert survival_sentence("X", True, holds | True) == "X: yes, in the headline and in all 3 alternatives."
+    assert [p_text(p) for p in (0.876, 0.0061, 0.0004, 0.05)] == ["0.88", "0.0061", "<0.001", "0.05"]
+    assert (month_count(1), month_count(6)) == ("1 month", "6 months")

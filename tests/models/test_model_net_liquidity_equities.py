@@ -172,7 +172,7 @@ def test_real_robustness_rows_and_what_survives(real):
     assert robust.index.get_level_values("specification").nunique() == 1 + len(LP_ROBUSTNESS_MENU)
     words = lp_what_survives(robust)
     assert len(words) == 4 and words[0].startswith("S&P 500: net liquidity growth is followed by higher returns")
-    assert "holds in the headline" in words[0] and "holds in all 11 alternatives" in words[1]
+    assert ": yes" in words[0] and "yes, in the headline and in all 11 alternatives" in words[1]
     old = robust.loc[("Wednesday-close returns (start before the data are public)", "spx")]
     assert old["estimate"] > 0
 

@@ -160,7 +160,7 @@ def test_real_headline_regression_sits_in_tight_bands(real):
     assert same["p_value"] < 0.06 and same["estimate"] > 0.5
     assert robust.loc[("same month (lag 0: co-movement, not a forecast)", "easing"), "p_value"] > 0.3
     words = regime_what_survives(robust)
-    assert words[0].startswith("Easing + weak dollar beats tight + strong dollar") and "does not hold in the headline" in words[0]
+    assert words[0].startswith("Easing + weak dollar beats tight + strong dollar") and "no, neither in the headline nor in any of the 9 alternatives" in words[0]
     # no S&P 500 quadrant mean survives the Holm adjustment across the 28 means
     assert (real.quadrants.loc["spx", "p_holm"] > 0.05).all()
     markov = real.markov

@@ -300,9 +300,9 @@ def test_what_survives_is_computed_from_the_table():
             "kink_ci_low_usd_bn", "kink_ci_high_usd_bn", "slope_above", "slope_above_ci_low", "slope_above_ci_high"]
     table = pd.DataFrame.from_dict(rows, orient="index", columns=cols)
     words = what_survives(table)
-    assert words[0].endswith("holds in 1 of 2 alternatives; not in: alt flat.")
-    assert "holds in 1 of 2 alternatives; not in: alt flat." in words[1]
-    assert "not in: alt flat." in words[2] and words[3].endswith("holds in all 2 alternatives.")
+    assert words[0].endswith("yes in the headline and in 1 of 2 alternatives; not in: alt flat.")
+    assert "in 1 of 2 alternatives; not in: alt flat." in words[1]
+    assert "not in: alt flat." in words[2] and words[3].endswith("yes, in the headline and in all 2 alternatives.")
 
 
 def test_real_reserve_demand_runs_with_finite_results(real, snapshot, raw, coverage):

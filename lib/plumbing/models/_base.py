@@ -214,22 +214,44 @@ def beside(sample: str, spec: str, inference: str, findings: Iterable[str] = ())
             + (f"\n{bullets}" if bullets else ""))
 
 
+def month_count(n: int) -> str:
+    """``"1 month"``, ``"2 months"``."""
+    return f"{n} month" if n == 1 else f"{n} months"
+
+
+def p_text(p: float) -> str:
+    """A p-value as the report tables print it: ``"<0.001"`` or two significant figures."""
+    if not np.isfinite(p):
+        return "—"
+    if p < 0.001:
+        return "<0.001"
+    decimals = max(0, 1 - int(np.floor(np.log10(p))))
+    return f"{p:.{decimals}f}".rstrip("0").rstrip(".")
+
+
 def survival_sentence(claim: str, holds_in_headline: bool, holds: pd.Series) -> str:
     """One sentence on whether a conclusion of the headline holds in each alternative.
 
     ``holds``: a boolean Series indexed by the alternatives' labels. The sentence names the
-    alternatives in which the conclusion fails.
+    alternatives that disagree with the headline (where the conclusion fails if it holds in
+    the headline, where it holds if it does not).
     """
     yes = [str(label) for label, ok in holds.items() if bool(ok)]
     no = [str(label) for label, ok in holds.items() if not bool(ok)]
-    start = f"{claim}: {'holds' if holds_in_headline else 'does not hold'} in the headline; "
-    if not len(holds):
-        return start + "no alternatives were run."
-    if not no:
-        return start + f"holds in all {len(holds)} alternatives."
+    n = len(holds)
+    if holds_in_headline:
+        if not n:
+            return f"{claim}: yes in the headline; no alternatives were run."
+        if not no:
+            return f"{claim}: yes, in the headline and in all {n} alternatives."
+        if not yes:
+            return f"{claim}: yes in the headline, but in none of the {n} alternatives."
+        return f"{claim}: yes in the headline and in {len(yes)} of {n} alternatives; not in: {'; '.join(no)}."
+    if not n:
+        return f"{claim}: not in the headline; no alternatives were run."
     if not yes:
-        return start + f"holds in none of the {len(holds)} alternatives."
-    return start + f"holds in {len(yes)} of {len(holds)} alternatives; not in: {'; '.join(no)}."
+        return f"{claim}: no, neither in the headline nor in any of the {n} alternatives."
+    return f"{claim}: not in the headline, but in {len(yes)} of {n} alternatives: {'; '.join(yes)}."
 
 
 def specifications(alternatives: Iterable[str | dict], menu: dict[str, tuple[str, dict]], base: dict,

@@ -47,7 +47,7 @@ from scipy import stats
 
 from ..episodes import Episode, cme_margins, load_episodes
 from ..panel import Loader
-from ._base import (ModelResult, as_series, check_choice, check_fraction, check_positive_int, check_window, date_span,
+from ._base import (ModelResult, p_text, as_series, check_choice, check_fraction, check_positive_int, check_window, date_span,
                     ordered_index, specifications, survival_sentence)
 
 MODELS = ("zero_mean", "constant_mean", "market")
@@ -762,7 +762,7 @@ def hike_what_survives(table: pd.DataFrame, alpha: float = 0.05) -> list[str]:
     head, alts = table.iloc[0], table.iloc[1:]
     return [
         survival_sentence(f"Hikes are followed by a fall relative to the baseline (mean abnormal return < 0, wild-cluster "
-                          f"bootstrap p < {alpha:g}; headline {head['mean_abnormal']:+.2f}%, p = {head['p_boot']:.3f})",
+                          f"bootstrap p < {alpha:g}; headline {head['mean_abnormal']:+.2f}%, p = {p_text(head['p_boot'])})",
                           bool(head["mean_abnormal"] < 0 and head["p_boot"] < alpha),
                           (alts["mean_abnormal"] < 0) & (alts["p_boot"] < alpha)),
         survival_sentence("The mean abnormal return after hikes is negative (sign only)", bool(head["mean_abnormal"] < 0),

@@ -35,7 +35,7 @@ from scipy import stats
 from ..indicators import REGIME_LABELS, liquidity_dollar_regimes
 from ..panel import FFILL_LIMIT_BDAYS, Loader, align_asof, as_timestamp
 from ..quantities import quantity
-from ._base import (ModelResult, check_choice, check_positive_int, date_span, ordered_index, specifications,
+from ._base import (ModelResult, month_count, check_choice, check_positive_int, date_span, ordered_index, specifications,
                     survival_sentence)
 from .inference import HAR_LABELS, HAR_METHODS, adjust_pvalues, sandwich
 
@@ -138,12 +138,12 @@ def returns_by_regime(returns: pd.DataFrame, regime: pd.Series, hac_lags: int = 
     frame.insert(frame.columns.get_loc("p_holm") + 1, "p_bh", adjust_pvalues(frame["p_value"], "fdr_bh"))
     table = ordered_index(frame, ["asset", "regime"])
     note = ("lag=0 pairs a month with the quadrant measured over the months ending with it: co-movement, not a "
-            "forecast" if lag == 0 else f"the quadrant is known {lag} month(s) before the return")
+            "forecast" if lag == 0 else f"the quadrant is known {month_count(lag)} before the return")
     return RegimeReturnsResult(
         name="Monthly returns by liquidity x dollar quadrant", table=table,
         sample="monthly; months with a return and a quadrant per asset: " + "; ".join(sizes),
         spec=(f"OLS of the monthly return (percent) on the quadrant dummies, no constant; {HAR_LABELS['ewc']}; "
-              f"95% intervals, no t-statistics; EWC Wald (F) test that the quadrant means are equal; quadrant lagged {lag} month(s); "
+              f"95% intervals, no t-statistics; EWC Wald (F) test that the quadrant means are equal; quadrant lagged {month_count(lag)}; "
               f"p-values against zero adjusted across all {len(frame)} quadrant means (Holm and "
               "Benjamini-Hochberg)"),
         n=int(table["n"].sum()), notes=[note],
@@ -412,7 +412,7 @@ def run_regimes(loader: Loader | None = None, *, liquidity: str = REGIME_HEADLIN
     quadrant = (f"quadrant = ({liquidity} {months}-month change > {liquidity_threshold_bn:g} bn: easing else tight) x "
                 f"({dollar} {months}-month % change < -{dollar_threshold_pct:g}: weak else strong), month-end levels")
     spec = (f"OLS of each asset's monthly return (percent) on easing, weak dollar and easing x weak dollar, states "
-            f"lagged {lag} month(s); {quadrant}; {HAR_LABELS_SHORT.get(method, method)} intervals; Holm across assets "
+            f"lagged {month_count(lag)}; {quadrant}; {HAR_LABELS_SHORT.get(method, method)} intervals; Holm across assets "
             f"per term. Beside it: " + by_regime.spec)
     sample = (f"quadrants classified for {len(classified)} months {date_span(classified.index)} "
               f"({counts.attrs['unclassified']} months between them unclassified: an input missing at a month end); "

@@ -63,7 +63,7 @@ from statsmodels.tsa.statespace.mlemodel import MLEModel
 from ..indicators import IORB_START, RESERVES_RED_LINE_BN
 from ..panel import Loader, as_timestamp
 from ..quantities import quantity
-from ._base import (ModelResult, as_series, check_choice, check_fraction, check_positive_int, date_span,
+from ._base import (ModelResult, p_text, as_series, check_choice, check_fraction, check_positive_int, date_span,
                     rolling_slope, specifications, survival_sentence)
 from .inference import (BOOTSTRAP_KINDS, HAR_LABELS, HAR_METHODS, SIEVE_BURN_IN, SIEVE_MAX_ORDER, coefficient_table,
                         resample_residuals, sandwich)
@@ -1094,7 +1094,7 @@ def what_survives(table: pd.DataFrame, alpha: float = 0.05) -> list[str]:
              f"percentage point of reserves / {x_unit.removeprefix('percent of ')}" if x_unit.startswith("percent of ")
              else "unit of the reserve ratio")
     return [
-        survival_sentence(f"A kink exists (sup-F bootstrap p < {alpha:g}; headline p = {head['sup_f_p']:.3f})",
+        survival_sentence(f"A kink exists (sup-F bootstrap p < {alpha:g}; headline p = {p_text(head['sup_f_p'])})",
                           bool(head["sup_f_p"] < alpha), alts["sup_f_p"] < alpha),
         survival_sentence(f"The spread rises as reserves fall below the kink (slope below < 0, interval excluding "
                           f"zero; headline {head['slope_below']:.2f} [{head['slope_below_ci_low']:.2f}, "
