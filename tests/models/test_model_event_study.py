@@ -380,3 +380,10 @@ def test_the_baseline_sampling_error_is_redrawn_and_added():
     assert raw.table.loc["[+0,+4]", "se_baseline"] == 0.0
     with pytest.raises(ValueError, match="offsets has shape"):
         wild_cluster_bootstrap_mean(np.arange(4.0), [0, 0, 1, 1], reps=9, offsets=np.zeros((9, 3)))
+
+
+def test_notes_shared_by_assets_are_said_once_naming_the_assets_in_words():
+    from plumbing.models.event_study import notes_by_asset
+
+    notes = [("spx", "2 of 7 events overlap"), ("nasdaq", "2 of 7 events overlap"), ("gold", "8 of 12 events overlap")]
+    assert notes_by_asset(notes) == ["S&P 500 and Nasdaq: 2 of 7 events overlap", "Gold: 8 of 12 events overlap"]

@@ -59,6 +59,21 @@ CONTRACT_OUNCES = {"gold": 100.0, "silver": 5000.0}
 EPISODE_ASSETS = ("spx", "nasdaq", "gold", "silver", "btc")
 
 
+def notes_by_asset(notes: list[tuple[str, str]]) -> list[str]:
+    """``(asset, note)`` pairs as sentences, one per distinct note, naming the assets it applies
+    to in words ("S&P 500 and Nasdaq: 2 of 7 events ..."), in first-seen order."""
+    from ..present import short_name  # names a reader knows ("S&P 500", not "spx")
+
+    grouped: dict[str, list[str]] = {}
+    for asset, note in notes:
+        grouped.setdefault(note, []).append(short_name(asset))
+    out = []
+    for note, names in grouped.items():
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        out.append(f"{who}: {note}")
+    return out
+
+
 #: how the sign of a margin change was found, in words (``sign_source`` values)
 SIGN_SOURCE_WORDS = {"change_pct": "the CME's stated percent change"}
 
@@ -242,7 +257,7 @@ def event_study(returns: pd.Series, events: object, *, estimation_window: tuple[
         effect = ("this affects only the estimated variance (CAR standard errors), not the CARs"
                   if model == "zero_mean" else "the other event's returns shift the fitted normal return")
         notes.append(f"{n_cont} of {n_events} events have another event inside their estimation window "
-                     f"(flag 'contaminated'); with the {model.replace('_', '-')} model {effect}")
+                     f"(marked in the events table); with the {model.replace('_', '-')} model {effect}")
     if n_overlap:
         notes.append(f"{n_overlap} of {n_events} events have another event inside their event window "
                      f"{_window_label(evw)} (marked in the events table): their CARs include the other event's days")
@@ -855,7 +870,7 @@ def run_margin_event_study(loader: Loader | None = None, *, metals: tuple[str, .
     sample = (f"{n_events} margin changes studied ({', '.join(f'{m} {d}: {c}' for (m, d), c in counts.items())} in the table), "
               f"day 0 {events_table['day0'].min()}..{events_table['day0'].max()}; {len(dropped_table)} dropped"
               + (f" ({'; '.join(f'{d.event}: {d.reason}' for d in dropped_table.itertuples())})" if len(dropped_table) else ""))
-    notes = [f"{metal}: {note}" for metal, study in studies.items() for note in study.notes]
+    notes = notes_by_asset([(metal, note) for metal, study in studies.items() for note in study.notes])
     sources = changes["sign_source"].map(lambda s: s.split(":")[0]).value_counts()
     notes += ["the sign of each change (raise or cut) comes from " + ", ".join(
         f"{SIGN_SOURCE_WORDS.get(source, source)} for {count}" for source, count in sources.items()),
@@ -916,7 +931,8 @@ def run_episode_event_study(loader: Loader | None = None, *, assets: tuple[str, 
         per_event.append(study.events.assign(asset=asset))
         abnormal.append(study.abnormal.assign(asset=asset))
         dropped.append(study.dropped.assign(asset=asset))
-        notes += [f"{asset}: {n}" for n in study.notes]
+        notes += [(asset, n) for n in study.notes]
+    notes = notes_by_asset(notes)
     events_table = pd.concat(per_event, ignore_index=True)
     table = ordered_index(events_table, ["asset", "event", "window"])[["date", "day0", "car", "se", "t", "p_value",
                                                                        "raw_return", "n_est", "sigma_est", "contaminated",
