@@ -38,7 +38,7 @@ articles = ["000", "001", "002", "003", "004", "BRIEF"]
 import pandas as pd
 
 from plumbing import findings, plots, present, views
-from plumbing.claims import scorecard, verdict_counts
+from plumbing.claims import article_title, scorecard, verdict_counts
 from plumbing.reports import record
 
 plots.use_house_style()
@@ -68,16 +68,19 @@ present.figure(fig, alt=f"Bar chart of the verdicts on {len(table)} claims: " +
 # %% [markdown]
 # ## Scorecard
 #
-# By article (`brief` = figures only the project's brief gives), then by check kind.
+# By article (the brief: figures only the project's brief gives), then by check kind.
 
 # %%
-present.table(scorecard(table, by="article"), units={c: "count" for c in ("supported", "partly", "contradicted",
-                                                                           "not_checkable", "total")},
+by_article = scorecard(table, by="article")
+by_article.index = [article_title(a) if a != "total" else "total" for a in by_article.index]
+by_article.index.name = "article"
+present.table(by_article.rename(columns={"not_checkable": "not checkable"}), units={c: "count" for c in ("supported", "partly", "contradicted",
+                                                                           "not checkable", "total")},
               caption="Verdicts by article")
 
 # %%
-present.table(scorecard(table, by="check"), units={c: "count" for c in ("supported", "partly", "contradicted",
-                                                                         "not_checkable", "total")},
+present.table(scorecard(table, by="check").rename(columns={"not_checkable": "not checkable"}),
+              units={c: "count" for c in ("supported", "partly", "contradicted", "not checkable", "total")},
               caption="Verdicts by check kind")
 
 # %% [markdown]
@@ -94,9 +97,11 @@ present.claims(lagged) if len(lagged) else present.note("No verdict changes with
 
 # %%
 same = table[table["pit_data_changed"] & ~table["pit_changed"]]
-present.table(pd.DataFrame({"id": same["id"], "as of": same["as_of"], "verdict": same["verdict"],
-                            "data today": same["data"], "data published by then": same["data_asof"],
-                            "publication lags": same["release"]}).set_index("id"),
+shown = views.claims_for_display(same)
+present.table(pd.DataFrame({"claim": shown["claim"], "article": shown["article"], "as of": same["as_of"],
+                            "verdict": same["verdict"].map(present.VERDICT_WORDS), "data today": shown["data used"],
+                            "data published by then": same["data_asof"], "publication lags": same["release"]})
+              .set_index("claim"),
               caption="Same verdict, different observations at the article's date")
 
 # %% [markdown]
@@ -107,8 +112,10 @@ present.table(pd.DataFrame({"id": same["id"], "as of": same["as_of"], "verdict":
 
 # %%
 flagged = table[table["calendar"] != ""]
-present.table(pd.DataFrame({"id": flagged["id"], "verdict": flagged["verdict"], "calendar": flagged["calendar"]})
-              .set_index("id"), caption="Readings on calendar dates")
+present.table(pd.DataFrame({"claim": views.claims_for_display(flagged)["claim"],
+                            "article": [article_title(a) for a in flagged["article"]],
+                            "verdict": flagged["verdict"].map(present.VERDICT_WORDS), "calendar": flagged["calendar"]})
+              .set_index("claim"), caption="Readings on calendar dates")
 
 # %% [markdown]
 # ## Article 000 (2026-02-07): the February 2026 crash

@@ -122,7 +122,7 @@ def test_threshold_crossing_and_share(checker):
     first = claim("threshold", "reserves", "usd_bn", level=3000, direction="below", window=["2022-09-01", "2022-12-31"],
                   first=True, since="2021-01-01")
     result = checker.check(first)
-    assert result.verdict == "supported" and "first crossed below 3,000.0 on 2022-09-28" in result.detail
+    assert result.verdict == "supported" and "first crossed below USD 3,000.0bn on 2022-09-28" in result.detail
     never = checker.check(claim("threshold", "reserves", "usd_bn", level=3000, direction="below", window=["2025-04-01", "2025-06-30"]))
     assert never.verdict == "contradicted"
     share = checker.check(claim("threshold", "sofr_iorb_bp", "bp", level=5, direction="below", window=["2022-01-01", "2022-12-31"], share=0.9))
@@ -216,7 +216,7 @@ def test_a_right_number_on_the_wrong_day_is_pointed_out(checker):
     # read as a point on 2025-11-04 (SOFR 4.00 that day), 4.31 is the print of 2025-10-28
     point = checker.check(claim("value", "sofr", "percent", date="2025-11-04", claimed=4.31, tolerance=0.01))
     assert point.verdict == "contradicted"
-    assert "the claimed value does hold on 2025-10-28 (4.31)" in point.row()["nearest"]
+    assert "the claimed value does hold on 2025-10-28 (4.31%)" in point.row()["nearest"]
 
 
 def test_seasonal_compares_the_same_time_of_year(checker, snapshot, raw):
@@ -224,4 +224,4 @@ def test_seasonal_compares_the_same_time_of_year(checker, snapshot, raw):
     assert result.computed == pytest.approx(raw(snapshot, "fred/WDTGAL.csv", "2026-01-14") / 1000)
     assert result.verdict == "supported"  # 2022-2025 were all lower
     five = checker.check(claim("seasonal", "tga_wednesday", "usd_bn", date="2026-01-14", extreme="max", years=5))
-    assert five.verdict == "partly" and "2021-01-13: 1,575.9" in five.detail  # the pandemic cash pile
+    assert five.verdict == "partly" and "2021-01-13: USD 1,575.9bn" in five.detail  # the pandemic cash pile

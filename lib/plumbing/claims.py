@@ -178,7 +178,7 @@ RANGE_FIELDS = ("start", "end", "base")  # a date, [first, last] (a median) or a
 #: kinds that read a move from ``start`` to ``end``; ``window`` may give both (its first and last day)
 TWO_POINT_KINDS = ("change", "pct_change", "direction", "size")
 NUMBER_FIELDS = ("claimed", "tolerance", "level", "share", "rank", "years", "percentile", "lookback_years")
-UNIT_WORDS = {"usd_bn": "USD bn", "usd_tn": "USD tn", "usd_bn_saar": "USD bn", "percent": "%", "bp": "bp", "usd": "USD", "index": "points",
+UNIT_WORDS = {"pp": "pp", "usd_bn": "USD bn", "usd_tn": "USD tn", "usd_bn_saar": "USD bn", "percent": "%", "bp": "bp", "usd": "USD", "index": "points",
               "pct_change": "%", "jpy_per_usd": "JPY per USD", "days": "days", "weeks": "weeks", "count": ""}
 
 
@@ -260,8 +260,12 @@ class Verdict:
         """What the article claims, in words, for claims without a single claimed number."""
         c = self.claim
         if c.check == "threshold":
-            side = f"|{c.quantity}|" if c.get("abs") else c.quantity
-            text = f"{side} {c.get('direction')} {_fmt(float(c.get('level')))} {c.unit}".strip()
+            level = float(c.get("level"))
+            if c.get("abs"):
+                text = f"{_name(c.quantity)} within ±{_with_unit(level, c.unit)}" if c.get("direction") == "below" \
+                    else f"{_name(c.quantity)} at least {_with_unit(level, c.unit)} either way"
+            else:
+                text = f"{_name(c.quantity)} {c.get('direction')} {_with_unit(level, c.unit)}"
             if c.get("share") is not None:
                 return f"{text} on at least {float(c.get('share')):.0%} of days"
             return text + (" for the first time" if c.get("first") else "")
@@ -273,7 +277,8 @@ class Verdict:
             of = " daily change" if c.get("transform") == "diff" else ""
             return f"{ordinal}{word}{of} {scope}"
         if c.check == "direction":
-            return f"{c.get('expected')} from {_range_text(c.get('start'))} to {_range_text(c.get('end'))}"
+            return f"{c.get('expected')} from {_range_text(c.get('start'))} to {_range_text(c.get('end'))}".replace(
+                "from the median from", "from the median of").replace("to the median from", "to the median of")
         if c.check == "seasonal":
             word = {"max": "highest", "min": "lowest"}.get(str(c.get("extreme")), str(c.get("extreme")))
             return f"{word} for the time of year in {c.get('years')} years"
@@ -520,14 +525,39 @@ def _unit_word(unit: str) -> str:
     return UNIT_WORDS.get(unit, unit)
 
 
-def _with_unit(value: float, unit: str) -> str:
+def _with_unit(value: float, unit: str, *, signed: bool = False) -> str:
+    """A number with its unit in words, as a reader's table shows it: USD bn with thousands
+    separators and one decimal ("USD 1,234.5bn"), "4.31%", "12 bp", "155.2 yen per dollar"."""
+    sign = ("+" if value > 0 else "-" if value < 0 else "") if signed else ("-" if value < 0 else "")
+    size = abs(value)
+    if unit in ("usd_bn", "usd_bn_saar"):
+        return f"{sign}USD {size:,.1f}bn"
+    if unit == "usd_tn":
+        return f"{sign}USD {_fmt(size)}tn"
+    if unit == "usd":
+        return f"{sign}USD {size:,.2f}" if size < 1000 else f"{sign}USD {size:,.1f}"
+    if unit == "jpy_per_usd":
+        return f"{sign}{_fmt(size)} yen per dollar"
     word = _unit_word(unit)
-    return f"{_fmt(value)}{'' if word in ('%', '') else ' '}{word}"
+    return f"{sign}{_fmt(size)}{'' if word in ('%', '') else ' '}{word}"
+
+
+def _claimed_amount(value: float, unit: str) -> str:
+    """An article's round figure: USD 1,000bn reads "USD 1tn" as the article says it."""
+    if unit in ("usd_bn", "usd_bn_saar") and abs(value) >= 1000 and round(value / 1000, 2) * 1000 == value:
+        return f"{'-' if value < 0 else ''}USD {abs(value) / 1000:g}tn"
+    return _with_unit(value, unit)
+
+
+def _between(first: object, last: object) -> str:
+    """``from A to B`` (dates as ISO days)."""
+    first, last = _day(pd.Timestamp(first)), _day(pd.Timestamp(last))
+    return f"on {first}" if first == last else f"from {first} to {last}"
 
 
 def _range_text(spec: object) -> str:
     if isinstance(spec, (list, tuple)):
-        return f"the median of {spec[0]}..{spec[1]}"
+        return f"the median {_between(spec[0], spec[1])}"
     return str(spec)
 
 
@@ -535,8 +565,50 @@ def _day(stamp: pd.Timestamp) -> str:
     return str(pd.Timestamp(stamp).date())
 
 
+def _at(value: str, how: str) -> str:
+    """A value and when it was read: "USD 951.7bn on 2025-11-12", "USD 951.7bn (the median of ...)"."""
+    return f"{value} ({how})" if how.startswith("the median") else f"{value} on {how}"
+
+
 def _obs(stamp: pd.Timestamp, value: float, unit: str = "") -> str:
     return f"{_day(stamp)}: {_with_unit(value, unit) if unit else _fmt(value)}"
+
+
+def _name(name: str) -> str:
+    """A series' short English name for text a reader sees ("TGA", "SOFR - IORB", "CME silver
+    initial margin"), never its code; ``a/b`` is a relative, ``x daily change`` a daily change."""
+    if name.endswith(" daily change"):
+        return f"the daily change of {_name(name.removesuffix(' daily change'))}"
+    if "/" in name:
+        first, second = name.split("/", 1)
+        return f"{_name(first)} relative to {_name(second)}"
+    if name in EXTRA_QUANTITIES:
+        return f"CME {name.split('_')[1]} initial margin"
+    from .present import short_name  # lazy: present imports views, which imports this module
+
+    try:
+        return short_name(name)
+    except (KeyError, ValueError, LookupError):
+        return name
+
+
+#: the articles by the first three characters of their file name, in a few English words
+ARTICLE_TITLES: dict[str, str] = {
+    "000": "the February 2026 crash", "001": "the TGA drain and the repo market (Oct-Nov 2025)",
+    "002": "the everything sell-off of 2025-11-04", "003": "speculative money leaving US stocks (2023)",
+    "004": "the early-2026 outlook", "BRI": "the project's brief (Sept 2019 figures)",
+}
+
+
+def article_title(article: object) -> str:
+    """An article as a reader names it: "Article 002: the everything sell-off of 2025-11-04"."""
+    text = str(article or "")
+    key = text[:3]
+    if key == "BRI" or text == "brief":
+        return "The project's brief (Sept 2019 figures)"
+    if key in ARTICLE_TITLES:
+        return f"Article {key}: {ARTICLE_TITLES[key]}"
+    return f"Article {text}"
 
 
 # --- calendar effects -----------------------------------------------------------------------
@@ -691,17 +763,40 @@ def select_events(spec: dict, first: object = None, last: object = None, as_of: 
     return rows.reset_index(drop=True)
 
 
+#: policy event kinds (data/events/policy.csv) in words, plural
+EVENT_KIND_WORDS: dict[str, str] = {
+    "refunding": "Treasury refunding statements", "fed_leadership": "Fed leadership announcements",
+    "qt_start": "announcements of the start of QT", "qt_end": "announcements of the end of QT",
+    "qt_taper": "announcements of a slower QT", "shutdown_start": "starts of a government shutdown",
+    "shutdown_end": "ends of a government shutdown", "tariff": "tariff announcements",
+    "rmp_start": "starts of the Fed's reserve management purchases", "repo_operations": "Fed repo operation announcements",
+    "bill_purchases": "Fed bill purchase announcements", "debt_ceiling": "debt-ceiling events", "facility": "Fed facility announcements",
+    "emergency": "Fed emergency actions", "fiscal": "fiscal events", "bank_failure": "bank failures",
+}
+
+
+def _pattern_words(pattern: str) -> str:
+    """A title pattern in words: ``coupon sizes (increased|raised)`` -> "coupon sizes increased or
+    raised"; escapes dropped."""
+    text = re.sub(r"\\(.)", r"\1", str(pattern))
+    text = re.sub(r"\(([^()]*)\)", lambda m: " or ".join(m.group(1).split("|")) if "|" in m.group(1) else m.group(1), text)
+    return text.replace("|", " or ")
+
+
 def _event_words(spec: dict) -> str:
-    parts = [f"{spec['table']}{'.csv' if spec['table'] != 'cme_metals_margins' else ''} rows"]
+    """The rows of an event table a claim counts, in words ("Treasury refunding statements that
+    say coupon sizes increased or raised", "dates on which CME raised the gold or silver margin")."""
+    if spec["table"] == "cme_metals_margins":
+        metal = spec.get("metal") or "gold or silver"
+        change = {"raise": "raised", "cut": "cut", "lower": "lowered"}.get(str(spec.get("change") or ""), "changed")
+        return f"CME advisories that {change} the {metal} margin"
     if spec.get("kind"):
-        parts.append(f"of kind {'/'.join(spec['kind'])}")
-    if spec.get("metal"):
-        parts.append(f"for {spec['metal']}")
-    if spec.get("change"):
-        parts.append(f"that {spec['change']} the level")
+        what = " or ".join(EVENT_KIND_WORDS.get(k, k.replace("_", " ")) for k in spec["kind"])
+    else:
+        what = "FOMC meetings" if spec["table"] == "fomc" else "policy events"
     if spec.get("match"):
-        parts.append(f"whose title matches '{spec['match']}'")
-    return " ".join(parts)
+        what += f' that say "{_pattern_words(spec["match"])}"'
+    return what
 
 
 # --- point in time --------------------------------------------------------------------------
@@ -746,7 +841,7 @@ def release_words(names: Sequence[str], loader: Loader) -> str:
     texts = []
     for key in dict.fromkeys(keys):
         release = loader.catalog.get(key).release
-        texts.append(f"{key} {release.describe() if release else 'publication lag not stated'}")
+        texts.append(f"{_name(key)} {release.describe() if release else 'publication lag not stated'}")
     return "; ".join(texts)
 
 
@@ -835,9 +930,9 @@ class ClaimChecker:
                 and len(pd.bdate_range(before.index[-1], day)) <= LATEST_PUBLISHED_BDAYS:
             usable = True  # point in time: the latest observation published by then is what a reader saw
         if not usable:
-            coverage = f"{series.index.min().date()}..{series.index.max().date()}" if len(series) else "no data"
+            coverage = _between(series.index.min(), series.index.max()) if len(series) else "no data"
             vintage = f" published by {self.as_of.date()}" if self.as_of is not None else ""
-            raise _NotCheckable(f"{name} has no observation{vintage} usable on {day.date()} (covers {coverage}; "
+            raise _NotCheckable(f"{_name(name)} has no observation{vintage} usable on {day.date()} (covers {coverage}; "
                                 "values are not carried across a missing period or past the end of the data)")
         return float(before.iloc[-1]), before.index[-1]
 
@@ -848,9 +943,9 @@ class ClaimChecker:
             first, last = pd.Timestamp(spec[0]), pd.Timestamp(spec[1])
             inside = self.series(name).loc[first:last].dropna()
             if inside.empty:
-                raise _NotCheckable(f"{name} has no observation in {first.date()}..{last.date()}")
+                raise _NotCheckable(f"{_name(name)} has no observation {_between(first, last)}")
             value = float(inside.median())
-            return value, inside.index[-1], f"median of {len(inside)} observations {first.date()}..{last.date()}"
+            return value, inside.index[-1], f"the median of {len(inside)} observations {_between(first, last)}"
         value, used = self.value_on(name, spec)
         return value, used, _day(used)
 
@@ -863,21 +958,20 @@ class ClaimChecker:
                 and len(pd.bdate_range(series.index[-1], hi)) <= LATEST_PUBLISHED_BDAYS:
             inside = series.iloc[-1:]  # point in time: nothing in the window published yet; the latest reading
         if inside.empty:
-            coverage = f"{series.index.min().date()}..{series.index.max().date()}" if len(series) else "no data"
-            raise _NotCheckable(f"{name} has no observations in {lo.date()}..{hi.date()} (covers {coverage})")
+            coverage = _between(series.index.min(), series.index.max()) if len(series) else "no data"
+            raise _NotCheckable(f"{_name(name)} has no observations {_between(lo, hi)} (covers {coverage})")
         return lo, hi, inside
 
     def _used_words(self, lo: pd.Timestamp, hi: pd.Timestamp, inside: pd.Series) -> str:
         """``lo..hi``, saying so when point in time found nothing published in it yet."""
         if inside.index[-1] < lo:
-            return (f"{lo.date()}..{hi.date()} (nothing published by {self.as_of.date()}; the latest reading, "
+            return (f"{_between(lo, hi)} (nothing published by {self.as_of.date()}; the latest reading, "
                     f"{inside.index[-1].date()})")
-        return f"{lo.date()}..{hi.date()}"
+        return _between(lo, hi)
 
     def _window_words(self, claim: Claim) -> str:
         lo, hi = claim.get("window")
-        named = f" (window '{claim.get('window_name')}')" if claim.get("window_name") else ""
-        return f"from {lo} to {hi}{named}"
+        return _between(lo, hi)
 
     # entry point -------------------------------------------------------------------------
 
@@ -891,7 +985,7 @@ class ClaimChecker:
                 except KeyError as err:
                     if claim.unit:
                         raise ClaimError(f"claim {claim.id!r} field 'quantity': {err.args[0]}") from None
-                    raise _NotCheckable(f"no data series for quantity {claim.quantity!r}: {err.args[0]}") from None
+                    raise _NotCheckable(f"no data series for {claim.quantity!r}: {err.args[0]}") from None
                 calendar = calendar_flag(claim, frequency)
             else:
                 calendar = calendar_flag(claim)
@@ -924,8 +1018,8 @@ class ClaimChecker:
     # grading -----------------------------------------------------------------------------
 
     def _grade(self, claim: Claim, actual: float, claimed: float, tolerance: float, how: str, data_date: str,
-               **extra: object) -> Verdict:
-        verdict, text = _grade_text(claim, actual, claimed, tolerance, how)
+               unit: str | None = None, **extra: object) -> Verdict:
+        verdict, text = _grade_text(claim, actual, claimed, tolerance, how, claim.unit if unit is None else unit)
         return Verdict(claim, verdict, round(actual, 6), text, data_date, **extra)  # type: ignore[arg-type]
 
     def _tolerance_words(self, claim: Claim, unit: str | None = None) -> str:
@@ -933,13 +1027,17 @@ class ClaimChecker:
         claimed, tolerance = float(claim.get("claimed")), float(claim.get("tolerance"))
         bound = claim.get("bound")
         if bound == "lower":
-            return f"at least {_with_unit(claimed, unit)} (a lower bound; within {_fmt(tolerance)} below it is partly close)"
+            return (f"at least {_claimed_amount(claimed, unit)} (a lower bound; within {_with_unit(tolerance, _change_unit(unit))} below "
+                    "it is partly close)")
         if bound == "upper":
-            return f"at most {_with_unit(claimed, unit)} (an upper bound)"
+            return f"at most {_claimed_amount(claimed, unit)} (an upper bound)"
         if _is_move(claim) and claimed != 0:
-            return (f"{_with_unit(claimed, unit)} ± {_fmt(tolerance)} (a move in the claimed direction whose size is "
-                    f"within a factor of {_fmt(MOVE_FACTOR)} of the claimed size is partly: right direction, size off)")
-        return f"{_with_unit(claimed, unit)} ± {_fmt(tolerance)}"
+            return (f"{_claimed_amount(claimed, unit)} ± {_with_unit(tolerance, _change_unit(unit))} (a move in the claimed direction "
+                    f"whose size is within a factor of {_fmt(MOVE_FACTOR)} of the claimed size is partly: right direction, "
+                    "size off)")
+        if tolerance == 0:
+            return f"exactly {_claimed_amount(claimed, unit)}"
+        return f"{_claimed_amount(claimed, unit)} ± {_with_unit(tolerance, _change_unit(unit))}"
 
     # each kind ---------------------------------------------------------------------------
 
@@ -948,8 +1046,8 @@ class ClaimChecker:
         rule = (f"{_title(claim.quantity, self.loader)} on {claim.get('date')} (the last observation on or before it) "
                 f"must be {self._tolerance_words(claim)}")
         return self._grade(claim, actual, float(claim.get("claimed")), float(claim.get("tolerance")),
-                           f"{claim.quantity} on {used.date()}", _day(used), rule=rule,
-                           observations=(f"{claim.quantity} {_obs(used, actual, claim.unit)}",))
+                           f"{_name(claim.quantity)} on {used.date()}: {_with_unit(actual, claim.unit)}", _day(used), rule=rule,
+                           observations=(f"{_name(claim.quantity)} {_obs(used, actual, claim.unit)}",))
 
     def _two_points(self, claim: Claim, name: str | None = None) -> tuple[float, pd.Timestamp, str, float, pd.Timestamp, str]:
         name = name or self.series_for(claim)
@@ -959,42 +1057,46 @@ class ClaimChecker:
 
     def _check_change(self, claim: Claim) -> Verdict:
         first, d0, how0, last, d1, how1 = self._two_points(claim)
-        change, what, per = last - first, "change", ""
+        change, what, per = last - first, "a change of", ""
         if claim.get("per_month"):
             months = (d1 - d0).days / 30.4375
             if months <= 0:
                 raise _NotCheckable("a monthly pace needs an end after the start")
-            change, what, per = change / months, f"change per month over {months:.2f} months", " per month (30.4 days)"
+            change, what, per = change / months, f"a change per month over {months:.2f} months of", " per month (30.4 days)"
         rule = (f"{_title(claim.quantity, self.loader)} at {_range_text(claim.get('end'))} minus at "
-                f"{_range_text(claim.get('start'))}{per} must be {self._tolerance_words(claim)}")
-        how = f"{claim.quantity} {how0}->{how1}: {_fmt(first)}->{_fmt(last)}, {what}"
+                f"{_range_text(claim.get('start'))}{per} must be {self._tolerance_words(claim, _change_unit(claim.unit))}")
+        unit = _change_unit(claim.unit)
+        moved = "rose" if change > 0 else "fell" if change < 0 else "was unchanged"
+        how = (f"{_name(claim.quantity)} {moved} ({_at(_with_unit(first, claim.unit), how0)} → "
+               f"{_at(_with_unit(last, claim.unit), how1)}), {what} {_with_unit(change, unit, signed=True)}")
         return self._grade(claim, change, float(claim.get("claimed")), float(claim.get("tolerance")), how,
-                           f"{d0.date()}..{d1.date()}", rule=rule,
-                           observations=(f"{claim.quantity} {how0}: {_with_unit(first, claim.unit)}",
+                           f"{d0.date()}..{d1.date()}", unit=unit, rule=rule,
+                           observations=(f"{_name(claim.quantity)} {how0}: {_with_unit(first, claim.unit)}",
                                          f"{how1}: {_with_unit(last, claim.unit)}"))
 
     def _check_pct_change(self, claim: Claim) -> Verdict:
         name = self.series_for(claim)
         first, d0, how0, last, d1, how1 = self._two_points(claim, name)
         if first == 0:
-            raise _NotCheckable(f"{name} is zero on {d0.date()}: no percent change")
+            raise _NotCheckable(f"{_name(name)} is zero on {d0.date()}: no percent change")
         change = (last / first - 1) * 100
-        what = "% change"
+        what = "a change of"
         if claim.get("annualised"):
             years = (d1 - d0).days / 365.25
             if years <= 0:
                 raise _NotCheckable("an annual rate needs an end after the start")
             change = ((last / first) ** (1 / years) - 1) * 100
-            what = f"compound annual rate over {years:.2f} years, %"
+            what = f"a compound annual rate over {years:.2f} years of"
         subject = (f"{_title(claim.quantity, self.loader)} relative to {_title(str(claim.get('versus')), self.loader)}"
                    if claim.get("versus") else _title(claim.quantity, self.loader))
         rule = (f"{'the compound annual growth rate' if claim.get('annualised') else 'the percent change'} of {subject} "
                 f"from {_range_text(claim.get('start'))} to {_range_text(claim.get('end'))} must be "
                 f"{self._tolerance_words(claim, 'pct_change')}")
-        how = f"{name} {how0}->{how1}: {_fmt(first)}->{_fmt(last)}, {what}"
+        how = (f"{_name(name)} {_at(_fmt(first), how0)} → {_at(_fmt(last), how1)}, "
+               f"{what} {_with_unit(change, 'pct_change', signed=True)}")
         return self._grade(claim, change, float(claim.get("claimed")), float(claim.get("tolerance")), how,
-                           f"{d0.date()}..{d1.date()}", rule=rule,
-                           observations=(f"{name} {how0}: {_fmt(first)}", f"{how1}: {_fmt(last)}"))
+                           f"{d0.date()}..{d1.date()}", unit="pct_change", rule=rule,
+                           observations=(f"{_name(name)} {how0}: {_fmt(first)}", f"{how1}: {_fmt(last)}"))
 
     def _check_direction(self, claim: Claim) -> Verdict:
         expected = claim.get("expected")
@@ -1009,10 +1111,14 @@ class ClaimChecker:
                    f"(ratio x 100)" if claim.get("versus") else _title(claim.quantity, self.loader))
         rule = (f"{subject} at {_range_text(claim.get('end'))} must be {'above' if expected == 'up' else 'below'} "
                 f"its value at {_range_text(claim.get('start'))} (sign only: the claim gives no size)")
-        text = f"{name} {how0}->{how1}: {_fmt(first)}->{_fmt(last)}, change {_fmt(change)}{pct}: moved {moved}, claimed {expected}"
+        unit = "" if claim.get("versus") else claim.unit
+        show = (lambda v, u=unit, **kw: _with_unit(v, u, **kw)) if unit else (lambda v, **kw: _fmt(v))  # noqa: E731
+        text = (f"{_name(name)} {_at(show(first), how0)} → {_at(show(last), how1)}, a change of "
+                f"{show(change, u=_change_unit(unit), signed=True) if unit else _fmt(change)}{pct}: "
+                f"it moved {moved}, the claim says {expected}")
         return Verdict(claim, "supported" if moved == expected else "contradicted", round(change, 6), text,
                        f"{d0.date()}..{d1.date()}", rule=rule,
-                       observations=(f"{name} {how0}: {_fmt(first)}", f"{how1}: {_fmt(last)}"))
+                       observations=(f"{_name(name)} {how0}: {_fmt(first)}", f"{how1}: {_fmt(last)}"))
 
     def _check_seasonal(self, claim: Claim) -> Verdict:
         direction = claim.get("extreme")
@@ -1025,15 +1131,15 @@ class ClaimChecker:
             try:
                 earlier.append((day, *self.value_on(claim.quantity, day)))
             except _NotCheckable:
-                raise _NotCheckable(f"{claim.quantity} has no value near {day.date()} for the same time of year") from None
+                raise _NotCheckable(f"{_name(claim.quantity)} has no value near {day.date()} for the same time of year") from None
         beats = [(d, v) for d, v, _ in earlier if (v > value if direction == "max" else v < value)]
         word = "highest" if direction == "max" else "lowest"
-        listing = "; ".join(f"{obs.date()}: {_fmt(v)}" for _, v, obs in earlier)
-        text = (f"{claim.quantity} on {used.date()} = {_fmt(value)}; same time of year in the previous "
-                f"{len(earlier)} years: {listing}")
+        listing = "; ".join(f"{obs.date()}: {_with_unit(v, claim.unit)}" for _, v, obs in earlier)
+        text = (f"{_name(claim.quantity)} on {used.date()}: {_with_unit(value, claim.unit)}; the same time of year in the "
+                f"previous {len(earlier)} years: {listing}")
         rule = (f"{_title(claim.quantity, self.loader)} on {claim.get('date')} must be the {word} of the same calendar "
                 f"day (last observation on or before it) in each of the previous {claim.get('years')} years")
-        observations = (f"{claim.quantity} {_obs(used, value, claim.unit)}",
+        observations = (f"{_name(claim.quantity)} {_obs(used, value, claim.unit)}",
                         *(f"{_obs(obs, v, claim.unit)}" for _, v, obs in earlier))
         if not beats:
             return Verdict(claim, "supported", round(value, 6), f"{text}: the {word}", _day(used), rule=rule,
@@ -1057,11 +1163,11 @@ class ClaimChecker:
         actual_rank = int(beats(history).sum()) + 1
         earlier = series.loc[:used].iloc[:-1]
         earlier_better = earlier[beats(earlier)]
-        found = (f"{word} since {earlier_better.index[-1].date()} ({_fmt(earlier_better.iloc[-1])} then)"
+        found = (f"{word} since {earlier_better.index[-1].date()} ({_with_unit(earlier_better.iloc[-1], claim.unit)} then)"
                  if len(earlier_better) else f"{word} in the whole history from {series.index.min().date()}")
         later = series.loc[used:].iloc[1:]
         later_better = later[beats(later)]
-        after = (f"; exceeded later on {later_better.index[0].date()} ({_fmt(later_better.iloc[0])})"
+        after = (f"; exceeded later on {later_better.index[0].date()} ({_with_unit(later_better.iloc[0], claim.unit)})"
                  if len(later_better) else "; not exceeded since")
         return actual_rank, found, after
 
@@ -1092,7 +1198,7 @@ class ClaimChecker:
         ordinal = "" if rank == 1 else f"rank {rank}, "
         rule = (f"{where} of {_title(claim.quantity, self.loader)}{' day-to-day change' if transform else ''} must be the "
                 f"{ordinal}{word} of every observation {scope} up to that day")
-        text = f"{name} on {used.date()} = {_fmt(value)}: {found}; rank {actual_rank} {scope}{after}"
+        text = f"{_name(name)} on {used.date()}: {_with_unit(value, claim.unit)}, the {found}; rank {actual_rank} {scope}{after}"
         if actual_rank <= rank:
             verdict = "supported"
         elif actual_rank <= rank + 2:
@@ -1100,7 +1206,7 @@ class ClaimChecker:
         else:
             verdict = "contradicted"
         return Verdict(claim, verdict, round(value, 6), text, _day(used), rule=rule,
-                       observations=(f"{name} {_obs(used, value, claim.unit)}", found))
+                       observations=(f"{_name(name)} {_obs(used, value, claim.unit)}", found))
 
     def _check_threshold(self, claim: Claim) -> Verdict:
         series = self.series(claim.quantity).dropna()
@@ -1115,10 +1221,10 @@ class ClaimChecker:
             side = (series <= level) if direction == "below" else (series >= level)
         else:
             side = (series < level) if direction == "below" else (series > level)
-        what = f"|{claim.quantity}|" if claim.get("abs") else claim.quantity
+        what = f"{_name(claim.quantity)} (either sign)" if claim.get("abs") else _name(claim.quantity)
         title = _title(claim.quantity, self.loader)
         low_at, high_at = inside.idxmin(), inside.idxmax()
-        observations = (f"{claim.quantity} {len(inside)} observations {lo.date()}..{hi.date()}",
+        observations = (f"{_name(claim.quantity)}: {len(inside)} observations {_between(lo, hi)}",
                         f"lowest {_obs(low_at, float(inside.min()), claim.unit)}",
                         f"highest {_obs(high_at, float(inside.max()), claim.unit)}")
         if claim.get("share") is not None:
@@ -1132,8 +1238,9 @@ class ClaimChecker:
                 bound = f"{direction} {_with_unit(level, claim.unit)}"
             rule = (f"at least {wanted:.0%} of the observations of {title} {self._window_words(claim)} must be {bound} "
                     f"(at least half that share, {wanted / 2:.0%}, or within 15 points of it, is partly)")
-            text = (f"{share:.0%} of {len(inside)} observations of {what} in {self._used_words(lo, hi, inside)} "
-                    f"are {direction} {_fmt(level)} (claim: at least {wanted:.0%}); range {_fmt(inside.min())}..{_fmt(inside.max())}")
+            text = (f"{share:.0%} of {len(inside)} observations of {what} {self._used_words(lo, hi, inside)} "
+                    f"are {direction} {_with_unit(level, claim.unit)} (the claim: at least {wanted:.0%}); they range from "
+                    f"{_with_unit(inside.min(), claim.unit)} to {_with_unit(inside.max(), claim.unit)}")
             verdict = ("supported" if share >= wanted
                        else "partly" if share >= min(wanted - 0.15, wanted / 2) else "contradicted")
             return Verdict(claim, verdict, round(share, 6), text, f"{lo.date()}..{hi.date()}", rule=rule,
@@ -1150,10 +1257,12 @@ class ClaimChecker:
             rule = (f"the first observation of {title} {direction} {_with_unit(level, claim.unit)} after being on the "
                     f"other side, counting from {since.date()}, must fall {self._window_words(claim)}")
             if first_any is None:
-                return Verdict(claim, "contradicted", None, f"{claim.quantity} never crossed {direction} {_fmt(level)} since {since.date()}",
+                return Verdict(claim, "contradicted", None,
+                               f"{_name(claim.quantity)} never crossed {direction} {_with_unit(level, claim.unit)} since {since.date()}",
                                rule=rule, observations=observations)
             value = float(series.loc[first_any])
-            text = f"first crossed {direction} {_fmt(level)} on {first_any.date()} ({_fmt(value)}) counting from {since.date()}"
+            text = (f"{_name(claim.quantity)} first crossed {direction} {_with_unit(level, claim.unit)} on {first_any.date()} "
+                    f"({_with_unit(value, claim.unit)}) counting from {since.date()}")
             observations = (*observations, f"first crossing {_obs(first_any, value, claim.unit)}")
             if lo <= first_any <= hi:
                 return Verdict(claim, "supported", round(value, 6), text, _day(first_any), rule=rule, observations=observations)
@@ -1176,24 +1285,27 @@ class ClaimChecker:
             if len(later):
                 nearest = f"a later crossing on {later.index[0].date()}"
             return Verdict(claim, "partly" if near else "contradicted", round(value, 6),
-                           text + f", outside the window {lo.date()}..{hi.date()}", _day(first_any), rule=rule,
+                           text + f", outside the window {_between(lo, hi)}", _day(first_any), rule=rule,
                            observations=observations, nearest=nearest)
         rule = f"{title} must be {direction} {_with_unit(level, claim.unit)} at least once {self._window_words(claim)}"
         if first_in_window is not None:
             value = float(series.loc[first_in_window])
             return Verdict(claim, "supported", round(value, 6),
-                           f"{claim.quantity} {direction} {_fmt(level)} from {first_in_window.date()} ({_fmt(value)}) in "
-                           f"{self._used_words(lo, hi, inside)}; window extreme {_fmt(extreme)}", _day(first_in_window), rule=rule,
+                           f"{_name(claim.quantity)} {direction} {_with_unit(level, claim.unit)} from {first_in_window.date()} "
+                           f"({_with_unit(value, claim.unit)}), in the window {self._used_words(lo, hi, inside)}; its "
+                           f"{'lowest' if direction == 'below' else 'highest'} {_with_unit(extreme, claim.unit)}",
+                           _day(first_in_window), rule=rule,
                            observations=(*observations, f"first {direction} {_obs(first_in_window, value, claim.unit)}"))
         return Verdict(claim, "contradicted", round(float(extreme), 6),
-                       f"{claim.quantity} never {direction} {_fmt(level)} in {lo.date()}..{hi.date()}; "
-                       f"closest {_fmt(extreme)}", f"{lo.date()}..{hi.date()}", rule=rule, observations=observations)
+                       f"{_name(claim.quantity)} never {direction} {_with_unit(level, claim.unit)} {_between(lo, hi)}; "
+                       f"the closest {_with_unit(extreme, claim.unit)}", f"{lo.date()}..{hi.date()}", rule=rule,
+                       observations=observations)
 
     def _span_value(self, name: str, claim: Claim) -> tuple[float, list[str], pd.Timestamp]:
         stat = claim.get("stat")
         lo, hi, inside = self.window(name, claim)
         unit = claim.unit
-        observations = [f"{name} {len(inside)} observations {lo.date()}..{hi.date()}"]
+        observations = [f"{_name(name)}: {len(inside)} observations {_between(lo, hi)}"]
         if stat in ("max", "min", "rise", "fall"):
             at = inside.idxmax() if stat in ("max", "rise") else inside.idxmin()
             extreme = float(inside.loc[at])
@@ -1202,11 +1314,11 @@ class ClaimChecker:
                 return extreme, observations, at
             if claim.get("base") is not None:
                 base, _, how = self.endpoint(name, claim.get("base"))
-                observations.insert(1, f"base ({how}): {_with_unit(base, unit)}")
+                observations.insert(1, f"measured from ({how}): {_with_unit(base, unit)}")
             else:
                 before = self.series(name).loc[:lo - pd.Timedelta(days=1)].dropna()
                 if before.empty:
-                    raise _NotCheckable(f"{name} has no observation before {lo.date()} to measure a {stat} from")
+                    raise _NotCheckable(f"{_name(name)} has no observation before {lo.date()} to measure a {stat} from")
                 base = float(before.iloc[-1])
                 observations.insert(1, f"last before the window {_obs(before.index[-1], base, unit)}")
             return (extreme - base if stat == "rise" else base - extreme), observations, at
@@ -1222,8 +1334,7 @@ class ClaimChecker:
         stat = claim.get("stat")
         value, observations, at = self._span_value(claim.quantity, claim)
         title = _title(claim.quantity, self.loader)
-        base = (f"{_range_text(claim.get('base'))}" + (f" (window '{claim.get('base_name')}')" if claim.get("base_name") else "")
-                if claim.get("base") is not None else "the last value before the window")
+        base = _range_text(claim.get("base")) if claim.get("base") is not None else "the last value before the window"
         words = {"max": f"the highest value of {title}", "min": f"the lowest value of {title}",
                  "median": f"the median of {title}", "mean": f"the mean of {title}",
                  "rise": f"the rise of {title} from {base} to the window's highest",
@@ -1232,8 +1343,28 @@ class ClaimChecker:
         unit = "pct_change" if stat == "drawdown" else claim.unit
         rule = f"{words} {self._window_words(claim)} must be {self._tolerance_words(claim, unit)}"
         return self._grade(claim, value, float(claim.get("claimed")), float(claim.get("tolerance")),
-                           f"{claim.quantity} {stat} {claim.get('window')[0]}..{claim.get('window')[1]}", _day(at),
+                           self._span_words(claim, value, observations, at), _day(at), unit=unit,
                            rule=rule, observations=tuple(observations))
+
+    def _span_words(self, claim: Claim, value: float, observations: list[str], at: pd.Timestamp) -> str:
+        """What a span check found, in a sentence: "TGA fell USD 159.2bn (USD 951.7bn → USD
+        792.5bn) from 2025-11-13 to 2025-12-23"."""
+        stat, name, unit = claim.get("stat"), _name(claim.quantity), claim.unit
+        lo, hi = claim.get("window")
+        window = _between(lo, hi)
+        if stat in ("max", "min"):
+            return f"{name} {'peaked at' if stat == 'max' else 'bottomed at'} {_with_unit(value, unit)} on {_day(at)} ({window})"
+        if stat in ("median", "mean"):
+            return f"the {stat} of {name} {window}: {_with_unit(value, unit)}"
+        if stat in ("rise", "fall"):
+            inside = self.series(claim.quantity).loc[pd.Timestamp(lo):pd.Timestamp(hi)].dropna()
+            extreme = float(inside.loc[at]) if at in inside.index else float("nan")
+            base = extreme - value if stat == "rise" else extreme + value
+            verb = ("rose" if value >= 0 else "fell") if stat == "rise" else ("fell" if value >= 0 else "rose")
+            return (f"{name} {verb} {_with_unit(abs(value), unit)} ({_with_unit(base, unit)} → {_with_unit(extreme, unit)} "
+                    f"on {_day(at)}) {window}")
+        return (f"{name} fell {_with_unit(-value, 'pct_change')} from its highest close {window} to its last "
+                f"({_day(at)})") if value <= 0 else f"{name} rose {_with_unit(value, 'pct_change')} {window}"
 
     def _moves(self, claim: Claim) -> tuple[pd.Series, float, pd.Timestamp, pd.Timestamp, int, str]:
         """The series of comparable moves (or levels) of a size check, the claim's own, its
@@ -1250,7 +1381,7 @@ class ClaimChecker:
         _, d0 = self.value_on(name, claim.get("start"))
         steps = series.index.get_loc(d1) - series.index.get_loc(d0)
         if steps <= 0:
-            raise _NotCheckable(f"{name}: no observation between {d0.date()} and {d1.date()}")
+            raise _NotCheckable(f"{_name(name)}: no observation between {d0.date()} and {d1.date()}")
         moves = series.diff(steps) if measure == "change" else series.pct_change(steps, fill_method=None) * 100
         return moves.dropna(), float(moves.loc[d1]), d0, d1, steps, name
 
@@ -1268,7 +1399,7 @@ class ClaimChecker:
         first_day = pd.Timestamp(end_spec[0]) if ranged else d1  # a median's history ends before its range
         history = moves.loc[first_day - pd.DateOffset(years=int(years), days=int((years % 1) * 365)):first_day - pd.Timedelta(days=1)]
         if len(history) < 20:
-            raise _NotCheckable(f"{name} has only {len(history)} comparable observations in the {years:g} years before {d1.date()}")
+            raise _NotCheckable(f"{_name(name)} has only {len(history)} comparable observations in the {years:g} years before {d1.date()}")
         low_side = expected in ("down", "low")
         rank = float((history <= move).mean() * 100) if low_side else float((history >= move).mean() * 100)
         cutoff = float(history.quantile(percentile / 100 if low_side else 1 - percentile / 100))
@@ -1287,13 +1418,13 @@ class ClaimChecker:
             words = "largest falls" if low_side else "largest rises"
         rule = (f"{what} must be among the {_fmt(percentile)}% {words} of {pool} "
                 f"(a size rule from the series' own history: beyond {_with_unit(cutoff, unit) if unit != '%' else _fmt(cutoff) + '%'})")
-        shown = f"{_fmt(move)}{'%' if unit == '%' else ' ' + _unit_word(unit)}".strip()
-        when = (f"median {pd.Timestamp(end_spec[0]).date()}..{pd.Timestamp(end_spec[1]).date()}" if ranged
-                else 'on ' + str(d1.date()) if measure == 'level' else f'{d0.date()}->{d1.date()}')
-        text = (f"{name} {when}: {shown}; "
+        shown = _with_unit(move, "pct_change" if unit == "%" else unit, signed=measure != "level")
+        when = (f"(median {_between(end_spec[0], end_spec[1])})" if ranged
+                else 'on ' + str(d1.date()) if measure == 'level' else f'from {d0.date()} to {d1.date()}')
+        text = (f"{_name(name)} {when}: {shown}; "
                 f"{'at or below' if low_side else 'at or above'} it: {rank:.1f}% of {len(history)} comparable "
-                f"{'levels' if measure == 'level' else 'moves'} ({history.index[0].date()}..{history.index[-1].date()}); "
-                f"the {_fmt(percentile)}% cut-off is {_fmt(cutoff)}")
+                f"{'levels' if measure == 'level' else 'moves'} ({_between(history.index[0], history.index[-1])}); "
+                f"the {_fmt(percentile)}% cut-off is {_with_unit(cutoff, 'pct_change' if unit == '%' else unit, signed=measure != 'level')}")
         right_sign = (move < 0 if expected == "down" else move > 0) if measure != "level" else True
         if rank <= percentile and right_sign:
             verdict = "supported"
@@ -1304,16 +1435,17 @@ class ClaimChecker:
             verdict = "contradicted"
         if ranged:
             inside = self.series(name).loc[pd.Timestamp(end_spec[0]):pd.Timestamp(end_spec[1])].dropna()
-            observations = [f"{name} {_obs(d, float(v))}" for d, v in inside.items()] + [f"median: {_fmt(move)}"]
+            observations = [f"{_name(name)} {_obs(d, float(v))}" for d, v in inside.items()] + [f"median: {_fmt(move)}"]
         else:
-            observations = [f"{name} {_obs(d1, float(self.series(name).loc[d1]))}"]
+            observations = [f"{_name(name)} {_obs(d1, float(self.series(name).loc[d1]))}"]
         if measure != "level":
-            observations.insert(0, f"{name} {_obs(d0, float(self.series(name).loc[d0]))}")
+            observations.insert(0, f"{_name(name)} {_obs(d0, float(self.series(name).loc[d0]))}")
         observations.append(f"cut-off ({_fmt(percentile)}%): {_fmt(cutoff)}")
         nearest = ""
         if verdict != "supported" and right_sign:
             nearest = (f"it ranks in the {'lowest' if low_side else 'highest'} {rank:.0f}%: it would count under a "
-                       f"{_fmt(math.ceil(rank))}% rule, or with a {'fall' if low_side else 'rise'} beyond {_fmt(cutoff)}")
+                       f"{_fmt(math.ceil(rank))}% rule, or with a {'fall' if low_side else 'rise'} beyond "
+                       f"{_with_unit(cutoff, 'pct_change' if unit == '%' else unit, signed=measure != 'level')}")
         return Verdict(claim, verdict, round(rank, 6), text, f"{d0.date()}..{d1.date()}", rule=rule,
                        observations=tuple(observations), nearest=nearest)
 
@@ -1327,20 +1459,23 @@ class ClaimChecker:
         counted = rows.drop_duplicates("date") if spec.get("distinct_dates") else rows
         count = float(len(counted))
         unit = "distinct dates" if spec.get("distinct_dates") else "rows"
-        rule = (f"the number of {unit} of {_event_words(spec)} dated from {lo} to {hi} must be "
+        rule = (f"the number of {'distinct dates' if spec.get('distinct_dates') else 'rows'} of {_event_words(spec)} "
+                f"dated {_between(lo, hi)} must be "
                 f"{self._tolerance_words(claim, 'count')}")
         observations = tuple(f"{_day(r.date)}: {r.label} ({r.source})" for r in rows.itertuples())
         if spec["table"] == "cme_metals_margins":
             unknown = select_events({**spec, "change": None}, lo, hi, self.as_of)
             unknown = unknown[unknown["change"] == "unknown"]
             if len(unknown):
-                observations += tuple(f"not classified {_day(r.date)}: {r.label}" for r in unknown.itertuples())
+                observations += tuple(f"not classified as a raise or a cut {_day(r.date)}: {r.label}" for r in unknown.itertuples())
+        counted_words = "distinct dates" if spec.get("distinct_dates") else "found"
         verdict = self._grade(claim, count, float(claim.get("claimed")), float(claim.get("tolerance")),
-                              f"{_event_words(spec)} counted ({unit}) {lo}..{hi}:", f"{lo}..{hi}", rule=rule,
+                              f"{_event_words(spec)} {_between(lo, hi)}: {_fmt(count)} {counted_words}", f"{lo}..{hi}",
+                              unit="count", rule=rule,
                               observations=observations or ("no matching rows",))
         if verdict.verdict != "supported":
             other = rows if spec.get("distinct_dates") else rows.drop_duplicates("date")
-            verdict = replace(verdict, nearest=f"counting {'rows' if spec.get('distinct_dates') else 'distinct dates'} "
+            verdict = replace(verdict, nearest=f"counting {'every advisory' if spec.get('distinct_dates') else 'distinct dates'} "
                                                f"instead gives {len(other)}")
         return verdict
 
@@ -1357,7 +1492,8 @@ class ClaimChecker:
         rule = (f"{'weeks (a started week counts)' if weeks else 'days'} from the last {_event_words(spec)} on or before "
                 f"{day.date()} to {day.date()}, both days counted, must be {self._tolerance_words(claim)}")
         return self._grade(claim, value, float(claim.get("claimed")), float(claim.get("tolerance")),
-                           f"{'weeks' if weeks else 'days'} from {start['date'].date()} to {day.date()} ({days} days, both counted):",
+                           f"{'weeks' if weeks else 'days'} from {start['date'].date()} to {day.date()} ({days} days, both "
+                           f"counted): {_with_unit(value, claim.unit)}",
                            f"{start['date'].date()}..{day.date()}",
                            rule=rule, observations=(f"{_day(start['date'])}: {start['label']} ({start['source']})",))
 
@@ -1374,9 +1510,11 @@ class ClaimChecker:
                         f"{'' if lo == hi else '..' + str(hi)}) must be {self._tolerance_words(claim)}; the plan's "
                         "realisation is a separate forecast check")
                 return self._grade(claim, value, float(claim.get("claimed")), float(claim.get("tolerance")),
-                                   f"published plan {_day(row.date)}: '{found.group(0)}'", _day(row.date), rule=rule,
+                                   f'the plan published on {_day(row.date)} says "{found.group(0)}": {_with_unit(value, claim.unit)}',
+                                   _day(row.date), rule=rule,
                                    observations=(f"{_day(row.date)}: {row.label} ({row.source}, {row.source_url})",))
-        raise _NotCheckable(f"no {_event_words(spec)} dated {lo}..{hi} states the plan (pattern '{pattern.pattern}')")
+        raise _NotCheckable(f'none of the {_event_words(spec)} dated {_between(lo, hi)} states the plan '
+                            f'("{_pattern_words(pattern.pattern)}")')
 
     def _check_compound(self, claim: Claim) -> Verdict:
         parts = tuple(self.check(part) for part in claim.parts)
@@ -1391,7 +1529,7 @@ class ClaimChecker:
             verdict = "partly"
         label = lambda n, p: f"({n}) {p.claim.claim or p.claim.quantity}"  # noqa: E731
         rule = "every part must hold: " + "; ".join(f"{label(n, p)}: {p.rule}" for n, p in enumerate(parts, 1))
-        detail = "; ".join(f"{label(n, p)} {p.verdict}: {p.detail}" for n, p in enumerate(parts, 1))
+        detail = "; ".join(f"{label(n, p)} {p.verdict.replace('_', ' ')}: {p.detail}" for n, p in enumerate(parts, 1))
         observations = tuple(f"({n}) {o}" for n, p in enumerate(parts, 1) for o in p.observations)
         nearest = "; ".join(f"({n}) {p.nearest}" for n, p in enumerate(parts, 1) if p.nearest)
         held = sum(v == "supported" for v in verdicts)
@@ -1432,13 +1570,13 @@ class ClaimChecker:
         near = hits.loc[used - pd.Timedelta(days=NEAR_DAYS):used + pd.Timedelta(days=NEAR_DAYS)]
         if len(near):
             closest = near.index[abs(near.index - used).argmin()]
-            return f"the claimed value does hold on {closest.date()} ({_fmt(float(near.loc[closest]))})"
+            return f"the claimed value does hold on {closest.date()} ({_with_unit(float(near.loc[closest]), claim.unit)})"
         before, after = hits.loc[:used], hits.loc[used:]
         texts = []
         if len(before):
-            texts.append(f"it last held on {before.index[-1].date()} ({_fmt(float(before.iloc[-1]))})")
+            texts.append(f"it last held on {before.index[-1].date()} ({_with_unit(float(before.iloc[-1]), claim.unit)})")
         if len(after):
-            texts.append(f"it next held on {after.index[0].date()} ({_fmt(float(after.iloc[0]))})")
+            texts.append(f"it next held on {after.index[0].date()} ({_with_unit(float(after.iloc[0]), claim.unit)})")
         return "; ".join(texts)
 
     def _nearest_dates(self, claim: Claim) -> str:
@@ -1511,13 +1649,14 @@ class ClaimChecker:
         values = inside.abs() if claim.get("abs") else inside
         below = claim.get("direction") == "below"
         level = float(values.quantile(wanted if below else 1 - wanted))
-        text = (f"at least {wanted:.0%} of days are {claim.get('direction')} {_fmt(level)} "
-                f"({'|' + claim.quantity + '|' if claim.get('abs') else claim.quantity}), not {_fmt(float(claim.get('level')))}")
+        what = f"{_name(claim.quantity)}{' (either sign)' if claim.get('abs') else ''}"
+        text = (f"{what} is {claim.get('direction')} {_with_unit(level, claim.unit)} on at least {wanted:.0%} of days, "
+                f"not {_with_unit(float(claim.get('level')), claim.unit)}")
         if lo == hi:
             for day in sorted(self.series(claim.quantity).loc[lo - pd.Timedelta(days=NEAR_DAYS):lo + pd.Timedelta(days=NEAR_DAYS)].index,
                               key=lambda d: abs((d - lo).days)):
                 if day != lo and self._holds(claim, window=[day.date().isoformat()] * 2, window_name=None):
-                    return f"it holds on {day.date()} ({_fmt(float(self.series(claim.quantity).loc[day]))})"
+                    return f"it holds on {day.date()} ({_with_unit(float(self.series(claim.quantity).loc[day]), claim.unit)})"
         return text
 
 
@@ -1527,24 +1666,35 @@ def _is_move(claim: Claim) -> bool:
     return claim.check in ("change", "pct_change") or (claim.check == "value" and claim.unit == "pct_change")
 
 
-def _grade_text(claim: Claim, actual: float, claimed: float, tolerance: float, how: str) -> tuple[str, str]:
+def _change_unit(unit: str) -> str:
+    """The unit of a change: a change of a rate in percent is in percentage points."""
+    return "pp" if unit == "percent" else unit
+
+
+def _grade_text(claim: Claim, actual: float, claimed: float, tolerance: float, how: str,
+                unit: str = "") -> tuple[str, str]:
+    """The verdict and the sentence saying why: ``how`` (what the data show, with the value)
+    then the claimed figure and how far off it is, in ``unit``."""
     gap = actual - claimed
     bound = claim.get("bound")
     if bound not in (None, "lower", "upper"):
         raise ClaimError(f"claim {claim.id!r} field 'bound': {bound!r}; valid: lower, upper")
+    said, off = _claimed_amount(claimed, unit), _with_unit(gap, _change_unit(unit), signed=True)
     if (bound == "lower" and gap >= 0) or (bound == "upper" and gap <= 0):
         side = "at least" if bound == "lower" else "at most"
-        return "supported", f"{how} {_fmt(actual)}: {side} the claimed {_fmt(claimed)}"
+        return "supported", f"{how}: {side} the {said} claimed"
     if abs(gap) <= tolerance:
-        return "supported", f"{how} {_fmt(actual)} vs claimed {_fmt(claimed)} (within ±{_fmt(tolerance)})"
+        within = "as claimed" if gap == 0 else f"against the {said} claimed (within ±{_with_unit(tolerance, _change_unit(unit))})"
+        return "supported", f"{how}, {within}"
     if abs(gap) <= PARTLY_FACTOR * tolerance and (claimed == 0 or math.copysign(1, actual) == math.copysign(1, claimed)):
-        return "partly", f"{how} {_fmt(actual)} vs claimed {_fmt(claimed)}: off by {_fmt(gap)}, beyond ±{_fmt(tolerance)}"
+        return "partly", (f"{how}, against the {said} claimed: off by {off}, beyond the ±{_with_unit(tolerance, _change_unit(unit))} "
+                          "allowed")
     if (bound is None and _is_move(claim) and claimed != 0 and actual != 0
             and math.copysign(1, actual) == math.copysign(1, claimed)
             and 1 / MOVE_FACTOR <= actual / claimed <= MOVE_FACTOR):
-        return "partly", (f"{how} {_fmt(actual)} vs claimed {_fmt(claimed)}: the right direction, the size off by "
-                          f"{_fmt(gap)} (within a factor of {_fmt(MOVE_FACTOR)} of the claimed size)")
-    return "contradicted", f"{how} {_fmt(actual)} vs claimed {_fmt(claimed)}: off by {_fmt(gap)}"
+        return "partly", (f"{how}, against the {said} claimed: the right direction, the size off by {off} (within a "
+                          f"factor of {_fmt(MOVE_FACTOR)} of the claimed size)")
+    return "contradicted", f"{how}, against the {said} claimed: off by {off}"
 
 
 def _units_compatible(claimed: str, actual: str) -> bool:

@@ -427,7 +427,7 @@ def _claim_rows(view: pd.DataFrame, table: pd.DataFrame) -> str:
             changed = " (differs)" if bool(raw.get("pit_changed")) else ""
             when = f"<small>as of {esc(str(as_of))}: {esc(VERDICT_WORDS.get(pit, pit))}{changed}</small>"
         colour = VERDICT_COLOURS.get(verdict, "white")
-        place = f"article {shown['article']} · {shown['id']}"
+        place = str(shown["article"])  # the article in words; the claim's id is in the CSV export only
         rows.append(
             f'<tr class="claim"><td class="verdict" style="background-color: {colour}">'
             f"{esc(VERDICT_WORDS.get(verdict, verdict))}{when}</td>"

@@ -6,6 +6,8 @@ claims table into a colour-coded HTML table for reports.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable
 
 import pandas as pd
@@ -207,37 +209,61 @@ def claims_for_display(table: pd.DataFrame) -> pd.DataFrame:
     English claim, the rule in words, the data used, the claimed and data values with their
     units, the verdict on today's data and the verdict with the data published by the article's
     date, and why (detail, nearest reading, calendar flag)."""
+    from .claims import _claimed_amount, _with_unit, article_title, load_document
+
     def change_unit(unit: object, check: object) -> object:  # a change of a rate is in percentage points
         return "pp" if check in ("change", "direction") and unit == "percent" else unit
 
+    def missing(value: object) -> bool:
+        return value is None or (isinstance(value, float) and pd.isna(value))
+
+    def amount(value: object, unit: object, claimed: bool = False) -> str:
+        """A number with its unit in words (USD 1,234.5bn, 4.31%, 12 bp), as the claims' text."""
+        if missing(value):
+            return ""
+        if unit in ("share", "percentile", None, "") or (isinstance(unit, float) and pd.isna(unit)):
+            return with_unit(value, unit)
+        if unit == "parts":
+            return with_unit(value, "")
+        return (_claimed_amount if claimed else _with_unit)(float(value), str(unit))
+
     def data_value(value: object, unit: object, check: object, parts: object) -> str:
-        if check == "compound" and value is not None and not pd.isna(value):
+        if check == "compound" and not missing(value):
             return f"{int(value)} of {int(parts)} parts hold"
-        return with_unit(value, change_unit(unit, check))
+        return amount(value, change_unit(unit, check))
 
     def as_of_text(verdict: object, as_of: object, changed: object) -> str:
-        if verdict is None or (isinstance(verdict, float) and pd.isna(verdict)):
+        if missing(verdict):
             return ""
         flag = " (differs)" if bool(changed) else ""
-        return f"{verdict}{flag}, as of {as_of}" if as_of else str(verdict)
+        words = str(verdict).replace("_", " ")
+        return f"{words}{flag}, as of {as_of}" if as_of else words
+
+    # a claim named by its id in a note ("see a004_...") is named by its English text instead
+    named = {c.id: c.claim for c in load_document().claims}
+    ids = re.compile(r"\b(" + "|".join(map(re.escape, sorted(named, key=len, reverse=True))) + r")\b") if named else None
+
+    def plain(text: object) -> str:
+        text = "" if missing(text) else str(text)
+        return ids.sub(lambda m: f'the claim "{named[m.group(1)]}"', text) if ids is not None else text
 
     def why(detail: object, nearest: object, calendar: object) -> str:
-        texts = [str(detail)]
+        texts = [plain(detail)]
         if nearest:
-            texts.append(f"Nearest reading: {nearest}")
+            texts.append(f"Nearest reading: {plain(nearest)}")
         if calendar:
             texts.append(str(calendar))
         return " | ".join(texts)
 
     view = pd.DataFrame({
         "id": table["id"],
-        "article": table["article"].str.slice(0, 3).replace({"BRI": "brief"}),
+        "article": [article_title(a) for a in table["article"]],
         "quote": table["quote"],
         "claim": [f"{c} [{r}]" if r not in ("statement", None) and not pd.isna(r) else c
                   for c, r in zip(table["claim"], table.get("role", ["statement"] * len(table)))],
-        "rule": table["rule"],
-        "data used": table["data"],
-        "claimed": [with_unit(v, change_unit(u, k)) or text
+        "rule": [plain(t) for t in table["rule"]],
+        "data used": [plain(t) for t in table["data"]],
+        "claimed": [amount(v, change_unit(u, k), claimed=True) or text
                     for v, u, k, text in zip(table["claimed"], table["unit"], table["check"], table["claimed_text"])],
         "data": [data_value(v, u, k, n) for v, u, k, n in
                  zip(table["computed"], table["computed_unit"], table["check"], table.get("parts", [0] * len(table)))],
