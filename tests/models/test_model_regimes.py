@@ -166,6 +166,9 @@ def test_real_headline_regression_sits_in_tight_bands(real):
     markov = real.markov
     assert len(markov) == 2 and markov["share_of_months"].sum() == pytest.approx(1.0)
     assert markov["sd"].iloc[0] > markov["sd"].iloc[1]  # the low-mean state is the volatile one
+    assert list(markov.index) == ["low-return state", "high-return state"]
+    # fitted on the headline's months (a lagged quadrant known), not the S&P 500's whole history
+    assert markov.attrs["n"] == spx.loc["easing", "n"] and markov.attrs["first"] >= "2006-01-01"
 
 
 def test_real_regime_path_for_2025_2026(real):

@@ -270,7 +270,12 @@ def markov_switching(returns: pd.Series, regime: pd.Series | None = None, k_regi
                 row[f"prob in {label}"] = float(probs.iloc[mask, i].mean()) if mask.any() else np.nan
         rows.append(row)
     out = pd.DataFrame(rows).set_index("state").sort_values("mean")
-    out.attrs = {"probabilities": probs, "n": len(r), "llf": float(fit.llf)}
+    if k_regimes == 2:  # named by what they are, lowest mean first (the fit's own numbering is arbitrary)
+        names = dict(zip(out.index, ["low-return state", "high-return state"]))
+        out = out.rename(index=names)
+        probs = probs.rename(columns=names)
+    out.attrs = {"probabilities": probs, "n": len(r), "llf": float(fit.llf),
+                 "first": r.index[0].date().isoformat(), "last": r.index[-1].date().isoformat()}
     return out
 
 
@@ -408,7 +413,8 @@ def run_regimes(loader: Loader | None = None, *, liquidity: str = REGIME_HEADLIN
         else pd.DataFrame()
     states = pd.DataFrame()
     if markov and "spx" in returns:
-        states = markov_switching(cut["spx"], window["regime"].shift(lag))
+        known = regimes["regime"].shift(lag).reindex(cut.index).dropna()  # the headline regression's months
+        states = markov_switching(cut["spx"].reindex(known.index), known)
     quadrant = (f"quadrant = ({liquidity} {months}-month change > {liquidity_threshold_bn:g} bn: easing else tight) x "
                 f"({dollar} {months}-month % change < -{dollar_threshold_pct:g}: weak else strong), month-end levels")
     spec = (f"OLS of each asset's monthly return (percent) on easing, weak dollar and easing x weak dollar, states "
