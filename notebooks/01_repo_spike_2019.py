@@ -132,8 +132,9 @@ after = quantity_frame(["repo_take_up", "reserves", "fed_assets", "sofr_iorb_bp"
 units = after.attrs["units"]
 after = after.reindex(pd.bdate_range(start, end, name="date")).assign(
     repo_take_up=indicators.zero_where_no_operation(after["repo_take_up"], start, end))
-fig = plots.small_multiples(after, units=units, titles={n: views.title_of(n) for n in after.columns},
-                            title="Repo operations, reserves, Fed assets and SOFR - IOER", events=events.chart_for(start, end), ncols=2)
+fig = plots.small_multiples(after, units=units, titles={n: present.short_name(n) for n in after.columns},
+                            title="Repo operations, reserves, Fed assets and SOFR - IOER", events=events.chart_for(start, end),
+                            ncols=2, t0=t0)
 present.figure(fig, alt="Four panels, July to December 2019: Fed repo take-up jumps from zero on 2019-09-17, reserves "
                         "and Fed assets rise afterwards, and SOFR minus IOER falls back from its spike.",
                caption="Repo operations from 09-17 and bill purchases from mid-October rebuilt reserves and pulled SOFR "

@@ -65,7 +65,7 @@ frame = quantity_frame(chain, start, end)
 units = frame.attrs["units"]
 frame = frame.reindex(pd.bdate_range(start, end, name="date")).assign(
     repo_take_up=indicators.zero_where_no_operation(frame["repo_take_up"], start, end))
-fig = plots.small_multiples(frame, units=units, titles={n: views.title_of(n) for n in chain},
+fig = plots.small_multiples(frame, units=units, titles={n: present.short_name(n) for n in chain},
                             title="TGA up, RRP at the floor, SOFR - IORB up, repo facility take-up",
                             events=events.chart_for(start, end), spans=spans, ncols=2)
 present.figure(fig, alt="Five panels, July to December 2025: the Treasury's cash rises through October, ON RRP sits "

@@ -59,7 +59,7 @@ present.findings(findings.crash_2026(t0, moves, (on_t0.index[-1], on_t0.iloc[-1]
 # %%
 tga = quantity("tga_daily", start, end)
 fig = plots.line_chart(tga.rename("TGA"), title="Treasury General Account, daily closing balance", unit="usd_bn",
-                       events=events.chart_for(start, end), spans=spans)
+                       events=events.chart_for(start, end), spans=spans, t0=t0)
 present.figure(fig, alt=f"Line chart of the Treasury's daily cash balance from {start} to {end}.",
                caption="Article 000 says the TGA was about 893.2bn in early February, planned 850bn at end-March and "
                        "about 1.025tn at the end-April peak; the claims table below sets those beside the data.",
@@ -78,14 +78,14 @@ plans = financing.plan_vs_actual(financing.tga_plans(load_events()), quantity("t
 recent_plans = plans[plans["target_date"] >= pd.Timestamp(start)]
 tga_all = quantity("tga_daily", start)
 fig = plots.line_chart(tga_all.rename("TGA"), title="The TGA against the Treasury's stated cash-balance assumptions",
-                       unit="usd_bn", spans=spans)
+                       unit="usd_bn", spans=spans, t0=t0)
 fig.axes[0].scatter(recent_plans["target_date"], recent_plans["target_bn"], color="firebrick", zorder=5, s=30,
                     label="Treasury's assumption for the month-end")
 fig.axes[0].legend(loc="lower right", fontsize=8)
 present.figure(fig, alt="Line chart of the daily TGA with red dots at the Treasury's assumed end-of-quarter balances.",
                caption="Red dots: the end-of-quarter balance each borrowing estimate assumed (a plan, not a forecast "
                        "check); the line: what the TGA did.",
-               source=present.source_line(["tga_daily"]) + "; US Treasury borrowing estimates (policy events table)",
+               source=present.source_line(["tga_daily"]) + "; U.S. Department of the Treasury, quarterly borrowing estimates (refunding announcements)",
                data=tga_all)
 present.table(recent_plans.assign(announced=recent_plans["announced"].dt.date.astype(str),
                                   target_date=recent_plans["target_date"].dt.date.astype(str),
@@ -101,9 +101,9 @@ present.table(recent_plans.assign(announced=recent_plans["announced"].dt.date.as
 
 # %%
 frame = quantity_frame(["net_liquidity", "reserves", "on_rrp", "treasuries_held"], start, end)
-fig = plots.small_multiples(frame, units=frame.attrs["units"], titles={n: views.title_of(n) for n in frame.columns},
+fig = plots.small_multiples(frame, units=frame.attrs["units"], titles={n: present.short_name(n) for n in frame.columns},
                             title="Net liquidity, reserves, ON RRP and the Fed's Treasury holdings",
-                            events=events.chart_for(start, end), spans=spans, ncols=2)
+                            events=events.chart_for(start, end), spans=spans, ncols=2, t0=t0)
 present.figure(fig, alt="Four panels from November 2025 to March 2026: net liquidity, reserves, ON RRP and the Fed's "
                         "Treasury holdings, which rise from mid-December.",
                caption="Treasury holdings rising from mid-December is the footprint of reserve management purchases "
@@ -120,7 +120,7 @@ record("treasuries_held_change_since_rmp_bn", rmp.loc["treasuries_held", "change
 carry = quantity_frame(["us2y_jp2y_bp", "usdjpy"], start, end)
 fig = plots.dual_axis_chart(carry["us2y_jp2y_bp"], carry["usdjpy"], title="US 2Y - Japan 2Y and USDJPY",
                             left_unit="bp", right_unit="jpy_per_usd", left_label="US2Y - JP2Y", right_label="USDJPY",
-                            events=events.chart_for(start, end))
+                            events=events.chart_for(start, end), t0=t0)
 present.figure(fig, alt="Two lines: the US minus Japan 2-year yield spread (left axis) and USDJPY (right axis), "
                         f"{start} to {end}.",
                caption="A falling spread with a strengthening yen (USDJPY down) is the pattern of a carry unwind; the "
@@ -139,8 +139,8 @@ present.table(carry_move.rename(index=views.title_of)[["unit", "from_date", "fro
 
 # %%
 stress = quantity_frame(["move", "hy_oas"], start, end)
-fig = plots.small_multiples(stress, units=stress.attrs["units"], titles={n: views.title_of(n) for n in stress.columns},
-                            title="MOVE and high-yield OAS", events=events.chart_for(start, end), ncols=2)
+fig = plots.small_multiples(stress, units=stress.attrs["units"], titles={n: present.short_name(n) for n in stress.columns},
+                            title="MOVE and high-yield OAS", events=events.chart_for(start, end), ncols=2, t0=t0)
 present.figure(fig, alt=f"Two panels, {start} to {end}: the MOVE index of Treasury volatility and the high-yield "
                         "option-adjusted spread.",
                caption="If liquidity stress spread to rates and credit, MOVE and HY spreads rise with the crash.",
@@ -159,11 +159,11 @@ prices = load(metals, start, end)
 for metal in metals:
     metal_events = present.event_set(margin_events[margin_events["label"].str.contains(metal)], start, end)
     fig = plots.line_chart(prices[metal].rename(metal), title=f"{metal.title()} futures (front month) and CME margin changes",
-                           unit="usd", events=metal_events.chart_for(start, end))
+                           unit="usd", events=metal_events.chart_for(start, end), t0=t0)
     present.figure(fig, alt=f"Line chart of {metal} front-month futures from {start} to {end} with CME margin changes "
                             "marked; the price falls sharply at the end of January after a run of raises.",
                    caption="Each numbered line is a margin change effective that day.",
-                   source=present.source_line([metal]) + "; CME Clearing advisories (snapshot events table)",
+                   source=present.source_line([metal]) + "; CME Clearing advisories (margin changes)",
                    data=prices[metal])
     present.table(metal_events.table_frame(), index_label="#", caption=f"CME margin changes for {metal} in the window")
 margins = pd.DataFrame({m: cme_initial_margin_pct(m) for m in metals})

@@ -62,13 +62,17 @@ present.table(pd.DataFrame([{"episode": e, "title": registry[e].title, "t0": str
 # ## Each indicator in event time
 
 # %%
-for n in indicators:
-    fig = plots.event_time_chart(tidy, quantity=n, unit=unit_for[n], title=f"{views.title_of(n)}: {measured[mode_of[n]]}")
-    present.figure(fig, alt=f"{views.title_of(n)} in each episode, by business days from its anchor date t0.",
-                   caption=f"Each line is one episode, measured from {abs(baseline_day)} business days before its anchor "
-                           "date (day 0, the vertical line). A missing line means the series has no data for that episode "
-                           "(e.g. SOFR before 2018).",
-                   source=present.source_line([n]), data=tidy[tidy["quantity"] == n])
+episode_names = {e: present.episode_short_title(e) for e in episodes}
+for number, n in enumerate(indicators):
+    fig = plots.event_time_chart(tidy, quantity=n, unit=unit_for[n], names=episode_names,
+                                 title=f"{present.short_name(n)}: {measured[mode_of[n]]}")
+    missing = [episode_names[e] for e in episodes if tidy[(tidy["quantity"] == n) & (tidy["episode"] == e)]["value"].isna().all()]
+    caption = (f"Each line is one episode, measured from {abs(baseline_day)} business days before its anchor date (t0, "
+               "day 0, the red line); the same holds for every chart below." if number == 0 else None)
+    if missing:
+        caption = f"{caption or ''} No data for {', '.join(missing)} (the series starts later).".strip()
+    present.figure(fig, alt=f"{present.short_name(n)} in each episode, by business days from its anchor date t0.",
+                   caption=caption, source=present.source_line([n]), data=tidy[tidy["quantity"] == n])
 
 # %% [markdown]
 # ## Around t0, episode by episode

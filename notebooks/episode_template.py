@@ -54,15 +54,15 @@ display(Markdown(f"## {episode.title}\n\n**t0** {episode.t0.date()}, window {epi
 # ## The series of interest, by theme
 #
 # One panel per theme; prices and indexes are rebased to 100 at the window's start. The
-# episode's main events are numbered on the first panel (the table below lists them all).
+# episode's main events are numbered on the first panel (the table below lists them all); t0 is
+# the red line on every panel.
 
 # %%
 frame = quantity_frame(names, episode.start, episode.end)
 themes = present.themed(names)
-assets = present.THEMES["Assets, rebased to 100 at the window's start"]
 fig = plots.theme_grid(frame, themes, titles={n: present.short_name(n) for n in names},
                        title=f"{episode.title}: the plumbing by theme", events=events.chart_for(episode.start, episode.end, anchor=episode.t0),
-                       spans=spans, rebase=[n for n in names if n in assets])
+                       spans=spans, rebase=[n for n in names if n in present.REBASED], t0=episode.t0)
 present.figure(fig, alt=f"{len(themes)} themed panels of the series of interest from {episode.start.date()} to "
                         f"{episode.end.date()}, t0 {episode.t0.date()}.",
                caption="Each panel groups series that share a unit; an empty panel means its series have no data in the "

@@ -127,7 +127,8 @@ def repo_events():
 
 def test_series_are_grouped_into_themes_and_none_is_dropped():
     groups = present.themed(["reserves", "fed_assets", "sofr", "iorb", "spx", "gold", "sofr_volume", "m2"])
-    assert groups["Fed balance sheet and reserves (USD bn)"] == ["reserves", "fed_assets"]
+    assert groups["Bank reserves (USD bn)"] == ["reserves"]  # not on Fed assets' scale
+    assert groups["Fed balance sheet (USD bn)"] == ["fed_assets"]
     assert groups["Price of overnight cash (percent)"] == ["sofr", "iorb"]
     assert sum(len(v) for v in groups.values()) == 8
     assert any("M2" in key for key in groups)  # an unthemed series gets its own panel, named in plain words
@@ -288,3 +289,163 @@ def test_event_labels_take_at_most_two_rows_else_numbers_and_a_key():
     assert "Events: 1 = FOMC -25bp (2025-09-17); 2 = Shutdown begins (2025-10-01)" in caption
     wide = plots.line_chart(frame[["s0"]], title="t", unit="usd_bn", events=events.head(2))
     assert all("  " in a.get_text() for a in wide.axes[0].texts if a.get_text()[:1].isdigit())  # room: full labels
+
+
+# --- figures: reference lines, date axes, event keys, t0, sources (issue 12, figures review) ---------
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from plumbing import plots  # noqa: E402
+
+_MONTH_OFFSET = re.compile(r"^\d{4}-[A-Z][a-z]{2}$")  # matplotlib's "2026-Mar" offset text
+
+
+def _tick_texts(fig):
+    fig.canvas.draw()
+    out = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        out.append(([t.get_text() for t in ax.get_xticklabels() if t.get_text()], ax.xaxis.get_offset_text().get_text()))
+    return out
+
+
+def _weekly(start, end, level=3100.0, step=-10.0):
+    index = pd.date_range(start, end, freq="W-WED")
+    return pd.Series([level + step * i for i in range(len(index))], index=index, dtype=float)
+
+
+def test_reserves_in_usd_bn_always_get_the_labelled_3tn_line_on_their_own_axis():
+    reserves = _weekly("2025-07-01", "2025-12-31")
+    frame = pd.DataFrame({"reserves": reserves, "fed_assets": reserves + 3500})
+    fig = plots.small_multiples(frame, units={"reserves": "usd_bn", "fed_assets": "usd_bn"}, title="t", ncols=2)
+    panel = fig.axes[0]
+    assert any(list(line.get_ydata()) == [3000.0, 3000.0] for line in panel.get_lines())
+    assert any("USD 3tn" in t.get_text() for t in panel.texts)
+    assert not any(list(line.get_ydata()) == [3000.0, 3000.0] for line in fig.axes[1].get_lines())
+    plt.close(fig)
+    # episode grids: reserves never share Fed assets' axis, and get the line there too
+    themes = present.themed(["fed_assets", "reserves"])
+    assert ["reserves"] in themes.values() and ["fed_assets"] in themes.values()
+    grid = plots.theme_grid(frame, themes, titles={n: present.short_name(n) for n in frame.columns}, title="t")
+    reserves_ax = next(ax for ax in grid.axes if "reserves" in ax.get_title().lower())
+    assert any(list(line.get_ydata()) == [3000.0, 3000.0] for line in reserves_ax.get_lines())
+    plt.close(grid)
+    # far from the data (2019's 1.4tn) the panel says where the line is instead of flattening the data
+    low = pd.DataFrame({"reserves": _weekly("2019-07-01", "2019-12-31", level=1400.0)})
+    fig = plots.small_multiples(low, units={"reserves": "usd_bn"}, title="t", ncols=1)
+    assert any("above this range" in t.get_text() for t in fig.axes[0].texts)
+    assert fig.axes[0].get_ylim()[1] < 2000
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("start, end", [("2025-11-01", "2026-03-31"), ("2025-03-01", "2025-05-31"),
+                                        ("2025-12-10", "2026-01-20"), ("2017-06-01", "2019-12-31"),
+                                        ("2019-09-01", "2019-09-30")])
+def test_every_date_axis_says_the_year_on_its_first_tick_and_has_no_offset_text(start, end):
+    days = pd.bdate_range(start, end)
+    frame = pd.DataFrame({"sofr": range(len(days)), "on_rrp": range(len(days))}, index=days, dtype=float)
+    figures = [plots.small_multiples(frame, units={"sofr": "percent", "on_rrp": "usd_bn"}, title="t", ncols=2),
+               plots.line_chart(frame["sofr"], title="t", unit="percent"),
+               plots.theme_grid(frame, present.themed(frame.columns), titles={}, title="t"),
+               plots.dual_axis_chart(frame["sofr"], frame["on_rrp"], title="t", left_unit="percent", right_unit="usd_bn",
+                                     left_label="a", right_label="b")]
+    for fig in figures:
+        for labels, offset in _tick_texts(fig):
+            if not labels:
+                continue  # the right axis of a dual-axis chart
+            assert offset == ""
+            assert not any(_MONTH_OFFSET.match(t) for t in labels), labels
+            assert re.search(r"\d{4}", labels[0]), labels  # the year on the first tick
+            assert len(labels) >= 2, labels
+        plt.close(fig)
+
+
+def test_event_keys_and_chart_labels_are_never_cut():
+    long = ("Second QT ends on 2025-12-01 with the runoff of MBS principal reinvested in Treasury bills "
+            "(MBS principal to bills)")
+    events = pd.DataFrame({"date": pd.to_datetime(["2025-10-29", "2025-10-30", "2025-10-31"]),
+                           "label": [long, "FOMC cuts 25bp", "Repo facility take-up 50bn"], "number": [7, 8, 9]})
+    key = plots.event_key(events)
+    assert long in key and "…" not in key and "[...]" not in key
+    days = pd.bdate_range("2025-07-01", "2025-12-31")
+    fig = plots.line_chart(pd.Series(range(len(days)), index=days, dtype=float, name="x"), title="t", unit="bp",
+                           events=events)
+    texts = [t.get_text() for t in fig.axes[0].texts] + [t.get_text() for t in fig.texts]
+    assert not any("…" in t for t in texts)
+    assert any(long in t for t in fig.texts[0].get_text().replace("\n", " ").split("Events: "))  # whole, in the key
+    plt.close(fig)
+    assert plots.short_label("Shutdown ends: H.R.5371 continuing appropriations signed") == "Shutdown ends"
+    assert plots.number_tag(["7", "8", "9", "10", "11"]) == "7-11" and plots.number_tag(["3", "4"]) == "3,4"
+
+
+def test_t0_is_a_labelled_line_on_every_panel():
+    days = pd.bdate_range("2025-11-01", "2026-03-31")
+    frame = pd.DataFrame({"move": range(len(days)), "hy_oas": range(len(days))}, index=days, dtype=float)
+    fig = plots.small_multiples(frame, units={"move": "index", "hy_oas": "bp"}, title="t", ncols=2, t0="2026-01-30")
+    t0 = plt.matplotlib.dates.date2num(pd.Timestamp("2026-01-30"))
+    for ax in fig.axes:
+        assert any(list(line.get_xdata()) == [t0, t0] or list(line.get_xdata()) == [pd.Timestamp("2026-01-30")] * 2
+                   for line in ax.get_lines())
+        assert any(t.get_text().startswith("t0") for t in ax.texts)
+    assert any("30 Jan 2026" in t.get_text() for t in fig.axes[0].texts)
+    plt.close(fig)
+
+
+def test_panels_are_headed_by_short_names_and_repo_take_up_has_a_sensible_range(catalog):
+    from plumbing.quantities import title_of
+
+    days = pd.bdate_range("2025-07-01", "2025-12-31")
+    frame = pd.DataFrame({"on_rrp": 1.0, "hy_oas": 300.0, "repo_take_up": 0.0}, index=days)
+    frame.iloc[10, 2] = 0.05  # a test operation
+    fig = plots.small_multiples(frame, units={"on_rrp": "usd_bn", "hy_oas": "bp", "repo_take_up": "usd_bn"},
+                                titles={n: title_of(n) for n in frame.columns}, title="t", ncols=3)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["ON RRP", "HY OAS", "Repo facility take-up"]
+    assert fig.axes[2].get_ylim()[1] >= 10
+    plt.close(fig)
+
+
+def test_source_lines_name_publishers_and_public_ids_never_internal_keys(loader):
+    line = present.source_line(["tga_daily", "repo_take_up", "sofr_p1", "sofr_p99", "jp2y", "reserves", "fed_assets"],
+                               loader=loader)
+    assert not re.search(r"\b[a-z0-9]+_[a-z0-9_]+\b", line), line
+    assert "(2Y)" not in line and "Daily Treasury Statement" in line and "SOFR 1st percentile" in line
+    assert line.count("Board of Governors of the Federal Reserve System") == 1  # grouped by publisher
+    assert "WRESBAL" in line and "WALCL" in line
+
+
+def test_event_tables_cite_the_publishers_not_the_project_files():
+    events = pd.DataFrame({"date": pd.to_datetime(["2023-03-10", "2023-03-22"]), "kind": ["bank_failure", "fomc"],
+                           "label": ["SVB closed", "FOMC hikes 25bp"], "source": ["policy.csv", "fomc.csv"]})
+    table = present.event_set(events, "2023-03-01", "2023-03-31").table_frame()
+    assert not table["source"].str.contains(r"\.csv").any()
+    assert "FOMC statements" in table["source"].iloc[1]
+
+
+def test_episode_comparison_names_episodes_and_keeps_small_ones_readable():
+    assert present.episode_short_title("2025-10-tga-shutdown") == "Oct 2025 TGA drain"
+    assert present.episode_short_title("2031-05-new-thing") == "May 2031 new thing"
+    rows = [{"episode": e, "quantity": "sofr_iorb_bp", "day": d, "value": v}
+            for e, scale in (("2019-09-repo-spike", 300), ("2025-10-tga-shutdown", 20), ("2026-02-crash", 5))
+            for d, v in zip(range(-5, 6), [scale * (i % 3) for i in range(11)])]
+    fig = plots.event_time_chart(pd.DataFrame(rows), quantity="sofr_iorb_bp", unit="bp", title="SOFR - IORB",
+                                 names={e: present.episode_short_title(e) for e in
+                                        ("2019-09-repo-spike", "2025-10-tga-shutdown", "2026-02-crash")})
+    assert len(fig.axes) == 2 and "Without Sep 2019 repo spike" in fig.axes[1].get_title()
+    legend = [t.get_text() for key in fig.legends for t in key.get_texts()]
+    assert "Oct 2025 TGA drain" in legend and not any(re.search(r"\d{4}-\d{2}-", t) for t in legend)
+    assert fig.axes[1].get_ylim()[1] < 100
+    plt.close(fig)
+
+
+def test_no_themed_panel_holds_more_than_six_lines():
+    groups = present.themed(list(present.THEMES["Stocks, rebased to 100 at the window's start"]) + ["gold", "silver", "btc",
+                                                                                                  "eth", "dxy", "usdjpy"])
+    assert max(len(v) for v in groups.values()) <= present.MAX_PANEL_LINES
+    corridor = present.themed(["sofr", "sofr_p99", "sofr_p1", "effr", "tgcr", "bgcr", "iorb", "fed_target_upper",
+                               "fed_target_lower"])
+    assert list(corridor) == ["Price of overnight cash (percent)"]  # the corridor stays one panel

@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Iterable, Mapping
 
 import matplotlib.dates as mdates
+import matplotlib.ticker as mticker
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -33,6 +34,121 @@ UNIT_LABELS: dict[str, str] = {
 def unit_label(unit: str) -> str:
     """Axis label for a common unit name."""
     return UNIT_LABELS.get(unit, unit)
+
+
+#: reference lines drawn wherever a series is plotted in its common unit: key -> (value, label)
+REFERENCE_LINES: dict[str, tuple[float, str]] = {
+    "reserves": (3000.0, "USD 3tn: the articles' red line"),
+}
+#: the smallest y range a panel of these series shows (USD bn), so a 0.1bn test operation is
+#: not drawn as a spike
+MIN_Y_TOP: dict[str, float] = {"repo_take_up": 10.0, "repo_treasury": 10.0, "Repo facility take-up": 10.0}
+T0_COLOUR = "darkred"
+
+
+class DateLabels(mticker.Formatter):
+    """Date tick labels that always say the year: ``Mar 2025``, ``Apr``, ... ``Jan 2026`` at
+    month ticks, ``15 Dec 2025``, ``1 Jan 2026``, ``15 Jan`` at day ticks, ``2019`` at year
+    ticks. The first tick and every tick where the year changes carry the year; there is no
+    offset text in the corner."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return mdates.num2date(x).strftime("%d %b %Y").lstrip("0")
+
+    def format_ticks(self, values: list[float]) -> list[str]:  # noqa: D102
+        dates = [mdates.num2date(v).replace(tzinfo=None) for v in values]
+        if not dates:
+            return []
+        step = (dates[-1] - dates[0]).days / max(len(dates) - 1, 1)
+        out = []
+        for i, d in enumerate(dates):
+            new_year = i == 0 or d.year != dates[i - 1].year
+            if step >= 300:
+                out.append(f"{d.year}")
+            elif step >= 27 and d.day == 1:
+                out.append(d.strftime("%b %Y") if new_year else d.strftime("%b"))
+            else:
+                out.append(f"{d.day} {d:%b %Y}" if new_year else f"{d.day} {d:%b}")
+        return out
+
+    def get_offset(self) -> str:  # noqa: D102
+        return ""
+
+
+def date_axis(ax: plt.Axes, *, max_ticks: int = 6) -> None:
+    """The one date axis of every panel: ticks on month (or day, or year) starts and labels
+    from :class:`DateLabels` (the year on the first tick and where it changes, no offset)."""
+    lo, hi = [mdates.num2date(x).replace(tzinfo=None) for x in ax.get_xlim()]
+    days = max((hi - lo).days, 1)
+    months = days / 30.4
+    if months >= 3:
+        interval = next((i for i in (1, 2, 3, 4, 6, 12) if months / i <= max_ticks), None)
+        first = lo.month if lo.day <= 3 else lo.month % 12 + 1  # the window's first month gets a tick
+        months_ticked = sorted({(first - 1 + k * (interval or 12)) % 12 + 1 for k in range(12)})
+        locator = (mdates.MonthLocator(bymonth=months_ticked) if interval and interval < 12
+                   else mdates.YearLocator(base=max(1, round(days / 365 / max_ticks + 0.49))))
+    else:
+        interval = next((i for i in (1, 2, 7, 14) if days / i <= max_ticks), None)
+        locator = (mdates.DayLocator(interval=interval) if interval in (1, 2)
+                   else mdates.DayLocator(bymonthday=(1, 15)) if interval == 14 or days > 45
+                   else mdates.WeekdayLocator(byweekday=mdates.MO))
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(DateLabels())
+    ax.xaxis.get_offset_text().set_visible(False)
+
+
+def reference_lines(ax: plt.Axes, names: Iterable[str], values: Iterable[float] = ()) -> None:
+    """The reference lines of :data:`REFERENCE_LINES` for the series ``names`` on ``ax``,
+    labelled. A line far outside the data (more than half the data's range away) would
+    flatten the data: the panel says where it is instead ("USD 3tn red line: above")."""
+    data = [v for v in values if pd.notna(v)]
+    for name in dict.fromkeys(names):
+        if name not in REFERENCE_LINES:
+            continue
+        level, label = REFERENCE_LINES[name]
+        if data:
+            low, high = min(data), max(data)
+            reach = max(high - low, abs(high) * 0.05, 1e-9)
+            if level > high + 0.5 * reach or level < low - 0.5 * reach:
+                where = "above" if level > high else "below"
+                ax.annotate(f"{label.split(':')[0]} line: {where} this range", xy=(1.0, 1.0), xycoords="axes fraction",
+                            xytext=(0, 2), textcoords="offset points", ha="right", va="bottom", fontsize=7,
+                            color="firebrick")  # above the plot area, never over the data
+                continue
+        ax.axhline(level, color="firebrick", linewidth=1, linestyle=":", zorder=2)
+        ax.annotate(label, xy=(0.01, level), xycoords=("axes fraction", "data"), xytext=(0, 2),
+                    textcoords="offset points", va="bottom", ha="left", fontsize=7, color="firebrick",
+                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+
+
+def minimum_range(ax: plt.Axes, names: Iterable[str]) -> None:
+    """A y range of at least :data:`MIN_Y_TOP` for series whose tiny values would read as spikes."""
+    tops = [MIN_Y_TOP[n] for n in names if n in MIN_Y_TOP]
+    if tops:
+        low, high = ax.get_ylim()
+        if high < max(tops):
+            ax.set_ylim(min(low, 0.0) if low < 0 else 0.0, max(tops))
+
+
+def mark_t0(ax: plt.Axes, t0: object, *, label: str | None = "t0") -> None:
+    """The episode's anchor date t0 as a solid dark-red line, labelled inside the top of the panel."""
+    if t0 is None:
+        return
+    when = pd.Timestamp(t0)
+    ax.axvline(when, color=T0_COLOUR, linewidth=1.3, zorder=3)
+    if label:
+        lo, hi = ax.get_xlim()
+        on_left = (mdates.date2num(when) - lo) / max(hi - lo, 1e-9) > 0.75
+        ax.annotate(label, xy=(when, 0.98), xycoords=("data", "axes fraction"), xytext=(-3 if on_left else 3, 0),
+                    textcoords="offset points", va="top", ha="right" if on_left else "left", fontsize=7.5,
+                    color=T0_COLOUR, fontweight="bold",
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+
+
+def t0_text(t0: object) -> str:
+    """``t0 (30 Jan 2026)``: the label of the t0 line."""
+    when = pd.Timestamp(t0)
+    return f"t0 ({when.day} {when:%b %Y})"
 
 
 def use_house_style() -> None:
@@ -63,7 +179,7 @@ def events_legend(numbered: pd.DataFrame) -> str:
     """"Events: 1 = label (date); 2 = ..." for a caption."""
     if numbered.empty:
         return ""
-    return "Events: " + "; ".join(f"{n} = {textwrap.shorten(str(l), 60)} ({d.date()})"
+    return "Events: " + "; ".join(f"{n} = {l} ({d.date()})"
                                   for n, l, d in zip(numbered["number"], numbered["label"], numbered["date"])) + "."
 
 
@@ -99,12 +215,39 @@ def _layout_rows(items: list[tuple[float, str]], width_pt: float, max_rows: int,
 
 
 def event_key(events: pd.DataFrame | None, label_column: str = "label") -> str:
-    """``Events: 1 = label (date); 2 = ...`` for events a chart shows by number only."""
+    """``Events: 1 = label (date); 2 = ...`` for events a chart shows by number only: each
+    event's whole label (never cut; the caption wraps)."""
     if events is None or len(events) == 0:
         return ""
     numbers = events["number"] if "number" in events.columns else range(1, len(events) + 1)
-    return "Events: " + "; ".join(f"{n} = {textwrap.shorten(str(l), 80, placeholder='…')} ({pd.Timestamp(d).date()})"
+    return "Events: " + "; ".join(f"{n} = {l} ({pd.Timestamp(d).date()})"
                                   for n, l, d in zip(numbers, events[label_column], events["date"])) + "."
+
+
+#: an event label short enough to sit over its line on a chart
+SHORT_LABEL_CHARS = 32
+
+
+def short_label(label: object) -> str:
+    """The label of an event on a chart: the whole label when short, else its first clause
+    (before ":", ";" or " (") when that says something on its own; else the whole label (the
+    chart then shows numbers and the key under the figure gives the label). Never cut."""
+    text = str(label)
+    if len(text) <= SHORT_LABEL_CHARS:
+        return text
+    for mark in (": ", "; ", " ("):
+        head = text.split(mark)[0]
+        if 8 <= len(head) <= SHORT_LABEL_CHARS:
+            return head
+    return text
+
+
+def number_tag(numbers: list[object]) -> str:
+    """``3,4`` or, for a run of three or more consecutive numbers, ``7-11``."""
+    values = [int(n) for n in numbers]
+    if len(values) >= 3 and values == list(range(values[0], values[0] + len(values))):
+        return f"{values[0]}-{values[-1]}"
+    return ",".join(str(n) for n in values)
 
 
 def mark_events(ax: plt.Axes, events: pd.DataFrame | None, *, max_labels: int = 5, label_column: str = "label",
@@ -125,8 +268,8 @@ def mark_events(ax: plt.Axes, events: pd.DataFrame | None, *, max_labels: int = 
         return empty
     lo_num, hi_num = ax.get_xlim()
     lo, hi = [mdates.num2date(x).replace(tzinfo=None) for x in (lo_num, hi_num)]
-    inside = events[(events["date"] >= pd.Timestamp(lo)) & (events["date"] <= pd.Timestamp(hi))].sort_values("date")
-    inside = inside.head(max_labels)
+    inside = events[(events["date"] >= pd.Timestamp(lo)) & (events["date"] <= pd.Timestamp(hi))]
+    inside = inside.sort_values(["date", "number"] if "number" in inside.columns else "date", kind="stable").head(max_labels)
     if inside.empty:
         return empty
     if "number" not in inside.columns:
@@ -136,7 +279,9 @@ def mark_events(ax: plt.Axes, events: pd.DataFrame | None, *, max_labels: int = 
     xs = [(mdates.date2num(d) - lo_num) / max(hi_num - lo_num, 1e-9) for d in inside["date"]]
     for date in inside["date"]:
         ax.axvline(date, color="0.35", linestyle="--", linewidth=0.8, alpha=0.8, zorder=1)
-    texts = [f"{n}  {textwrap.shorten(str(l), 28, placeholder='…')}" for n, l in zip(inside["number"], inside[label_column])]
+    short_column = "short" if "short" in inside.columns else label_column
+    shown = [short_label(l if pd.notna(l) and str(l) else full) for l, full in zip(inside[short_column], inside[label_column])]
+    texts = [f"{n}  {text}" for n, text in zip(inside["number"], shown)]
     placed = _layout_rows(list(zip(xs, texts)), width_pt, max_rows)
     keyed = empty
     if placed is None:  # numbers only, tags of events close together merged, the labels go in a key
@@ -144,16 +289,18 @@ def mark_events(ax: plt.Axes, events: pd.DataFrame | None, *, max_labels: int = 
         for x, number in zip(xs, inside["number"]):
             if groups:
                 first_x, _, members = groups[-1]
-                if x - first_x < _label_share(",".join(members + [str(number)]), width_pt) + 0.01:
+                if x - first_x < _label_share(number_tag(members + [str(number)]), width_pt) + 0.01:
                     groups[-1] = (first_x, x, members + [str(number)])
                     continue
             groups.append((x, x, [str(number)]))
-        texts = [",".join(members) for _, _, members in groups]
+        texts = [number_tag(members) for _, _, members in groups]
         centres = [(first + last) / 2 for first, last, _ in groups]  # a merged tag sits over its lines
         placed = _layout_rows(list(zip(centres, texts)), width_pt, max_rows, centred=True)
         if placed is None:  # cannot happen with merged tags; kept safe: one row, no overlap check
             placed = [(max(0.0, x - 0.01), 0) for x in centres]
         keyed = inside
+    if keyed.empty and any(text != str(full) for text, full in zip(shown, inside[label_column])):
+        keyed = inside  # a label shown by its first clause: the key under the figure gives it whole
     for text, (start, level) in zip(texts, placed):
         ax.annotate(text, xy=(start, 1.0), xycoords="axes fraction", xytext=(0, 3 + 11 * level),
                     textcoords="offset points", va="bottom", ha="left", fontsize=_LABEL_FONTSIZE, color="0.15",
@@ -190,8 +337,11 @@ def line_chart(frame: pd.DataFrame | pd.Series, *, title: str, unit: str, captio
                labels: Mapping[str, str] | None = None, ax: plt.Axes | None = None, x_label: str = "",
                vlines: Mapping[float, str] | None = None,
                spans: Iterable[tuple[pd.Timestamp, pd.Timestamp, str]] | None = None,
-               direct_labels: bool = False) -> plt.Figure:
+               direct_labels: bool = False, t0: object = None) -> plt.Figure:
     """Lines (one per column) over time or any numeric x, with the unit on the y axis.
+
+    Columns named in :data:`REFERENCE_LINES` (reserves) get their labelled reference line
+    (USD 3tn); ``t0`` draws the episode's anchor date as a labelled line.
 
     With a DatetimeIndex, dates are formatted, ``events`` marked (see :func:`mark_events`) and
     ``spans`` shaded (see :func:`shade_spans`); with another index (e.g. event days)
@@ -205,6 +355,9 @@ def line_chart(frame: pd.DataFrame | pd.Series, *, title: str, unit: str, captio
         ax.plot(data.index, data.to_numpy(), label=(labels or {}).get(column, column), linewidth=1.4)
     if hline is not None:
         ax.axhline(hline, color="firebrick", linewidth=1, linestyle=":", label=hline_label)
+    if unit == "usd_bn":
+        reference_lines(ax, frame.columns, frame.stack().to_numpy() if frame.size else ())
+        minimum_range(ax, frame.columns)
     ax.set_title(title)
     ax.set_ylabel(unit_label(unit))
     ax.set_xlabel(x_label)
@@ -215,9 +368,10 @@ def line_chart(frame: pd.DataFrame | pd.Series, *, title: str, unit: str, captio
     elif frame.shape[1] > 1 or hline_label:
         ax.legend(loc="best")
     if isinstance(frame.index, pd.DatetimeIndex):
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+        date_axis(ax)
         if spans:
             shade_spans(ax, spans)
+        mark_t0(ax, t0, label=t0_text(t0) if t0 is not None else None)
         keyed = mark_events(ax, events)
         if len(keyed):
             caption = f"{event_key(keyed)} {caption or ''}".strip()
@@ -243,11 +397,15 @@ def label_line_ends(ax: plt.Axes, frame: pd.DataFrame, labels: Mapping[str, str]
         if len(data):
             ends.append((float(data.iloc[-1]), data.index[-1], (labels or {}).get(column, column), line.get_color()))
     low, high = ax.get_ylim()
-    gap = (high - low) * 0.06
+    line_height = (high - low) * 0.06  # one line of 8-point text on a panel about 3 inches tall
     placed: list[float] = []
+    previous_lines = 1
     for value, when, text, colour in sorted(ends, key=lambda e: e[0]):
+        lines = str(text).count("\n") + 1
+        gap = line_height * (previous_lines + lines) / 2
         y = value if not placed or value - placed[-1] >= gap else placed[-1] + gap
         placed.append(y)
+        previous_lines = lines
         ax.annotate(text, xy=(when, value), xytext=(when, y), textcoords="data", xycoords="data",
                     fontsize=8, color=colour, va="center", ha="left",
                     bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
@@ -292,7 +450,7 @@ def rate_corridor_chart(rates: pd.DataFrame, *, reserve_rate: str, title: str,
     draw_corridor(ax, rates, reserve_rate)
     ax.set_title(title)
     ax.set_ylabel(unit_label("percent"))
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    date_axis(ax)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=5, fontsize=8, frameon=False)
     keyed = mark_events(ax, events)
     if len(keyed):
@@ -300,16 +458,51 @@ def rate_corridor_chart(rates: pd.DataFrame, *, reserve_rate: str, title: str,
     return fig
 
 
+def panel_title(column: str, titles: Mapping[str, str] | None = None) -> str:
+    """A panel's title: the short plain name of a known series (``ON RRP``, ``HY OAS``), unless
+    the caller gave a title of its own; an official title with its id (``... (RRPONTSYD)``)
+    never heads a panel (ids go in the source line)."""
+    from .present import SHORT_NAMES
+
+    given = (titles or {}).get(column)
+    if column in SHORT_NAMES:
+        try:
+            from .quantities import title_of
+
+            official = title_of(column)
+        except Exception:  # noqa: BLE001 - not a catalog key or quantity: the given title stands
+            official = None
+        if given is None or given == official:
+            return SHORT_NAMES[column]
+    return given or column
+
+
+def _window_marks(ax: plt.Axes, position: int, chart_events: pd.DataFrame, lo: pd.Timestamp, hi: pd.Timestamp,
+                  t0: object) -> pd.DataFrame:
+    """Events and t0 on one panel of a grid: the first panel labels the events (numbers and a
+    key when they do not fit) and says the date of t0; the others draw the same lines."""
+    mark_t0(ax, t0, label=(t0_text(t0) if position == 0 else "t0") if t0 is not None else None)
+    if position == 0:
+        return mark_events(ax, chart_events)
+    for date in chart_events["date"]:
+        if lo <= date <= hi:
+            ax.axvline(date, color="0.55", linestyle="--", linewidth=0.6)
+    return chart_events.iloc[0:0]
+
+
 def small_multiples(frame: pd.DataFrame, *, units: Mapping[str, str], titles: Mapping[str, str] | None = None,
                     title: str, caption: str | None = None, events: pd.DataFrame | None = None,
                     ncols: int = 3, spans: Iterable[tuple[pd.Timestamp, pd.Timestamp, str]] | None = None,
-                    bands: Mapping[str, tuple[pd.Series, pd.Series, str]] | None = None) -> plt.Figure:
+                    bands: Mapping[str, tuple[pd.Series, pd.Series, str]] | None = None,
+                    t0: object = None) -> plt.Figure:
     """One small panel per column, each with its own unit and its own date axis.
 
     ``events`` are the chart events of :func:`plumbing.present.event_set` (numbered as in the
     report's events table; each panel shows the numbers, the first panel the labels);
     ``spans`` are shaded on every panel; ``bands`` ({column: (low, high, label)}) shades a
-    range around a panel's line (e.g. SOFR's 1st-99th percentile).
+    range around a panel's line (e.g. SOFR's 1st-99th percentile); ``t0`` is a labelled line
+    on every panel. Panels are headed by short plain names (:func:`panel_title`); reserves in
+    USD bn get the USD 3tn line, repo take-up a range of at least 0-10bn.
     """
     columns = list(frame.columns)
     nrows = -(-len(columns) // ncols)
@@ -329,18 +522,16 @@ def small_multiples(frame: pd.DataFrame, *, units: Mapping[str, str], titles: Ma
             ax.fill_between(low.index, low.to_numpy(), high.reindex(low.index).to_numpy(), color="tab:blue",
                             alpha=0.15, linewidth=0, label=band_label)
         ax.plot(data.index, data.to_numpy(), linewidth=1.2)
-        ax.set_title(textwrap.fill((titles or {}).get(column, column), 44), fontsize=9)
+        if units.get(column) == "usd_bn":
+            reference_lines(ax, [column], data.to_numpy())
+            minimum_range(ax, [column])
+        ax.set_title(textwrap.fill(panel_title(column, titles), 44), fontsize=9)
         ax.set_ylabel(unit_label(units.get(column, "")), fontsize=8)
         ax.set_xlim(frame.index.min(), frame.index.max())
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=5))
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+        date_axis(ax, max_ticks=5)
         ax.tick_params(labelsize=7)
-        if position == 0:
-            keyed = mark_events(ax, chart_events)
-        else:  # the same dates, unlabelled: the first panel carries the numbers and labels
-            for date in chart_events["date"]:
-                if frame.index.min() <= date <= frame.index.max():
-                    ax.axvline(date, color="0.55", linestyle="--", linewidth=0.6)
+        found = _window_marks(ax, position, chart_events, frame.index.min(), frame.index.max(), t0)
+        keyed = found if position == 0 else keyed
         if data.empty:
             ax.text(0.5, 0.5, "no data in window", transform=ax.transAxes, ha="center", color="firebrick")
     for ax in list(axes.flat)[len(columns):]:
@@ -352,21 +543,31 @@ def small_multiples(frame: pd.DataFrame, *, units: Mapping[str, str], titles: Ma
     return fig
 
 
+#: direct line labels wrap at this many characters (so a label never runs into the next panel)
+LINE_LABEL_CHARS = 16
+
+
 def theme_grid(frame: pd.DataFrame, themes: Mapping[str, list[str]], *, titles: Mapping[str, str], title: str,
                events: pd.DataFrame | None = None, spans: Iterable[tuple[pd.Timestamp, pd.Timestamp, str]] | None = None,
-               rebase: Iterable[str] = (), ncols: int = 2) -> plt.Figure:
+               rebase: Iterable[str] = (), ncols: int = 2, t0: object = None) -> plt.Figure:
     """One panel per theme, its series as labelled lines (at their last point) on a shared unit.
 
     Series named in ``rebase`` are drawn as 100 x value / first value in the window. Each
     panel has its own date axis; ``events`` (numbered) are labelled on the first panel and
-    drawn as plain lines on the others; ``spans`` are shaded on all.
+    drawn as plain lines on the others; ``spans`` are shaded on all; ``t0`` is a labelled line
+    on all. Reserves get the USD 3tn line, repo take-up a range of at least 0-10bn; the rate
+    corridor is labelled at the line ends (no legend over the data) and says what its shading
+    is in the panel title.
     """
     rebased = set(rebase)
     keyed = pd.DataFrame()
     keys = list(themes)
     nrows = -(-len(keys) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(6.4 * ncols, 3.3 * nrows), squeeze=False)
-    for position, (ax, theme) in enumerate(zip(axes.flat, keys)):
+    chart_events = events if events is not None else pd.DataFrame(columns=["date", "label", "number"])
+    lo, hi = frame.index.min(), frame.index.max()
+    longest = 0
+    for ax, theme in zip(axes.flat, keys):
         panel = {}
         for name in themes[theme]:
             data = frame[name].dropna() if name in frame.columns else pd.Series(dtype=float)
@@ -376,11 +577,17 @@ def theme_grid(frame: pd.DataFrame, themes: Mapping[str, list[str]], *, titles: 
         for (start, end, label) in spans or []:
             ax.axvspan(start, end, color="#dfe7f2" if label.startswith("QT") else "#f4c7c3", alpha=0.6, zorder=0,
                        linewidth=0)
+        panel_heading = theme
+        labelled: list[str] = []
         if "sofr" in panel and {"fed_target_upper", "fed_target_lower"} <= set(panel):
             rates = pd.DataFrame(panel)
             shown = draw_corridor(ax, rates)
+            lines = [c for c in ("sofr", "effr", "ioer", "iorb") if c in shown]
+            ends = pd.DataFrame({titles.get(c, c): rates[c] for c in lines})
+            label_line_ends(ax, ends, {c: textwrap.fill(c, LINE_LABEL_CHARS) for c in ends.columns})
+            labelled = list(ends.columns)
+            panel_heading = f"{theme}\ngrey: fed funds target range; blue band: SOFR 1st-99th percentile"
             others = [n for n in panel if n not in shown and len(panel[n])]
-            ax.legend(loc="upper right", fontsize=7, frameon=True)
             if others:  # repo rates that track SOFR closely: named, not drawn over it
                 ax.annotate("also in the data: " + ", ".join(titles.get(n, n) for n in others), xy=(0.01, 0.02),
                             xycoords="axes fraction", fontsize=7, color="0.35")
@@ -390,20 +597,24 @@ def theme_grid(frame: pd.DataFrame, themes: Mapping[str, list[str]], *, titles: 
                 series = drawn[column].dropna()
                 ax.plot(series.index, series.to_numpy(), linewidth=1.3)
             if drawn.shape[1]:
-                label_line_ends(ax, drawn)
+                label_line_ends(ax, drawn, {c: textwrap.fill(c, LINE_LABEL_CHARS) for c in drawn.columns})
+                labelled = list(drawn.columns)
             else:
                 ax.text(0.5, 0.5, "no data in window", transform=ax.transAxes, ha="center", color="firebrick")
-        ax.set_title(theme, fontsize=10)
-        ax.set_xlim(frame.index.min(), frame.index.max())
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=5))
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+            values = [v for n, s in panel.items() if n not in rebased for v in s.to_numpy()]
+            reference_lines(ax, [n for n in panel if n not in rebased], values)
+            minimum_range(ax, list(panel))
+        ax.set_title(panel_heading, fontsize=10)
+        longest = max([longest] + [len(line) for text in labelled
+                                   for line in textwrap.fill(text, LINE_LABEL_CHARS).split("\n")])
+    # the same dates on every panel, with room on the right for the labels at the line ends
+    share = min(0.3, longest * 8 * 0.6 / (6.4 * 72 * 0.8) + 0.02) if longest else 0.0
+    for position, ax in enumerate(list(axes.flat)[:len(keys)]):
+        ax.set_xlim(lo, hi + (hi - lo) * share / (1 - share))
+        date_axis(ax, max_ticks=5)
         ax.tick_params(labelsize=8)
-        if events is not None and len(events):
-            if position == 0:
-                keyed = mark_events(ax, events)
-            else:
-                for date in events["date"]:
-                    ax.axvline(date, color="0.55", linestyle="--", linewidth=0.6)
+        found = _window_marks(ax, position, chart_events, lo, hi, t0)
+        keyed = found if position == 0 else keyed
     for ax in list(axes.flat)[len(keys):]:
         ax.set_visible(False)
     fig.suptitle(title, fontweight="bold", y=0.995)
@@ -414,17 +625,57 @@ def theme_grid(frame: pd.DataFrame, themes: Mapping[str, list[str]], *, titles: 
     return fig
 
 
+def _dominant_episode(data: pd.DataFrame, ratio: float = 4.0) -> str | None:
+    """The episode whose largest absolute value is more than ``ratio`` times every other
+    episode's (2019's 308bp against single digits), else None."""
+    peaks = data.groupby("episode")["value"].apply(lambda v: v.abs().max()).dropna().sort_values(ascending=False)
+    if len(peaks) < 2 or peaks.iloc[1] <= 0:
+        return None
+    return str(peaks.index[0]) if peaks.iloc[0] > ratio * peaks.iloc[1] else None
+
+
 def event_time_chart(tidy: pd.DataFrame, *, quantity: str, unit: str, title: str, caption: str | None = None,
-                     ax: plt.Axes | None = None) -> plt.Figure:
-    """Episodes overlaid in event time: x = business days from t0, one line per episode."""
-    data = tidy[tidy["quantity"] == quantity]
-    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots()
-    sns.lineplot(data=data, x="day", y="value", hue="episode", ax=ax, linewidth=1.3)
-    ax.axvline(0, color="0.2", linewidth=1)
-    ax.set_title(title)
-    ax.set_xlabel("business days from t0")
-    ax.set_ylabel(unit_label(unit))
-    add_caption(fig, caption)
+                     ax: plt.Axes | None = None, names: Mapping[str, str] | None = None) -> plt.Figure:
+    """Episodes overlaid in event time: x = business days from t0, one line per episode,
+    named by ``names`` ({episode id: short title}, e.g. "Oct 2025 TGA drain").
+
+    When one episode dwarfs the others (its peak more than four times any other's), a second
+    panel beside the first shows the others without it on their own scale, so they stay
+    readable; the panel title says which episode it leaves out.
+    """
+    data = tidy[tidy["quantity"] == quantity].copy()
+    data["episode"] = data["episode"].map(lambda e: (names or {}).get(e, e))
+    order = list(dict.fromkeys(data["episode"]))
+    palette = dict(zip(order, sns.color_palette("deep", len(order))))
+    dominant = _dominant_episode(data) if ax is None else None
+    if ax is not None:
+        fig, axes = ax.figure, [ax]
+    elif dominant:
+        fig, axes = plt.subplots(1, 2, figsize=(13, 4.2))
+    else:
+        fig, one = plt.subplots()
+        axes = [one]
+    panels = [(axes[0], data, title)]
+    if dominant:
+        panels.append((axes[1], data[data["episode"] != dominant], f"Without {dominant}, on its own scale"))
+    for panel_ax, panel_data, panel_title_text in panels:
+        sns.lineplot(data=panel_data, x="day", y="value", hue="episode", ax=panel_ax, linewidth=1.3, palette=palette,
+                     hue_order=[e for e in order if e in set(panel_data["episode"])])
+        panel_ax.axvline(0, color=T0_COLOUR, linewidth=1.3)
+        panel_ax.annotate("t0", xy=(0, 0.98), xycoords=("data", "axes fraction"), xytext=(3, 0),
+                          textcoords="offset points", va="top", fontsize=8, color=T0_COLOUR, fontweight="bold")
+        panel_ax.set_title(textwrap.fill(panel_title_text, 60), fontsize=11 if dominant else 12)
+        panel_ax.set_xlabel("business days from t0")
+        panel_ax.set_ylabel(unit_label(unit))
+    handles, labels = axes[0].get_legend_handles_labels()
+    for panel_ax in axes:
+        if panel_ax.get_legend() is not None:
+            panel_ax.get_legend().remove()
+    fig.tight_layout()
+    if handles:  # one key under the panels, never over the lines
+        fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=min(len(labels), 6),
+                   fontsize=8, frameon=False)
+    add_caption(fig, caption, below=0.45 if len(labels) <= 6 else 0.65)
     return fig
 
 
@@ -464,8 +715,8 @@ def bar_chart(values: pd.Series, *, title: str, unit: str, caption: str | None =
 
 def dual_axis_chart(left: pd.Series, right: pd.Series, *, title: str, left_unit: str, right_unit: str,
                     left_label: str, right_label: str, caption: str | None = None,
-                    events: pd.DataFrame | None = None) -> plt.Figure:
-    """Two series with different units on two y axes (left and right), events marked."""
+                    events: pd.DataFrame | None = None, t0: object = None) -> plt.Figure:
+    """Two series with different units on two y axes (left and right), events and ``t0`` marked."""
     fig, ax = plt.subplots()
     ax.plot(left.dropna().index, left.dropna().to_numpy(), color="tab:blue", label=left_label)
     ax.set_ylabel(f"{left_label} ({unit_label(left_unit)})", color="tab:blue")
@@ -474,7 +725,8 @@ def dual_axis_chart(left: pd.Series, right: pd.Series, *, title: str, left_unit:
     other.set_ylabel(f"{right_label} ({unit_label(right_unit)})", color="tab:red")
     other.grid(False)
     ax.set_title(title)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    date_axis(ax)
+    mark_t0(ax, t0, label=t0_text(t0) if t0 is not None else None)
     keyed = mark_events(ax, events)
     add_caption(fig, f"{event_key(keyed)} {caption or ''}".strip() if len(keyed) else caption)
     return fig

@@ -585,11 +585,39 @@ def figure(fig: object, *, alt: str, caption: str | None = None, source: str | N
                               name=title or "figure"))
 
 
-def source_line(names: Iterable[str], loader: object = None) -> str:
-    """``Federal Reserve (WALCL), last observation 2026-08-19; ...`` for quantities or catalog keys.
+#: the public name of series the catalog knows by an API field rather than a published id
+PUBLIC_IDS: dict[tuple[str, str], str] = {
+    ("treasury", "tga_closing_balance"): "Daily Treasury Statement, operating cash balance (TGA closing balance)",
+    ("nyfed", "sofr_p1"): "SOFR 1st percentile", ("nyfed", "sofr_p25"): "SOFR 25th percentile",
+    ("nyfed", "sofr_p75"): "SOFR 75th percentile", ("nyfed", "sofr_p99"): "SOFR 99th percentile",
+    ("nyfed", "sofr_volume"): "SOFR volume",
+    ("nyfed", "repo_accepted"): "Markets API, repo operations (amount accepted)",
+    ("mof", "2Y"): "JGB interest rates, 2-year", ("mof", "10Y"): "JGB interest rates, 10-year",
+}
+#: products of a publisher, named once after its ids (``Federal Reserve Bank of New York:
+#: SOFR 1st percentile, SOFR 99th percentile (Reference Rates)``)
+_PRODUCT = {("nyfed", "sofr"): "Reference Rates", ("fred", ""): "via FRED", ("yahoo", ""): "via Yahoo Finance"}
 
-    A quantity (``sofr_iorb_bp``) stands for its inputs. Publisher and live id come from the
-    catalog, the last observation from the data.
+
+def public_id(source: str, ident: str) -> str:
+    """The id a reader can look up at the publisher: a FRED id or a ticker as is, the Treasury
+    dataset, the NY Fed product, the MOF table (never an API field name such as ``sofr_p1``)."""
+    return PUBLIC_IDS.get((source, ident), ident)
+
+
+def _publisher(spec: object) -> str:
+    """The publisher without the channel (``(via FRED)``) or the API (``, Markets API``)."""
+    name = str(spec.publisher).split(" (via")[0].split(", Markets API")[0]  # type: ignore[attr-defined]
+    return name.split(" (")[0] if name.startswith("Yahoo Finance") else name
+
+
+def source_line(names: Iterable[str], loader: object = None) -> str:
+    """``Board of Governors of the Federal Reserve System via FRED: WALCL, WRESBAL, last
+    observation 2026-08-19; ...`` for quantities or catalog keys, grouped by publisher.
+
+    A quantity (``sofr_iorb_bp``) stands for its inputs. Publisher and public id come from the
+    catalog (:func:`public_id`), the last observation from the data; a series that ends
+    earlier than the others of its publisher says so (``WTREGEN to 2025-12-31``).
     """
     from .panel import Loader
     from .quantities import QUANTITIES
@@ -600,13 +628,27 @@ def source_line(names: Iterable[str], loader: object = None) -> str:
         for key in (QUANTITIES[name].inputs if name in QUANTITIES else (name,)):
             if key not in keys:
                 keys.append(key)
-    parts = []
+    groups: dict[str, list[tuple[str, pd.Timestamp]]] = {}
     for key in keys:
         spec = loader.catalog.get(key)  # type: ignore[attr-defined]
-        ident = spec.live.id if spec.live is not None else spec.snapshot.file
-        last = loader.common(key).index.max()  # type: ignore[attr-defined]
-        publisher = spec.publisher.split(" (via")[0]
-        parts.append(f"{publisher} ({ident}), last observation {pd.Timestamp(last).date()}")
+        if spec.live is not None:
+            source, ident = spec.live.source, public_id(spec.live.source, spec.live.id)
+        else:
+            source, ident = "snapshot", spec.title
+        last = pd.Timestamp(loader.common(key).index.max())  # type: ignore[attr-defined]
+        channel = _PRODUCT.get((source, ""), "")
+        publisher = _publisher(spec)
+        heading = f"{publisher} {channel}" if channel and channel.split()[-1] not in publisher else publisher
+        if source == "nyfed" and str(spec.live.id).startswith("sofr"):  # type: ignore[union-attr]
+            heading = f"{publisher}, {_PRODUCT[('nyfed', 'sofr')]}"
+        entries = groups.setdefault(heading, [])
+        if ident not in [i for i, _ in entries]:
+            entries.append((ident, last))
+    parts = []
+    for heading, entries in groups.items():
+        newest = max(last for _, last in entries)
+        ids = ", ".join(ident if last == newest else f"{ident} to {last.date()}" for ident, last in entries)
+        parts.append(f"{heading}: {ids}, last observation {newest.date()}")
     return "; ".join(parts)
 
 
@@ -637,7 +679,23 @@ class EventSet:
         columns = ["number", "date", "label"] + [c for c in ("source",) if c in self.table.columns]
         frame = self.table[columns].copy()
         frame["date"] = frame["date"].dt.date.astype(str)
+        if "source" in frame.columns:
+            frame["source"] = frame["source"].map(event_source)
         return frame.rename(columns={"label": "event"}).set_index("number")
+
+
+#: what an events table's file name stands for, as a reader would cite it
+EVENT_SOURCES: dict[str, str] = {
+    "fomc.csv": "FOMC statements (Federal Reserve press releases)",
+    "policy.csv": "Federal Reserve and Treasury announcements",
+    "cme_metals_margins.csv": "CME Clearing advisories",
+}
+
+
+def event_source(source: object) -> str:
+    """An event's source as a citation: the publisher's documents, never the project's file name."""
+    text = "" if _is_missing(source) else str(source)
+    return EVENT_SOURCES.get(text, text) or MISSING
 
 
 def _priority(kind: str, label: str) -> int:
@@ -711,9 +769,11 @@ def policy_spans(events: pd.DataFrame, start: object = None, end: object = None)
 # --- themes for episode pages ------------------------------------------------------------------
 
 #: the panels of an episode page: theme -> the series that share it (one unit per panel;
-#: prices and indexes are rebased to 100 at the window's start)
+#: prices and indexes are rebased to 100 at the window's start). Reserves have their own panel
+#: (with the USD 3tn line), so a USD 400bn move is not flattened by Fed assets' scale.
 THEMES: dict[str, tuple[str, ...]] = {
-    "Fed balance sheet and reserves (USD bn)": ("fed_assets", "reserves", "treasuries_held"),
+    "Fed balance sheet (USD bn)": ("fed_assets", "treasuries_held"),
+    "Bank reserves (USD bn)": ("reserves",),
     "Treasury cash and reverse repo (USD bn)": ("tga_daily", "tga_weekly", "tga_wednesday", "on_rrp"),
     "Price of overnight cash (percent)": ("sofr", "sofr_p99", "sofr_p1", "effr", "tgcr", "bgcr", "ioer", "iorb",
                                           "fed_target_upper", "fed_target_lower"),
@@ -722,19 +782,53 @@ THEMES: dict[str, tuple[str, ...]] = {
     "Rate volatility (index)": ("move", "vix"),
     "Credit spreads (bp)": ("hy_oas", "ig_oas"),
     "Treasury yields (percent)": ("us2y", "us10y", "tbill_3m"),
-    "Assets, rebased to 100 at the window's start": ("spx", "nasdaq", "dow", "gold", "silver", "btc", "eth", "nikkei",
-                                                      "kospi", "nvda", "dollar_broad", "dxy", "usdjpy"),
+    "Stocks, rebased to 100 at the window's start": ("spx", "nasdaq", "dow", "nikkei", "kospi", "nvda"),
+    "Metals and crypto, rebased to 100 at the window's start": ("gold", "silver", "btc", "eth"),
+    "The dollar, rebased to 100 at the window's start": ("dollar_broad", "dxy", "usdjpy"),
 }
+#: the series a theme grid rebases to 100 at the window's start
+REBASED: tuple[str, ...] = tuple(n for t, members in THEMES.items() if "rebased" in t for n in members)
+#: at most this many lines in one themed panel (a larger group is split)
+MAX_PANEL_LINES = 6
 
 
 def themed(names: Iterable[str]) -> dict[str, list[str]]:
     """Group series names into :data:`THEMES` panels (order kept); unknown names get an
-    "Other" panel each, so nothing asked for is dropped silently."""
+    "Other" panel each, so nothing asked for is dropped silently. A panel never holds more
+    than :data:`MAX_PANEL_LINES` lines: a larger group is split ("..., 1 of 2")."""
     out: dict[str, list[str]] = {}
     for name in names:
         theme = next((t for t, members in THEMES.items() if name in members), None)
         out.setdefault(theme or short_name(name), []).append(name)
-    return out
+    split: dict[str, list[str]] = {}
+    for theme, members in out.items():
+        if theme.startswith("Price of overnight cash"):  # one corridor: the range, the band and three lines
+            split[theme] = members
+            continue
+        parts = [members[i:i + MAX_PANEL_LINES] for i in range(0, len(members), MAX_PANEL_LINES)]
+        for number, part in enumerate(parts, start=1):
+            split[theme if len(parts) == 1 else f"{theme}, {number} of {len(parts)}"] = part
+    return split
+
+
+#: short titles of the episodes for legends ({id: title}); others are made from the id
+EPISODE_SHORT_TITLES: dict[str, str] = {
+    "2019-09-repo-spike": "Sep 2019 repo spike", "2020-03-dash-for-cash": "Mar 2020 dash for cash",
+    "2023-03-svb": "Mar 2023 SVB failure", "2025-04-tariff-shock": "Apr 2025 tariff shock",
+    "2025-09-reserves-dip": "Sep 2025 reserves dip", "2025-10-tga-shutdown": "Oct 2025 TGA drain",
+    "2026-02-crash": "Feb 2026 crash",
+}
+
+
+def episode_short_title(episode_id: str) -> str:
+    """``Oct 2025 TGA drain`` for ``2025-10-tga-shutdown``: a legend entry, never a slug."""
+    if episode_id in EPISODE_SHORT_TITLES:
+        return EPISODE_SHORT_TITLES[episode_id]
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(.+)", episode_id)
+    if not match:
+        return episode_id.replace("-", " ")
+    month = pd.Timestamp(f"{match.group(1)}-{match.group(2)}-01")
+    return f"{month:%b %Y} {match.group(3).replace('-', ' ')}"
 
 
 #: short plain-English names for line labels (falls back to the catalog title)
@@ -743,10 +837,18 @@ SHORT_NAMES: dict[str, str] = {
     "tga_weekly": "TGA (week avg)", "tga_wednesday": "TGA (Wed)", "on_rrp": "ON RRP", "sofr": "SOFR",
     "sofr_p99": "SOFR 99th pct", "sofr_p1": "SOFR 1st pct", "effr": "EFFR", "tgcr": "TGCR", "bgcr": "BGCR",
     "ioer": "IOER", "iorb": "IORB", "fed_target_upper": "Range top", "fed_target_lower": "Range bottom",
-    "repo_take_up": "Repo take-up (all)", "repo_treasury": "of which Treasury collateral", "move": "MOVE", "vix": "VIX", "hy_oas": "HY OAS", "ig_oas": "IG OAS",
+    "repo_take_up": "Repo facility take-up", "repo_treasury": "of which Treasury collateral", "move": "MOVE", "vix": "VIX", "hy_oas": "HY OAS", "ig_oas": "IG OAS",
     "us2y": "US 2Y", "us10y": "US 10Y", "tbill_3m": "3M bill", "spx": "S&P 500", "nasdaq": "Nasdaq", "dow": "Dow",
     "gold": "Gold", "silver": "Silver", "btc": "Bitcoin", "eth": "Ether", "nikkei": "Nikkei", "kospi": "KOSPI",
     "nvda": "NVIDIA", "dollar_broad": "Broad dollar", "dxy": "DXY", "usdjpy": "USDJPY",
+    "jp2y": "Japan 2Y", "jp10y": "Japan 10Y", "sofr_volume": "SOFR volume",
+    # indicators
+    "net_liquidity": "Net liquidity", "net_liquidity_daily": "Net liquidity (daily TGA)",
+    "sofr_iorb_bp": "SOFR - IORB/IOER", "sofr_p99_iorb_bp": "SOFR 99th pct - IORB/IOER", "effr_iorb_bp": "EFFR - IORB/IOER",
+    "tgcr_iorb_bp": "TGCR - IORB/IOER", "sofr_target_upper_bp": "SOFR - top of range",
+    "effr_target_upper_bp": "EFFR - top of range", "sofr_p99_p1_bp": "SOFR 99th - 1st pct",
+    "us2y_jp2y_bp": "US 2Y - Japan 2Y", "reserves_to_gdp": "Reserves / GDP",
+    "reserves_minus_red_line": "Reserves - USD 3tn",
 }
 
 
