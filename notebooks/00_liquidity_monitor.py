@@ -20,8 +20,9 @@
 # TGA - ON RRP), the price of overnight cash (SOFR and SOFR - IORB), rate volatility (MOVE),
 # yen carry (USDJPY and US 2Y - Japan 2Y) and credit (high-yield OAS), plus reserves, the TGA,
 # ON RRP and the Fed's repo facility. Every number is computed from the data listed at the end
-# of the page. By default (`as_of = "latest"`) the monitor stands on the latest date that every
-# series on the watch list covers; pass any date to see another day.
+# of the page. By default the monitor stands on the latest date that every series on the watch
+# list covers (the findings name the series whose data end there); a render for another date
+# shows that day instead.
 
 # %% tags=["parameters"]
 as_of = "latest"
@@ -31,12 +32,13 @@ stress_window = 252
 
 # %%
 import pandas as pd
+from IPython.display import Markdown, display
 
 from plumbing import dashboard, findings, plots, present, views
 from plumbing.calendar import plumbing_calendar
 from plumbing.episodes import load_events
-from plumbing.freshness import resolve_as_of, watch_list_coverage
-from plumbing.quantities import liquidity_stress, quantity, quantity_frame, quantity_unit
+from plumbing.freshness import coverage, resolve_as_of
+from plumbing.quantities import quantity, quantity_frame, quantity_unit
 from plumbing.reports import record
 
 plots.use_house_style()
@@ -46,7 +48,11 @@ TILES = ["net_liquidity_daily", "reserves", "tga_daily", "on_rrp", "sofr_iorb_bp
          "move", "hy_oas", "usdjpy", "us2y_jp2y_bp"]
 requested_as_of = as_of
 as_of = resolve_as_of(as_of, WATCH)
-_, lagging = watch_list_coverage(WATCH)
+covered = coverage(WATCH)
+lagging = covered.lagging
+set_by = list(covered.set_by) if as_of == covered.date else []
+record("as_of_set_by", set_by, label="Watch-list series whose data end on the monitor date", show=False)
+record("as_of_latest", requested_as_of == "latest", label="Monitor date is the latest the watch list covers", show=False)
 record("lagging", {n: str(d.date()) for n, d in lagging.items()}, label="Watch-list series shown at an earlier date",
        show=False)
 record("as_of", str(as_of.date()), label="Monitor date" + (" (latest date the whole watch list covers)"
@@ -55,8 +61,9 @@ start = as_of - pd.DateOffset(years=lookback_years)
 all_events = load_events(start, as_of)
 events = present.event_set(all_events[all_events["kind"] != "cme_margin"], start, as_of)
 spans = present.policy_spans(load_events(), start, as_of)
-table = views.monitor_table(WATCH, as_of, percentile_years=percentile_years)
-stress = liquidity_stress(start - pd.DateOffset(years=percentile_years), as_of, window=stress_window)
+table = dashboard.with_standing(views.monitor_table(WATCH, as_of, percentile_years=percentile_years),
+                                {n: quantity(n, end=as_of) for n in WATCH}, as_of, percentile_years)
+stress = dashboard.monitor_stress(start - pd.DateOffset(years=percentile_years), as_of, window=stress_window)
 record("net_liquidity_latest", table.loc["net_liquidity_daily", "value"], label="Net liquidity", unit="USD bn", show=False)
 record("sofr_iorb_latest", table.loc["sofr_iorb_bp", "value"], label="SOFR - IORB", unit="bp", show=False)
 tiles = dashboard.monitor_tiles({**{n: quantity(n, end=as_of) for n in TILES}, "stress": stress["composite"]},
@@ -65,22 +72,23 @@ tiles = dashboard.monitor_tiles({**{n: quantity(n, end=as_of) for n in TILES}, "
 record("tiles", tiles, label="Dashboard tiles", show=False)
 
 # %%
-present.findings(findings.monitor(table, stress.loc[start:], as_of, lagging))
+present.findings(findings.monitor(table, stress, as_of, lagging, set_by))
 
 # %% [markdown]
 # ## The watch list on the day
 #
 # Latest value on or before the monitor date, its change over one week, one month and three
-# months, and where it stands among the last five years of observations (100 = the highest in
-# five years).
+# months, and where it stands among the observations of the previous years (a mid-rank
+# percentile: 100 = the highest; a value shared by many days, as the repo facility's zeros,
+# sits in the middle of them and the share of such days is given).
 
 # %%
 present.table(table.assign(unit=[present.UNIT_HEADERS.get(u, u) for u in table["unit"]])
-              .set_index("title")[["unit", "date", "value", "chg_1w", "chg_1m", "chg_3m", f"pctile_{percentile_years}y"]]
+              .set_index("title")[["unit", "date", "value", "chg_1w", "chg_1m", "chg_3m", "percentile"]]
               .assign(_unit=table["unit"].to_numpy()),
               row_units=("_unit", ["value", "chg_1w", "chg_1m", "chg_3m"]), index_label="",
               labels={"chg_1w": "1 week", "chg_1m": "1 month", "chg_3m": "3 months", "date": "observed on",
-                      f"pctile_{percentile_years}y": f"percentile of {percentile_years} years"},
+                      "percentile": "where it stands"},
               caption=f"The watch list on {as_of.date()}")
 
 # %% [markdown]
@@ -103,11 +111,15 @@ present.figure(fig, alt=f"Eleven small panels of the watch list from {start.date
 
 # %% [markdown]
 # ## Stress composite
-#
-# Each component is a trailing z-score over `stress_window` business days, signed so that
-# positive means stress: a falling net liquidity (21-day change), a wider SOFR - IORB, a higher
-# MOVE, a narrowing US-Japan 2-year spread (21-day change) and wider high-yield spreads. The
-# composite is their mean over the components available that day (at least four).
+
+# %%
+display(Markdown(
+    f"Each component is a trailing z-score over {stress_window} business days, signed so that positive means "
+    "stress: a falling net liquidity (21-day change of the same daily-TGA net liquidity as the watch list's), a "
+    "wider SOFR - IORB, a higher MOVE, a narrowing US-Japan 2-year spread (21-day change) and wider high-yield "
+    f"spreads. The composite is their mean over the components available that day (at least "
+    f"{stress.attrs['min_components']}). The daily TGA starts on 2022-04-18, so the net-liquidity component "
+    f"reads from {stress.attrs['net_liquidity_first']}."))
 
 # %%
 recent_stress = stress.loc[start:]
@@ -119,7 +131,7 @@ fig = plots.line_chart(recent_stress[components + ["composite"]], title="Liquidi
                        spans=spans)
 present.figure(fig, alt="Line chart of the stress composite and its five component z-scores over the last two years.",
                caption="Above zero = more stress than the trailing year's average.",
-               source=present.source_line(["net_liquidity", "sofr_iorb_bp", "move", "us2y_jp2y_bp", "hy_oas"]),
+               source=present.source_line(["net_liquidity_daily", "sofr_iorb_bp", "move", "us2y_jp2y_bp", "hy_oas"]),
                data=recent_stress)
 latest = recent_stress.dropna(subset=["composite"]).iloc[-1]
 record("stress_composite_latest", latest["composite"], label=f"Stress composite on {latest.name.date()}", unit="z",
@@ -155,4 +167,4 @@ present.table(events.table_frame(), index_label="#")
 
 # %%
 claims = views.claims_table(start=as_of - pd.DateOffset(months=3), end=as_of, within=True)
-views.styled(claims) if len(claims) else "No article claim is dated in this window."
+views.styled(claims) if len(claims) else present.note("No article claim is dated in this window.")

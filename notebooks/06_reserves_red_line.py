@@ -46,7 +46,7 @@ robustness = ["sofr", "gdp", "sep2019_out", "weekly_mean", "from_2018", "changes
 import pandas as pd
 from IPython.display import Markdown, display
 
-from plumbing import plots, present, views
+from plumbing import findings, plots, present, views
 from plumbing.models._base import beside, menu_table
 from plumbing.models.reserve_demand import (ROBUSTNESS_MENU, SEP2019_WEEKS, robustness_table, run_reserve_demand,
                                             what_survives)
@@ -87,18 +87,8 @@ record("sup_f_p", sup_p, label="sup-F test that a kink exists, bootstrap p-value
 record("slope_below", below["estimate"], label="Slope below the kink", unit=f"bp per {per_x}")
 record("n_weeks", result.n, label="Weeks in the sample", unit="weeks")
 in_ratio = "" if ratio == "usd_bn" else f"% of {x_name.split('/')[1]}"
-present.findings([
-    f"{spread_name} starts to rise as reserves fall below {result.kink:,.2f}{in_ratio} (95% block-bootstrap interval "
-    f"{result.kink_ci[0]:,.2f} to {result.kink_ci[1]:,.2f}), about USD {kink_row['usd_bn']:,.0f}bn at "
-    f"{result.benchmarks.attrs['denominator']}; weekly, {result.start.date()} to {result.end.date()}.",
-    f"A kink exists: the sup-F test against a straight line has a bootstrap p-value of {sup_p:.3f}; below the kink the "
-    f"spread moves {below['estimate']:.2f}bp per {per_x} (interval {below['ci_low']:.2f} to {below['ci_high']:.2f}).",
-    f"The article's USD 3,000bn line is {result.benchmarks.loc['article red line USD 3,000bn', 'ratio_pct']:.1f}"
-    f"{in_ratio} today; the NY Fed's 12-13% of bank assets is USD "
-    f"{result.benchmarks.loc['NY Fed steepening 12% of bank assets', 'usd_bn']:,.0f}-"
-    f"{result.benchmarks.loc['NY Fed steepening 13% of bank assets', 'usd_bn']:,.0f}bn.",
-    *what_survives(robust)[:2],
-])
+present.findings(findings.reserves_red_line(result, robust, spread_name=spread_name, per_x=per_x, in_ratio=in_ratio,
+                                            rolling_window=rolling_window))
 display(Markdown(
     f"With {spread_name} (weekly {weekly} of business days) on {x_name} "
     f"({result.start.date()} to {result.end.date()}, {result.n} {'weeks' if form == 'levels' else 'weekly changes'}), "

@@ -86,7 +86,7 @@ present.findings([
     f"The one-week response shows no break (Andrews QLR p = {qlr_lead['p_value']:.2f}).",
     *([f"The fair-value rule's log gap adds nothing to a random walk with drift out of sample (Clark-West p = "
        f"{drift['p_value']:.2f} from {drift['first']})."] if drift is not None else []),
-])
+], headline=0)
 display(Markdown(
     f"A 1% rise in net liquidity in a week (its weekly changes have a standard deviation of {sd:.2f}%) "
     f"is followed by a cumulative {names[lead]} return of **{main['estimate']:+.2f}%** over the next {horizon} weeks, "

@@ -97,11 +97,14 @@ present.findings([
     f"The {int(row['events'])} CME margin raises for gold and silver ({clustered.start.date()} to "
     f"{clustered.end.date()}) fall in {int(row['clusters'])} calendar clusters; {row['share_top_runup']:.0%} came after a "
     f"top-decile {runup_days}-day run-up.",
-    f"Over trading days {head_label} the raised metal returned {row['mean_raw_return']:+.2f}%, against "
+    ("Margin hikes are not followed by falls beyond what follows comparable run-ups: "
+     if row["p_holm"] >= 0.05 or row["mean_abnormal"] >= 0 else
+     "Margin hikes are followed by falls beyond what follows comparable run-ups: ")
+    + f"over trading days {head_label} the raised metal returned {row['mean_raw_return']:+.2f}%, against "
     f"{row['mean_baseline']:+.2f}% after other top-decile run-ups: a difference of {row['mean_abnormal']:+.2f}% "
     f"(wild-cluster bootstrap p = {row['p_boot']:.2f}; Holm across {len(clustered.table)} windows p = {row['p_holm']:.2f}).",
     *hike_what_survives(margins.robustness)[:2],
-])
+], headline=1)
 display(Markdown(
     f"The {int(row['events'])} margin raises fall in **{int(row['clusters'])} calendar clusters**; "
     f"{row['share_top_runup']:.0%} of them came after a run-up in the top decile of the metal's {runup_days}-day run-ups. "

@@ -377,3 +377,147 @@ def test_an_episode_without_questions_gets_the_generic_findings(loader, catalog)
     assert episode.questions == ()
     assert findings.episode_page(episode, loader=loader) == findings.episode(
         ["spx", "move"], episode.t0, episode.start, episode.end, loader=loader, max_sentences=5)
+
+
+# --- the headline: one finding marked as the answer, shown first and used on the index -------------
+
+def test_a_marked_headline_is_shown_first_and_is_the_index_one_liner():
+    from plumbing import present
+    from plumbing.reports.index_page import one_liners, report_findings
+
+    sentences = ["27 raises fall in 9 clusters.", "Hikes are not followed by falls: p = 0.88.", "Robustness."]
+    assert present.headline_first(sentences, headline=1) == [sentences[1], sentences[0], sentences[2]]
+    marked = [sentences[0], present.Headline(sentences[1]), sentences[2]]
+    assert present.headline_first(marked) == [sentences[1], sentences[0], sentences[2]]
+    assert present.headline_first(sentences) == sentences  # no mark: the first is the headline
+    page = present.findings_html(marked)
+    assert page.index(sentences[1]) < page.index(sentences[0]) and '<li class="headline">Hikes' in page
+    with pytest.raises(ValueError, match="2 findings are marked"):
+        present.headline_first([present.Headline("a"), present.Headline("b")])
+    with pytest.raises(ValueError, match="headline=5"):
+        present.headline_first(sentences, headline=5)
+    # the index reads the recorded headline first (old states without one: finding_1)
+    records = {"finding_1": sentences[1], "finding_2": sentences[0], "headline": sentences[1]}
+    assert report_findings(records)[0] == sentences[1]
+    assert report_findings({"finding_2": "b", "finding_1": "a", "finding_10": "c"}) == ["a", "b", "c"]
+    entries = [{"output": "09.html"}, {"output": "episodes/x.html"}]
+    summaries = {"09.html": {"records": records},
+                 "episodes/x.html": {"records": {"headline": sentences[1], "finding_1": sentences[1], "finding_2": "B."}}}
+    assert one_liners(entries, summaries) == {"09.html": sentences[1], "episodes/x.html": "B."}
+
+
+def test_the_svb_page_headline_is_the_feds_balance_sheet_not_a_2022_crossing(loader, snapshot):
+    from plumbing import present
+
+    episode = load_episodes()["2023-03-svb"]
+    sentences = findings.episode_page(episode, loader=loader)
+    walcl = raw_series(snapshot, "fred/WALCL.csv", scale=1 / 1000)
+    start = on_or_before(walcl, "2023-03-10")
+    high = max((r for r in walcl if start[0] <= r[0] <= "2023-06-09"), key=lambda r: r[1])
+    shown = present.headline_first(sentences)
+    assert shown[0].startswith(f"The Fed's assets rose {bn(high[1] - start[1])}")  # the story, not the crossing
+    assert shown[1].startswith("Reserves fell below USD 3,000.0bn")  # still there, second
+    assert len(shown) == len(sentences)
+    # every episode marks exactly one question as its headline
+    for ep in load_episodes().values():
+        assert sum(q.headline for q in ep.questions) == 1, ep.id
+
+
+@pytest.mark.parametrize(("questions", "message"), [
+    (["{kind: drivers, from: start, to: t0, headline: yes please}"], r"field 'headline': 'yes please' is not true or false"),
+    (["{kind: drivers, from: start, to: t0, headline: true}", "{kind: extreme, series: reserves, stat: min, headline: true}"],
+     r"items 1, 2 are each marked 'headline: true'; mark one"),
+])
+def test_the_headline_flag_is_validated(tmp_path, catalog, questions, message):
+    with pytest.raises(EpisodeError, match=r"episodes.yaml.*" + message):
+        load_episodes(write_episodes(tmp_path, questions), catalog)
+
+
+# --- 06: where reserves stand now ---------------------------------------------------------------------
+
+def test_reserves_now_against_the_kink_and_the_ny_fed_band(loader, snapshot):
+    from types import SimpleNamespace
+
+    from plumbing.models.reserve_demand import kink_benchmarks
+
+    reserves = findings.quantity("reserves", loader=loader).dropna()
+    assets = loader.common("bank_assets").dropna()
+    fit = SimpleNamespace(kink=13.6, kink_ci=(12.45, 14.63), kink_ci_profile=(13.3, 13.9))
+    bench = kink_benchmarks(fit, "bank_assets", float(assets.iloc[-1]), f"bank assets {assets.index[-1].date()}",
+                            float(reserves.iloc[-1]), reserves.index[-1])
+    sentence = findings.reserves_now(bench, -1.73, spread_name="EFFR - IORB", per_x="percentage point of reserves / "
+                                     "bank assets", in_ratio="% of bank assets")
+    # expected from the raw H.4.1 and H.8 files: the latest week of reserves over the latest bank assets
+    day, level = raw_series(snapshot, "fred/WRESBAL.csv", scale=1 / 1000)[-1]
+    share = level / raw_series(snapshot, "fred/TLAACBW027SBOG.csv")[-1][1] * 100
+    assert sentence.startswith(f"Reserves were USD {level:,.0f}bn on {day}, about {share:.1f}% of bank assets: ")
+    where = "below" if share < 12 else "inside" if share <= 13 else "above"
+    assert f"{'below' if share < 13.6 else 'above'} the estimated kink (13.60% of bank assets)" in sentence
+    assert f"{where} the NY Fed's band (12-13% of bank assets)" in sentence
+    assert f"USD {abs(level - 3000):,.0f}bn {'above' if level >= 3000 else 'below'} the article's USD 3tn" in sentence
+
+
+def test_the_rolling_slope_now_is_placed_in_its_history():
+    days = pd.date_range("2020-01-01", periods=6, freq="W-WED")
+    rolling = pd.DataFrame({"date": days, "slope": [-3.0, -1.0, -2.5, -0.5, -1.5, -2.0],
+                            "low": [-4.0] * 6, "high": [0.0] * 6})
+    text = findings.rolling_slope_now(rolling, window=104, spread_name="EFFR - IORB", per_x="pp")
+    # the steepest since the LAST earlier window at least as steep (-2.5 in the third week), not the first (-3.0)
+    assert f"the steepest since the window to {days[2].date()} (-2.50bp)" in text
+    assert "40% of the 5 earlier windows" in text and f"the steepest -3.00bp to {days[0].date()}" in text
+    rolling.loc[5, "slope"] = -3.5
+    assert findings.rolling_slope_now(rolling, window=104, spread_name="EFFR - IORB", per_x="pp").endswith(
+        f"in the window to {days[5].date()} (95% interval -4.00 to +0.00), the steepest of all 6 windows since "
+        f"{days[0].date()}.")
+
+
+def test_robustness_is_one_sentence_not_a_repeated_template():
+    table = pd.DataFrame({"sup_f_p": [0.006, 0.01, 0.2, 0.03], "slope_below_ci_high": [-1.0, -0.5, 0.3, 0.1]},
+                         index=["headline", "SOFR", "old default", "from 2018"])
+    text = findings.robustness_counts(table)
+    assert text == ("Of 3 alternative specifications, 2 find a kink (sup-F p < 0.05) and 1 a spread rising as reserves "
+                    "fall below it; no kink in old default; no rise in old default; from 2018.")
+    assert "holds in the headline" not in text
+
+
+# --- 00: the monitor's stress composite and percentiles ------------------------------------------------
+
+def test_the_monitor_stress_uses_the_daily_tga_net_liquidity_of_its_headline(loader, snapshot, coverage):
+    from plumbing import dashboard
+
+    weekly_tga_last = coverage("fred/WTREGEN.csv")[1]
+    as_of = pd.Timestamp(raw_series(snapshot, "fred/DEXJPUS.csv")[-1][0])  # the monitor's default date
+    assert pd.Timestamp(weekly_tga_last) < as_of - pd.Timedelta(days=21)  # a weekly-TGA component is missing here
+    stress = dashboard.monitor_stress(as_of - pd.DateOffset(years=1), as_of, loader=loader)
+    assert pd.notna(stress.loc[as_of, "net_liquidity_change"]) and stress.loc[as_of, "n_components"] == 5
+    # the component is the z-score of the 21-business-day change of Fed assets - daily TGA - ON RRP
+    tga = dict(raw_series(snapshot, "treasury/TGA_CLOSING_BALANCE.csv"))
+    assert stress.attrs["net_liquidity_first"] > min(tga)  # needs half a window of daily-TGA history
+    table = views.monitor_table(["net_liquidity_daily", "reserves", "tga_daily", "on_rrp", "sofr", "sofr_iorb_bp",
+                                 "repo_take_up", "move", "hy_oas", "us2y_jp2y_bp"], as_of, loader=loader)
+    head = findings.monitor(table, stress, as_of, set_by=["usdjpy"], today=as_of + pd.Timedelta(days=10))[0]
+    assert head.startswith(f"The watch list stands on {as_of.date()}, 10 days before this render (USDJPY (DEXJPUS) "
+                           "ends there): the stress composite read ")
+    assert "5 of 5 components" in head
+
+
+def test_percentiles_are_mid_rank_and_say_when_the_history_is_short(loader, snapshot):
+    from plumbing import dashboard
+
+    take_up = pd.Series([0.0] * 61 + [float(i) for i in range(1, 40)], index=pd.bdate_range("2025-01-01", periods=100))
+    where = dashboard.standing(take_up, take_up.index[-1] + pd.Timedelta(days=1), 5)
+    assert where["pctile"] == 99.5  # the largest of 100: 99 below it and half of itself
+    zero = take_up.iloc[:-39].copy()
+    where = dashboard.standing(zero, zero.index[-1], 5)
+    assert where["pctile"] == 50.0 and where["tie_share"] == 100.0  # not the 100th: ties sit in the middle
+    mixed = pd.concat([take_up.iloc[61:], take_up.iloc[:61]])
+    mixed.index = take_up.index
+    where = dashboard.standing(mixed, mixed.index[-1], 5)  # latest 0, shared by 61% of days: mid-rank 30.5
+    assert where["pctile"] == 30.5 and where["tie_share"] == 61.0
+    assert dashboard.percentile_words(where["pctile"], 5, None, where["tie_share"], 0.0) == \
+        "30th percentile of 5 years; 0 on 61% of days"
+    # the daily TGA starts in 2022: "since" its first day, not "of 5 years"
+    first_tga = raw_series(snapshot, "treasury/TGA_CLOSING_BALANCE.csv")[0][0]
+    tga = findings.quantity("tga_daily", loader=loader)
+    assert dashboard.standing(tga, "2026-08-14", 5)["since"] == first_tga
+    assert dashboard.standing(tga, "2026-08-14", 1)["since"] is None

@@ -1,6 +1,7 @@
 """How old the data are: the newest observation, each series' age, the series that lag."""
 
 import csv
+import html
 import re
 from datetime import datetime, timezone
 
@@ -60,7 +61,7 @@ def test_report_header_says_how_old_the_data_are(snapshot_lasts):
             {"key": "sofr", "title": "SOFR", "source": "snapshot", "last": "2026-08-20"}]
     text = header_markdown("T", {}, rows, datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc), "x.ipynb",
                            reference_last=snapshot_lasts)
-    assert "The newest data in this report are from 2026-08-20, 104 days old on 2026-12-02." in text
+    assert "The newest data in this report are from 2026-08-20, 104 days old on 2026-12-02 (SOFR)." in text
     top, appendix = text.split("<!-- plumbing:appendix -->")
     assert "How old the data are" in top and "<details" in appendix  # provenance folded at the end
     behind = re.search(r"<td><code>gold</code></td><td>Gold</td><td>snapshot</td><td>2026-07-10</td><td>145</td>"
@@ -75,7 +76,7 @@ def test_index_states_the_data_age_over_all_reports(snapshot_lasts):
                {"output": "b.html", "title": "B", "params": {}, "rendered_at": "2026-12-02 09:00",
                 "as_of": [{"key": "sofr", "last": "2026-08-20"}], "data_as_of": "2026-08-20"}]
     page = index_html(entries, datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc), reference_last=snapshot_lasts)
-    assert "The newest data the reports read are from 2026-08-20, 104 days old on 2026-12-02." in page
+    assert "The newest data the reports read are from 2026-08-20, 104 days old on 2026-12-02 (SOFR)." in page
     assert re.search(r"Gold \(last 2026-07-10, \d\d days behind most daily series\)", page)
 
 
@@ -100,3 +101,85 @@ def test_a_series_that_stops_weeks_early_does_not_hold_the_watch_list_back(loade
     assert lagging == {"repo_take_up": repo_last}
     assert as_of == min(pd.Timestamp(last_date(snapshot, f)) for f in ("fred/SOFR.csv", "fred/IORB.csv", "fred/EFFR.csv"))
     assert as_of > repo_last + pd.Timedelta(days=10)
+
+
+# --- the monitor's date: which series set it, how old it is; the watch list named first -------------
+
+WATCH = ["net_liquidity_daily", "sofr", "sofr_iorb_bp", "move", "usdjpy", "us2y_jp2y_bp", "hy_oas", "reserves",
+         "tga_daily", "on_rrp", "repo_take_up"]
+
+
+def test_the_monitor_date_names_the_series_that_set_it(loader, snapshot):
+    from plumbing.freshness import coverage, watch_list_sentence
+
+    found = coverage(WATCH, loader=loader)
+    yen, repo = last_date(snapshot, "fred/DEXJPUS.csv"), last_date(snapshot, "nyfed/NYFED_SRF_ACCEPTED.csv")
+    move = last_date(snapshot, "yahoo/_MOVE.csv")
+    assert str(found.date.date()) == yen and found.set_by == ("usdjpy",)  # the H.10 yen rate stops first
+    assert found.lagging == {"repo_take_up": pd.Timestamp(repo)}
+    assert move > yen  # the newest observation (MOVE) is not the monitor's date
+    age = (pd.Timestamp("2026-12-02") - pd.Timestamp(yen)).days
+    assert watch_list_sentence(found.date, "2026-12-02", found.set_by, found.lagging) == (
+        f"The watch list stands on {yen}, {age} days old on 2026-12-02: USDJPY (DEXJPUS) ends there and sets the date. "
+        f"Shown at their own earlier dates because their data stop early: Repo facility take-up ({repo}).")
+
+
+def test_series_named_alone_never_read_as_a_fragment(catalog):
+    from plumbing.freshness import series_name
+
+    for key in catalog.keys():
+        name = series_name(key)
+        assert name and name.split()[0] not in ("of", "and", "which") and not name.startswith("("), key
+    assert series_name("repo_treasury") == "Fed repo operations, Treasury collateral accepted"
+
+
+def _index_with_monitor(snapshot, snapshot_lasts, monitor_records):
+    watch = [{"key": k, "last": last_date(snapshot, f)} for k, f in
+             (("usdjpy", "fred/DEXJPUS.csv"), ("repo_take_up", "nyfed/NYFED_SRF_ACCEPTED.csv"),
+              ("move", "yahoo/_MOVE.csv"))]
+    others = [{"key": k, "last": last_date(snapshot, f)} for k, f in
+              (("bgcr", "nyfed/BGCR.csv"), ("gold", "yahoo/GC=F.csv"), ("repo_treasury", "fred/RPONTSYD.csv"))]
+    entries = [{"output": "00_liquidity_monitor.html", "title": "Liquidity monitor", "params": {},
+                "rendered_at": "2026-12-02 09:00", "as_of": watch, "summary": {"records": monitor_records}},
+               {"output": "09_event_studies.html", "title": "Events", "params": {}, "rendered_at": "2026-12-02 09:00",
+                "as_of": others}]
+    return index_html(entries, datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc), reference_last=snapshot_lasts)
+
+
+def test_the_index_leads_with_the_monitor_date_and_the_watch_lists_stale_series(snapshot, snapshot_lasts):
+    yen, repo = last_date(snapshot, "fred/DEXJPUS.csv"), last_date(snapshot, "nyfed/NYFED_SRF_ACCEPTED.csv")
+    page = html.unescape(_index_with_monitor(snapshot, snapshot_lasts, {
+        "as_of": yen, "as_of_set_by": ["usdjpy"], "lagging": {"repo_take_up": repo}, "finding_1": "x"}))
+    fresh = re.search(r'<p class="fresh">(.*?)</p>', page, re.DOTALL).group(1)
+    age = (pd.Timestamp("2026-12-02") - pd.Timestamp(yen)).days
+    assert fresh.startswith(f"<strong>How old the data are.</strong> <strong>The watch list stands on {yen}, {age} days "
+                            "old on 2026-12-02: USDJPY (DEXJPUS) ends there and sets the date.</strong> ")
+    move = last_date(snapshot, "yahoo/_MOVE.csv")
+    assert f"The newest data the reports read are from {move}" in fresh and "(MOVE)" in fresh
+    stale = fresh.split("Series that stop before the others of their frequency: ")[1]
+    assert stale.startswith("on the watch list, Repo facility take-up (last ")  # before BGCR, gold, ...
+    assert stale.index("elsewhere") < stale.index("Gold (last")
+    assert "of which" not in fresh
+
+
+def test_tiles_show_compact_units_their_own_date_and_an_age_badge(loader, snapshot):
+    from plumbing import dashboard
+    from plumbing.quantities import quantity
+
+    yen = last_date(snapshot, "fred/DEXJPUS.csv")
+    repo = last_date(snapshot, "nyfed/NYFED_SRF_ACCEPTED.csv")
+    names = {"net_liquidity_daily": "usd_bn", "usdjpy": "jpy_per_usd", "move": "index", "repo_take_up": "usd_bn"}
+    tiles = dashboard.monitor_tiles({n: quantity(n, loader=loader) for n in names}, names, yen)
+    page = html.unescape(dashboard.tiles_html(tiles, today=datetime(2026, 12, 2, tzinfo=timezone.utc)))
+    with open(snapshot.path("fred/DEXJPUS.csv"), newline="", encoding="utf-8") as handle:
+        rate = float([r for r in csv.reader(handle) if r[0] == yen][0][1])
+    with open(snapshot.path("yahoo/_MOVE.csv"), newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        level = float([r for r in reader if r[reader.fieldnames[0]] <= yen][-1]["Close"])
+    assert f'<div class="value">¥{rate:,.2f}</div>' in page and "JPY per" not in page
+    assert f'<div class="value">{level:,.2f}</div>' in page and " index<" not in page
+    assert "USD " not in page and "USD/" not in page and re.search(r'<div class="value">[\d,]+\.\dbn</div>', page)
+    age = (pd.Timestamp("2026-12-02") - pd.Timestamp(repo)).days
+    gap = (pd.Timestamp(yen) - pd.Timestamp(repo)).days
+    assert f"last {repo}, {age} days old <span class=\"badge\">{gap} days before the monitor date</span>" in page
+    assert page.count('class="badge"') == 1

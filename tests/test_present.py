@@ -68,7 +68,8 @@ def test_row_units_format_each_row_by_its_own_unit_and_hidden_columns_stay_hidde
 
 def test_findings_are_a_section_with_each_sentence():
     page = present.findings_html(["SOFR peaked at 5.25% on 2019-09-17.", "Second."])
-    assert page.startswith(f'<section class="{present.FINDINGS_CLASS}">') and page.count("<li>") == 2
+    assert page.startswith(f'<section class="{present.FINDINGS_CLASS}">') and page.count("<li") == 2
+    assert '<li class="headline">SOFR peaked' in page  # no mark: the first sentence is the headline
 
 
 def test_a_figure_needs_alt_text_and_embeds_its_data():
@@ -141,7 +142,7 @@ def test_tiles_show_level_changes_percentile_and_a_sparkline():
     assert t["value"] == len(days) - 1 and t["chg_1w"] == 5 and t["pctile"] == 100.0
     assert 50 <= len(t["spark"]) <= 54
     page = tiles_html([t])
-    assert "USD 1,705.0bn" in page and "1w +USD 5.0bn" in page and "<polyline" in page
+    assert ">1,705.0bn<" in page and "1w +5.0bn" in page and "<polyline" in page  # compact units in a tile
     assert sparkline_svg([]).startswith("<svg") and 'aria-label="no data"' in sparkline_svg([])
 
 

@@ -49,8 +49,10 @@ def test_every_notebook_renders_with_the_index(rendered):
     assert len(ALL_THEMED) >= 6 and len(jobs) == len(ALL_THEMED) + 1
     assert sorted(summary.rendered) == sorted(job.output for job in jobs)
     index = (out / "index.html").read_text()
-    assert re.search(r"How old the data are.</strong> The newest data the reports read are from \d{4}-\d\d-\d\d, "
-                     r"\d+ days? old on \d{4}-\d\d-\d\d", index)
+    # the monitor's date leads (its age and the series that set it), then the newest data any report read
+    assert re.search(r"How old the data are.</strong> <strong>The watch list stands on \d{4}-\d\d-\d\d, \d+ days? old "
+                     r"on \d{4}-\d\d-\d\d: [^<]+ ends? there and sets? the date\.", index)
+    assert re.search(r"The newest data the reports read are from \d{4}-\d\d-\d\d, \d+ days? old on \d{4}-\d\d-\d\d", index)
     # the series that stop early are named, the most behind first (at most six, the rest counted)
     assert re.search(r"Series that stop before the others of their frequency: [^.]*days behind most daily series", index)
     for job in jobs:
@@ -386,3 +388,42 @@ def test_index_one_liners_are_each_reports_own_distinct_answer(rendered):
     episode = records(out, "episodes/2019-09-repo-spike.html")
     assert answers["episodes/2019-09-repo-spike.html"] == episode["finding_1"]
     assert episode["finding_1"].startswith("SOFR's 99th percentile - IOER peaked at ")
+
+
+def test_headlines_lead_the_index_and_the_monitor_reads_plainly(rendered, snapshot, coverage):
+    out, _, _ = rendered
+    index = html.unescape((out / "index.html").read_text())
+    answers = dict(re.findall(r'<h3><a href="([^"]+)">.*?<p class="answer">(.*?)</p>', index, re.DOTALL))
+    # the marked headline, not the first (set-up) sentence the notebook computed
+    for output, start in (("06_reserves_red_line.html", "Reserves were USD "),
+                          ("09_event_studies.html", "Margin hikes are "),
+                          ("00_liquidity_monitor.html", "The watch list stands on ")):
+        found = records(out, output)
+        assert found["headline"] == found["finding_1"] and found["headline"].startswith(start), output
+        assert answers[output] == found["headline"], output
+    # 06: where reserves stand now, from the raw H.4.1 and H.8 files
+    with open(snapshot.path("fred/WRESBAL.csv"), newline="", encoding="utf-8") as handle:
+        day, level = list(csv.reader(handle))[-1]
+    with open(snapshot.path("fred/TLAACBW027SBOG.csv"), newline="", encoding="utf-8") as handle:
+        assets = float(list(csv.reader(handle))[-1][1])
+    head = records(out, "06_reserves_red_line.html")["headline"]
+    assert head.startswith(f"Reserves were USD {float(level) / 1000:,.0f}bn on {day}, about "
+                           f"{float(level) / 1000 / assets * 100:.1f}% of bank assets: ")
+    six = [v for k, v in records(out, "06_reserves_red_line.html").items() if re.fullmatch(r"finding_\d+", k)]
+    assert not any("holds in the headline" in s for s in six) and any("rolling 104-week slope" in s for s in six)
+    # 00: the date's setter named, no Python repr or parameter names in prose, the drain component present
+    monitor = records(out, "00_liquidity_monitor.html")
+    assert monitor["as_of_set_by"] == ["usdjpy"]
+    page = html.unescape((out / "00_liquidity_monitor.html").read_text()).split('class="plumbing-appendix"')[0]
+    for bad in ("'No article claim", 'as_of = "latest"', "stress_window", "from 4 components"):
+        assert bad not in page, bad
+    stress = re.search(r"<caption>The last ten days of the composite</caption>(.*?)</table>", page, re.DOTALL).group(1)
+    header = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", stress.split("</thead>")[0])]
+    column = header.index(next(h for h in header if h.startswith("Net liquidity drain")))
+    for row in re.findall(r"<tr>(.*?)</tr>", stress.split("</thead>")[1], re.DOTALL):
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row)]
+        assert cells[column] not in ("—", ""), cells
+    assert f"since {coverage('treasury/TGA_CLOSING_BALANCE.csv')[0]}" in page  # the TGA's short history said
+    assert "0 on " in page and "% of days" in page  # the repo facility's zeros said, not a tie-inflated rank
+    assert not re.search(r"\d+\.\d+\s*</td>\s*</tr>", re.search(r"<caption>The watch list on.*?</table>", page,
+                                                                re.DOTALL).group(0))  # no "15.30" percentile

@@ -100,6 +100,7 @@ class Question:
 
     kind: str
     fields: tuple[tuple[str, object], ...]
+    headline: bool = False  # ``headline: true``: its answer is the page's headline finding
 
     def get(self, name: str, default: object = None) -> object:
         return dict(self.fields).get(name, default)
@@ -206,6 +207,10 @@ def _parse_episode(raw: dict, position: int, names: set[str], path: Path) -> Epi
         raise EpisodeError(f"{at('questions')}: {len(questions)} questions; at most {MAX_QUESTIONS} (a page shows "
                            "3-6 findings, one of them on the article claims)")
     parsed = tuple(_parse_question(q, n, episode, names, path, entry, raw) for n, q in enumerate(questions))
+    marked = [n + 1 for n, q in enumerate(parsed) if q.headline]
+    if len(marked) > 1:
+        raise EpisodeError(f"{at('questions')}: items {', '.join(map(str, marked))} are each marked 'headline: true'; "
+                           "mark one (its answer is the page's headline finding)")
     return replace(episode, questions=parsed)
 
 
@@ -236,8 +241,12 @@ def _parse_question(raw: object, number: int, episode: Episode, names: set[str],
         raise EpisodeError(f"{_locate(raw, path, 'kind')}: {item} field 'kind': {unknown_key_message(str(kind), QUESTION_KINDS, 'question kind')}")
     spec = {k.rstrip("?"): (t, not k.endswith("?")) for k, t in QUESTION_KINDS[kind].items()}
     item = f"{item} ({kind})"
+    headline = raw.get("headline", False)
+    if not isinstance(headline, bool):
+        raise EpisodeError(f"{_locate(raw, path, 'headline')}: {item} field 'headline': {headline!r} is not true or "
+                           "false")
     for name in raw:
-        if name != "kind" and name not in spec:
+        if name not in ("kind", "headline") and name not in spec:
             raise EpisodeError(f"{_locate(raw, path, name)}: {item} field {name!r}: not a field of {kind!r}; "
                                f"its fields: {', '.join(spec)}")
     values: dict[str, object] = {}
@@ -252,7 +261,7 @@ def _parse_question(raw: object, number: int, episode: Episode, names: set[str],
     if dates.get("from") is not None and dates.get("to") is not None and dates["from"] > dates["to"]:
         raise EpisodeError(f"{_locate(raw, path, 'to')}: {item} field 'to': {values['to']} "
                            f"({dates['to'].date()}) is before 'from' {values['from']} ({dates['from'].date()})")
-    return Question(kind=str(kind), fields=tuple(values.items()))
+    return Question(kind=str(kind), fields=tuple(values.items()), headline=headline)
 
 
 def _question_value(value: object, kind_of: str, where: str, names: set[str], extreme_ok: bool) -> object:

@@ -61,45 +61,97 @@ def claims_sentence(table: pd.DataFrame, what: str = "article claims dated in th
 
 # --- 00 liquidity monitor ----------------------------------------------------------------------
 
+#: the stress composite's components in words
+STRESS_LABELS = {"net_liquidity_change": "the net-liquidity drain", "sofr_iorb_bp": "SOFR - IORB", "move": "MOVE",
+                 "us2y_jp2y_change": "the US-Japan 2-year narrowing", "hy_oas": "high-yield spreads"}
+
+
+def _stress_gaps(stress: pd.DataFrame, day: pd.Timestamp) -> str:
+    """Which stress components are missing on ``day`` and why, in words ("" when none is)."""
+    row = stress.loc[day]
+    missing = [c for c in STRESS_LABELS if c in stress.columns and pd.isna(row[c])]
+    if not missing:
+        return ""
+    reasons = []
+    for column in missing:
+        first = stress[column].first_valid_index()
+        last = stress[column].loc[:day].last_valid_index()
+        if column == "net_liquidity_change" and stress.attrs.get("net_liquidity_first") and (
+                first is None or day < first):
+            why = (f"the daily TGA behind the monitor's net liquidity starts 2022-04-18 and the z-score needs half a "
+                   f"window of history, so it reads from {stress.attrs['net_liquidity_first']}")
+        elif last is not None:
+            why = f"its data end on {_day(last)}"
+        else:
+            why = "no data in the window"
+        reasons.append(f"{STRESS_LABELS[column]} ({why})")
+    return "; without " + " and ".join(reasons)
+
+
 def monitor(table: pd.DataFrame, stress: pd.DataFrame, as_of: object,
-            lagging: dict[str, pd.Timestamp] | None = None) -> list[str]:
-    """Findings of the liquidity monitor from its watch-list table and stress composite.
+            lagging: dict[str, pd.Timestamp] | None = None, set_by: Sequence[str] = (),
+            today: object = None) -> list[str]:
+    """Findings of the liquidity monitor from its watch-list table and stress composite; the
+    headline (:class:`plumbing.present.Headline`) says where the watch list stands on the day.
 
     ``table`` is :func:`plumbing.views.monitor_table` (value, chg_1w, chg_1m, pctile_5y per
-    quantity, net liquidity as ``net_liquidity_daily`` or ``net_liquidity``); ``stress`` is
-    :func:`plumbing.quantities.liquidity_stress`; ``lagging`` names series shown at an
-    earlier date because their data stop early.
+    quantity, net liquidity as ``net_liquidity_daily`` or ``net_liquidity``), optionally with
+    :func:`plumbing.dashboard.with_standing`'s ``percentile`` words; ``stress`` is
+    :func:`plumbing.dashboard.monitor_stress`; ``lagging`` names series shown at an earlier
+    date because their data stop early; ``set_by`` the series whose data end on ``as_of``;
+    ``today`` the render day (for the date's age; now by default).
     """
+    from .freshness import series_id, series_name
+    from .present import Headline
+
     def value(name: str, column: str = "value") -> float:
         return float(table.loc[name, column])
 
     pct = next(c for c in table.columns if c.startswith("pctile_"))
+    years = pct.removeprefix("pctile_").removesuffix("y")
+
+    def standing(name: str) -> str:
+        if "percentile" in table.columns and isinstance(table.loc[name, "percentile"], str):
+            return table.loc[name, "percentile"]
+        return f"{ordinal(value(name, pct))} percentile of {years} years"
+
     net = "net_liquidity_daily" if "net_liquidity_daily" in table.index else "net_liquidity"
-    out = [f"On {_day(as_of)} net liquidity stood at {fmt_with_unit(value(net), 'usd_bn')}, "
-           f"{fmt_with_unit(value(net, 'chg_1m'), 'usd_bn', signed=True)} on the month "
-           f"({ordinal(value(net, pct))} percentile of five years)."]
-    reserves = value("reserves")
-    out.append(f"Reserves were {fmt_with_unit(reserves, 'usd_bn')}, "
-               f"{'above' if reserves >= 3000 else 'below'} the articles' $3tn red line by "
-               f"{fmt_with_unit(abs(reserves - 3000), 'usd_bn')} (week of {_day(table.loc['reserves', 'date'])}); the TGA held {fmt_with_unit(value('tga_daily'), 'usd_bn')} "
-               f"and ON RRP {fmt_with_unit(value('on_rrp'), 'usd_bn')}.")
-    spread = value("sofr_iorb_bp")
-    out.append(f"SOFR was {value('sofr'):.2f}%, {fmt_with_unit(abs(spread), 'bp')} {'above' if spread > 0 else 'below'} IORB "
-               f"({ordinal(value('sofr_iorb_bp', pct))} percentile of five years); the Fed's repo facility lent "
-               f"{fmt_with_unit(value('repo_take_up'), 'usd_bn')} on its latest operation day.")
-    out.append(f"MOVE stood at {value('move'):.1f} ({ordinal(value('move', pct))} percentile), high-yield spreads at "
+    reserves, spread = value("reserves"), value("sofr_iorb_bp")
+    out: list[str] = []
+    composite = stress.dropna(subset=["composite"]).loc[:pd.Timestamp(as_of)]
+    day = pd.Timestamp(as_of).normalize()
+    age = int((pd.Timestamp(today if today is not None else pd.Timestamp.now()).normalize() - day).days)
+    setters = " and ".join(f"{series_name(n)}{f' ({series_id(n)})' if series_id(n) else ''}" for n in set_by)
+    head = (f"The watch list stands on {_day(day)}, {age} day{'s' if age != 1 else ''} before this render"
+            + (f" ({setters} {'ends' if len(set_by) == 1 else 'end'} there)" if setters else "") + ":")
+    if len(composite):
+        last = composite.iloc[-1]
+        head += (f" the stress composite read {last['composite']:+.2f}"
+                 + (f" on {_day(last.name)}" if last.name.normalize() != day else "")
+                 + f" ({'more' if last['composite'] > 0 else 'less'} stress than the trailing year's average; "
+                 f"{int(last['n_components'])} of {len(STRESS_LABELS)} components{_stress_gaps(composite, last.name)}),")
+    head += (f" reserves were {fmt_with_unit(reserves, 'usd_bn')} ({'above' if reserves >= 3000 else 'below'} the "
+             f"articles' $3tn line) and SOFR was {fmt_with_unit(abs(spread), 'bp')} {'above' if spread > 0 else 'below'} "
+             "IORB.")
+    out.append(Headline(head))
+    out.append(f"Net liquidity (Fed assets - daily TGA - ON RRP) stood at {fmt_with_unit(value(net), 'usd_bn')}, "
+               f"{fmt_with_unit(value(net, 'chg_1m'), 'usd_bn', signed=True)} on the month ({standing(net)}).")
+    out.append(f"Reserves were {fmt_with_unit(abs(reserves - 3000), 'usd_bn')} {'above' if reserves >= 3000 else 'below'} "
+               f"the $3tn line (week of {_day(table.loc['reserves', 'date'])}); the TGA held "
+               f"{fmt_with_unit(value('tga_daily'), 'usd_bn')} ({standing('tga_daily')}) and ON RRP "
+               f"{fmt_with_unit(value('on_rrp'), 'usd_bn')}.")
+    repo = value("repo_take_up")
+    lent = f"lent {fmt_with_unit(repo, 'usd_bn')}" if repo > 0 else "lent nothing"
+    out.append(f"SOFR was {value('sofr'):.2f}% (its spread to IORB at the {standing('sofr_iorb_bp')}); the Fed's repo "
+               f"facility {lent} on {_day(table.loc['repo_take_up', 'date'])}, its latest reported day "
+               f"({standing('repo_take_up')}).")
+    out.append(f"MOVE stood at {value('move'):.1f} ({standing('move')}), high-yield spreads at "
                f"{fmt_with_unit(value('hy_oas'), 'bp')} and the US-Japan 2-year spread at "
                f"{fmt_with_unit(value('us2y_jp2y_bp'), 'bp')} ({fmt_with_unit(value('us2y_jp2y_bp', 'chg_1m'), 'bp', signed=True)} "
                "on the month).")
     if lagging:
         out.append("Shown at their own last observation because their data stop early: "
-                   + "; ".join(f"{short_name(n)} ({_day(d)})" for n, d in lagging.items()) + ".")
-    composite = stress.dropna(subset=["composite"])
-    if len(composite):
-        last = composite.iloc[-1]
-        out.append(f"The stress composite read {last['composite']:+.2f} on {_day(last.name)} "
-                   f"({'more' if last['composite'] > 0 else 'less'} stress than the trailing year's average), "
-                   f"from {int(last['n_components'])} components.")
+                   + "; ".join(f"{series_name(n)} ({_day(d)})" for n, d in lagging.items()) + ".")
     return out
 
 
@@ -212,6 +264,140 @@ def crash_2026(t0: object, moves: pd.DataFrame, buffett_value: tuple[pd.Timestam
     out.append(f"Market cap / GDP ({buffett_label}) was {level:.0f}% on {_day(day)}, against the article's 230%; "
                "the Wilshire proxy runs below measures built on the Fed's Z.1 equity values, so a higher figure may "
                "come from a different numerator rather than a different market.")
+    return out
+
+
+# --- 06 reserves red line ---------------------------------------------------------------------
+
+def _benchmark_level(row: pd.Series, in_usd: bool, in_ratio: str) -> str:
+    """A benchmark row's level in the hinge's own unit (``13.60% of bank assets``, ``USD 3,434bn``)."""
+    return f"USD {row['usd_bn']:,.0f}bn" if in_usd else f"{row['ratio_pct']:.2f}{in_ratio}"
+
+
+def reserves_now(benchmarks: pd.DataFrame, slope_below: float, *, spread_name: str, per_x: str,
+                 in_ratio: str) -> str:
+    """Where the latest reserves stand against the estimated kink, the NY Fed's 12-13% band and the
+    article's USD 3tn line (all from ``benchmarks``, :func:`plumbing.models.reserve_demand.kink_benchmarks`),
+    and what that means for the spread (``slope_below``, bp per unit of x, when below the kink)."""
+    latest_label = next(i for i in benchmarks.index if str(i).startswith("latest reserves"))
+    latest = benchmarks.loc[latest_label]
+    day = str(latest_label).split("(")[1].rstrip(")")
+    kink = benchmarks.loc["estimated kink"]
+    in_usd = not in_ratio
+    share = latest["ratio_pct"]
+    text = (f"Reserves were USD {latest['usd_bn']:,.0f}bn on {day}"
+            + ("" if in_usd else f", about {share:.1f}{in_ratio}") + ": ")
+    below_kink = latest["usd_bn"] < kink["usd_bn"] if in_usd else share < kink["ratio_pct"]
+    parts = [f"{'below' if below_kink else 'above'} the estimated kink ({_benchmark_level(kink, in_usd, in_ratio)})"]
+    nyfed = [i for i in benchmarks.index if str(i).startswith("NY Fed steepening")]
+    if nyfed:
+        rows = benchmarks.loc[nyfed].sort_values("ratio_pct")
+        low, high = rows.iloc[0], rows.iloc[-1]
+        key = "usd_bn" if in_usd else "ratio_pct"
+        band = "12-13% of bank assets" + ("" if "bank assets" in in_ratio else
+                                          f", {_benchmark_level(low, in_usd, in_ratio)}-{_benchmark_level(high, in_usd, in_ratio)} here")
+        if latest[key] < low[key]:
+            where = f"below the NY Fed's band ({band})"
+        elif latest[key] <= high[key]:
+            where = f"inside the NY Fed's band ({band})"
+        else:
+            where = f"above the NY Fed's band ({band})"
+        parts.append(where + (" (indicative: stale bank assets / GDP)" if bool(rows["indicative"].any()) else ""))
+    red = next((i for i in benchmarks.index if str(i).startswith("article red line")), None)
+    if red is not None:
+        gap = latest["usd_bn"] - benchmarks.loc[red, "usd_bn"]
+        parts.append(f"USD {abs(gap):,.0f}bn {'above' if gap >= 0 else 'below'} the article's USD 3tn")
+    text += ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+    denominator = str(kink.get("note", "")).split("conversion at ")[-1] if "conversion at" in str(kink.get("note", "")) else ""
+    if denominator and not in_usd:
+        text += f" (shares of {denominator.replace(' = ', ': ')})"
+    if below_kink:
+        text += (f". Below the kink {spread_name} rises by about {abs(slope_below):.2f}bp for each further "
+                 f"{per_x} lost" if slope_below < 0 else
+                 f". Below the kink the estimated slope is {slope_below:+.2f}bp per {per_x}, not a rise")
+    else:
+        text += f". Above the kink the curve is estimated to be flat: {spread_name} should not react much yet"
+    return text + "."
+
+
+def rolling_slope_now(rolling: pd.DataFrame, *, window: int, spread_name: str, per_x: str) -> str:
+    """The latest rolling slope (``rolling``: ``date``, ``slope``, ``low``, ``high``) against its own
+    history: the steepest (most negative) since when, or its rank among the earlier windows."""
+    frame = rolling.dropna(subset=["slope"]).reset_index(drop="date" in rolling.columns)
+    frame = frame.set_index("date") if "date" in frame.columns else frame
+    last_day, last = frame.index[-1], frame.iloc[-1]
+    earlier = frame["slope"].iloc[:-1]
+    text = (f"The rolling {window}-week slope of {spread_name} was {last['slope']:+.2f}bp per {per_x} in the window to "
+            f"{_day(last_day)} (95% interval {last['low']:+.2f} to {last['high']:+.2f})")
+    if not len(earlier):
+        return text + "."
+    steeper = earlier[earlier <= last["slope"]]
+    if last["slope"] < 0 and steeper.empty:
+        return text + f", the steepest of all {len(frame)} windows since {_day(frame.index[0])}."
+    if last["slope"] < 0:
+        text += (f", the steepest since the window to {_day(steeper.index[-1])} "
+                 f"({steeper.iloc[-1]:+.2f}bp)")
+    share = float((earlier < last["slope"]).mean() * 100)
+    text += (f"; {share:.0f}% of the {len(earlier)} earlier windows (from {_day(earlier.index[0])}) were steeper, "
+             f"the steepest {earlier.min():+.2f}bp to {_day(earlier.idxmin())}")
+    return text + "."
+
+
+def robustness_counts(robust: pd.DataFrame, alpha: float = 0.05) -> str:
+    """One sentence on how many alternative specifications (rows after the headline of
+    :func:`plumbing.models.reserve_demand.robustness_table`) find a kink (sup-F p < ``alpha``)
+    and a spread rising below it (slope below's interval under zero), naming the exceptions."""
+    alts = robust.iloc[1:]
+    if not len(alts):
+        return "No alternative specification was run."
+    kink = alts["sup_f_p"] < alpha
+    rises = alts["slope_below_ci_high"] < 0
+    text = (f"Of {len(alts)} alternative specifications, {int(kink.sum())} find a kink (sup-F p < {alpha:g}) and "
+            f"{int(rises.sum())} a spread rising as reserves fall below it")
+    no_kink = [str(i) for i in alts.index[~kink]]
+    no_rise = [str(i) for i in alts.index[~rises]]
+    if no_kink and no_kink == no_rise:
+        text += f"; neither holds in {'; '.join(no_kink)}"
+    else:
+        if no_kink:
+            text += f"; no kink in {'; '.join(no_kink)}"
+        if no_rise:
+            text += f"; no rise in {'; '.join(no_rise)}"
+    return text + "."
+
+
+def reserves_red_line(result: object, robust: pd.DataFrame, *, spread_name: str, per_x: str, in_ratio: str,
+                      rolling_window: int) -> list[str]:
+    """Findings of report 06: where reserves stand now against the kink and the NY Fed's band
+    (the headline), the kink and its interval, that it exists and survives, the USD 3tn line
+    and the rolling slope now against its history. ``result`` is
+    :func:`plumbing.models.reserve_demand.run_reserve_demand`'s; ``in_ratio`` the ratio's unit
+    after a number (``"% of bank assets"``, ``""`` for USD bn)."""
+    from .present import Headline
+
+    table = result.table
+    below = table.loc["slope_below"]
+    kink_row = result.benchmarks.loc["estimated kink"]
+    bench = result.benchmarks
+    out: list[str] = [Headline(reserves_now(bench, below["estimate"], spread_name=spread_name, per_x=per_x,
+                                            in_ratio=in_ratio))]
+    out.append(f"{spread_name} starts to rise as reserves fall below {result.kink:,.2f}{in_ratio} (95% block-bootstrap "
+               f"interval {result.kink_ci[0]:,.2f} to {result.kink_ci[1]:,.2f}), about USD {kink_row['usd_bn']:,.0f}bn at "
+               f"{bench.attrs.get('denominator', 'the latest denominator')}; weekly, {result.start.date()} to "
+               f"{result.end.date()}.")
+    out.append(f"A kink exists: the sup-F test against a straight line has a bootstrap p-value of "
+               f"{result.sup_f['p_value']:.3f}; below the kink the spread moves {below['estimate']:.2f}bp per {per_x} "
+               f"(interval {below['ci_low']:.2f} to {below['ci_high']:.2f}). {robustness_counts(robust)}")
+    red = next((i for i in bench.index if str(i).startswith("article red line")), None)
+    nyfed = sorted((i for i in bench.index if str(i).startswith("NY Fed steepening")),
+                   key=lambda i: bench.loc[i, "ratio_pct"])
+    if red is not None and nyfed:
+        out.append(f"The article's USD 3,000bn line is {bench.loc[red, 'ratio_pct']:.1f}"
+                   f"{in_ratio or '% of GDP'} today; the NY Fed's 12-13% of bank assets is USD "
+                   f"{bench.loc[nyfed[0], 'usd_bn']:,.0f}-{bench.loc[nyfed[-1], 'usd_bn']:,.0f}bn.")
+    if result.rolling is not None and len(result.rolling):
+        out.append(rolling_slope_now(result.rolling.reset_index(), window=rolling_window, spread_name=spread_name,
+                                     per_x=per_x))
     return out
 
 
@@ -1118,9 +1304,14 @@ def episode_page(ep: Episode, names: Sequence[str] | None = None, claims: pd.Dat
                  loader: Loader | None = None) -> list[str]:
     """The findings of an episode page: one answer per question its entry in
     ``data/episodes.yaml`` poses (the generic :func:`episode` findings for an entry without
-    questions), then the article claims dated in its window; at most six sentences."""
+    questions), then the article claims dated in its window; at most six sentences. The answer
+    to the question marked ``headline: true`` is a :class:`plumbing.present.Headline` (shown
+    first and used as the page's one-line answer on the index)."""
+    from .present import Headline
+
     if ep.questions:
-        out = [answer(q, ep, loader=loader) for q in ep.questions]
+        out = [Headline(text) if q.headline else text for q, text in ((q, answer(q, ep, loader=loader))
+                                                                       for q in ep.questions)]
     else:
         out = episode(list(names or ep.series), ep.t0, ep.start, ep.end, loader=loader, max_sentences=5)
     if claims is not None and len(claims):

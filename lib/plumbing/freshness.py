@@ -51,9 +51,7 @@ class SeriesAge:
 
     def describe(self) -> str:
         """``Gold (last 2026-07-10, 41 days behind most daily series)``, in plain words."""
-        from .present import short_name
-
-        name = short_name(self.key)
+        name = series_name(self.key)
         if not self.lagging:
             return f"{name} (last {self.last.date()})"
         if self.behind_days > ENDED_AFTER_DAYS:
@@ -84,27 +82,59 @@ class Freshness:
         """The series that stop before the others of their frequency, most behind first."""
         return sorted((s for s in self.series if s.lagging), key=lambda s: (-s.behind_days, s.key))
 
-    def sentence(self) -> str:
-        """Plain words for a report header: as-of date, its age, and the lagging series."""
+    def sentence(self, priority: Iterable[str] = (), *, whose: str = "in this report") -> str:
+        """Plain words for a report header: as-of date (and the series that sets it), its age,
+        and the lagging series; those in ``priority`` (a watch list's series) are named first,
+        under their own heading, the others after them."""
         if self.newest is None:
             return "This report read no cached series."
         days = self.newest_age_days
-        text = (f"The newest data in this report are from {self.newest.date()}, "
-                f"{days} day{'s' if days != 1 else ''} old on {self.today.date()}.")
+        setters = [series_name(s.key) for s in self.series if s.last == self.newest]
+        by = f" ({', '.join(setters[:3])}{' and others' if len(setters) > 3 else ''})" if setters else ""
+        text = (f"The newest data {whose} are from {self.newest.date()}, "
+                f"{days} day{'s' if days != 1 else ''} old on {self.today.date()}{by}.")
         late = self.lagging
-        if late:
-            current = [s for s in late if s.behind_days <= ENDED_AFTER_DAYS]
-            ended = [s for s in late if s.behind_days > ENDED_AFTER_DAYS]
-            if current:
-                named = current[:MAX_NAMED]
-                more = len(current) - len(named)
-                text += (" Series that stop before the others of their frequency: "
-                         + "; ".join(s.describe() for s in named) + (f"; and {more} more" if more else "") + ".")
-            if ended:
-                text += " Ended or withdrawn: " + ", ".join(s.describe() for s in ended) + "."
-        else:
-            text += " No series stops noticeably before the others of its frequency."
+        if not late:
+            return text + " No series stops noticeably before the others of its frequency."
+        first = set(priority)
+        current = [s for s in late if s.behind_days <= ENDED_AFTER_DAYS]
+        ended = [s for s in late if s.behind_days > ENDED_AFTER_DAYS]
+        watched = [s for s in current if s.key in first]
+        others = [s for s in current if s.key not in first]
+        if current:
+            named = others[:MAX_NAMED]
+            more = len(others) - len(named)
+            listed = "; ".join(s.describe() for s in named) + (f"; and {more} more" if more else "")
+            text += " Series that stop before the others of their frequency: "
+            if watched:
+                text += "on the watch list, " + "; ".join(s.describe() for s in watched)
+                text += f"; elsewhere, {listed}." if named else "."
+            else:
+                text += listed + "."
+        if ended:
+            text += " Ended or withdrawn: " + ", ".join(s.describe() for s in ended) + "."
         return text
+
+
+def series_name(key: str) -> str:
+    """A series' name for a sentence standing alone: its short label, or, where that label only
+    reads beside its parent series (``of which Treasury collateral``), its catalog title up to
+    the parenthesis (``Fed repo operations, Treasury collateral accepted``)."""
+    from .present import short_name
+    from .quantities import title_of
+
+    name = short_name(key).split(" (")[0]
+    if not name or name.split()[0] in ("of", "and", "which", "with", "incl.", "including"):
+        name = title_of(key).split(" (")[0]
+    return name
+
+
+def series_id(key: str) -> str:
+    """The publisher's id a quantity's title names in parentheses (``DEXJPUS``), or ``""``."""
+    from .quantities import title_of
+
+    title = title_of(key)
+    return title.rsplit("(", 1)[1].rstrip(")") if title.endswith(")") and "(" in title else ""
 
 
 def _day(value: object) -> pd.Timestamp:
@@ -163,14 +193,26 @@ def cached_last_dates(cache: object = None, catalog: Catalog | None = None) -> d
     return out
 
 
-def watch_list_coverage(names: Iterable[str], *, loader: object = None,
-                        tolerance_days: int = LAG_TOLERANCE_DAYS["daily"]) -> tuple[pd.Timestamp, dict[str, pd.Timestamp]]:
-    """The latest date a watch list covers, and the series left out because they lag.
+@dataclass(frozen=True)
+class Coverage:
+    """The latest date a watch list covers (``date``), the series whose data end on it and so set
+    it (``set_by``), and those left out because they lag, with their last dates (``lagging``)."""
+
+    date: pd.Timestamp
+    set_by: tuple[str, ...]
+    lagging: dict[str, pd.Timestamp]
+    last: dict[str, pd.Timestamp]  # every series' last observation
+
+
+def coverage(names: Iterable[str], *, loader: object = None,
+             tolerance_days: int = LAG_TOLERANCE_DAYS["daily"]) -> Coverage:
+    """The latest date a watch list covers, the series that set it and those that lag.
 
     Each quantity's last observation is compared with the median last observation of the
     list: one more than ``tolerance_days`` calendar days behind lags (the NY Fed repo file,
-    say) and is returned with its last date, to be shown at that date and named. The date is
-    the earliest last observation of the others, so on it every one of them has data.
+    say) and is shown at its own last date, and named. The date is the earliest last
+    observation of the others, so on it every one of them has data; the series ending on it
+    set it.
     """
     from .quantities import quantity
 
@@ -184,8 +226,39 @@ def watch_list_coverage(names: Iterable[str], *, loader: object = None,
     ordered = sorted(lasts.values())
     median = ordered[(len(ordered) - 1) // 2]
     lagging = {n: d for n, d in lasts.items() if (median - d).days > tolerance_days}
-    current = [d for n, d in lasts.items() if n not in lagging]
-    return min(current), lagging
+    current = {n: d for n, d in lasts.items() if n not in lagging}
+    date = min(current.values())
+    return Coverage(date=date, set_by=tuple(n for n, d in current.items() if d == date), lagging=lagging, last=lasts)
+
+
+def watch_list_coverage(names: Iterable[str], *, loader: object = None,
+                        tolerance_days: int = LAG_TOLERANCE_DAYS["daily"]) -> tuple[pd.Timestamp, dict[str, pd.Timestamp]]:
+    """:func:`coverage` as ``(date, lagging)``."""
+    found = coverage(names, loader=loader, tolerance_days=tolerance_days)
+    return found.date, found.lagging
+
+
+def watch_list_sentence(as_of: object, today: object, set_by: Iterable[str] = (),
+                        lagging: Mapping[str, object] | None = None, *, latest: bool = True) -> str:
+    """``The watch list stands on 2026-08-14, 110 days old on 2026-12-02: USDJPY (DEXJPUS) ends
+    there and sets the date. Shown at their own earlier dates: Repo take-up (2026-01-30).``
+
+    ``latest``: the date is the latest the whole list covers (False: a date the user chose).
+    """
+    day, now = _day(as_of), _day(today)
+    age = int((now - day).days)
+    text = f"The watch list stands on {day.date()}, {age} day{'s' if age != 1 else ''} old on {now.date()}"
+    setters = [f"{series_name(n)}{f' ({series_id(n)})' if series_id(n) else ''}" for n in set_by]
+    if latest and setters:
+        verb = "ends" if len(setters) == 1 else "end"
+        text += f": {' and '.join(setters)} {verb} there and set{'s' if len(setters) == 1 else ''} the date"
+    elif not latest:
+        text += " (the date asked for)"
+    text += "."
+    if lagging:
+        text += (" Shown at their own earlier dates because their data stop early: "
+                 + "; ".join(f"{series_name(n)} ({_day(d).date()})" for n, d in lagging.items()) + ".")
+    return text
 
 
 def latest_covered_date(names: Iterable[str], *, loader: object = None) -> pd.Timestamp:

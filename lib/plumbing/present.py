@@ -516,28 +516,61 @@ def note(text: str) -> None:
 FINDINGS_CLASS = "plumbing-findings"
 
 
-def findings_html(sentences: Sequence[str], title: str = "Findings") -> str:
-    """The HTML of :func:`findings`."""
-    items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
+class Headline(str):
+    """A finding marked as the report's headline (its answer): shown first in the Findings box
+    and used as the report's one-line answer on the index. ``Headline("...")`` is a ``str``, so a
+    findings function can mark one sentence in the list it returns."""
+
+    __slots__ = ()
+
+
+def headline_first(sentences: Sequence[str], headline: int | None = None) -> list[str]:
+    """The non-empty ``sentences`` with the headline first, as plain strings, the others in
+    their order. The headline is ``sentences[headline]`` when ``headline`` is given (an index
+    into ``sentences``), else the one sentence given as a :class:`Headline`, else the first.
+    Two sentences marked :class:`Headline`, or an index out of range, raise ValueError."""
+    items = list(sentences)
+    if headline is not None:
+        if not -len(items) <= headline < len(items) or not items[headline]:
+            raise ValueError(f"headline={headline} does not name one of the {len(items)} findings")
+        chosen = headline % len(items)
+    else:
+        marked = [i for i, s in enumerate(items) if isinstance(s, Headline) and s]
+        if len(marked) > 1:
+            raise ValueError(f"{len(marked)} findings are marked as the headline; mark one")
+        chosen = marked[0] if marked else None
+    order = ([chosen] if chosen is not None else []) + [i for i in range(len(items)) if i != chosen]
+    return [str(items[i]) for i in order if items[i]]
+
+
+def findings_html(sentences: Sequence[str], title: str = "Findings", headline: int | None = None) -> str:
+    """The HTML of :func:`findings`: the headline first (``class="headline"``), then the rest."""
+    ordered = headline_first(sentences, headline)
+    items = "".join(f'<li class="headline">{html.escape(s)}</li>' if n == 0 else f"<li>{html.escape(s)}</li>"
+                    for n, s in enumerate(ordered))
     return f'<section class="{FINDINGS_CLASS}"><h2>{html.escape(title)}</h2><ul>{items}</ul></section>'
 
 
-def findings(sentences: Sequence[str], title: str = "Findings") -> None:
+def findings(sentences: Sequence[str], title: str = "Findings", headline: int | None = None) -> None:
     """Display the report's findings (3-6 sentences with numbers and dates) and record them.
 
-    The exported page moves this block right under the title; the index shows the first
-    sentence as the report's one-line answer (recorded as ``finding_1``, ``finding_2``, ...).
+    ``headline`` (an index into ``sentences``), or one sentence given as :class:`Headline`,
+    marks the report's answer: it is shown first and recorded as ``finding_1`` and
+    ``headline``, which the index shows as the report's one-line answer. Without a mark the
+    first sentence is the headline. The others follow as ``finding_2``, ``finding_3``, ...
     """
-    sentences = [s for s in sentences if s]
-    if not sentences:
+    ordered = headline_first(sentences, headline)
+    if not ordered:
         raise ValueError("findings() needs at least one sentence")
     from IPython.display import display
 
     from .reports.record import MIME
 
-    for number, sentence in enumerate(sentences, start=1):  # recorded for the index and tests, not shown twice
+    # recorded for the index and tests, not shown twice
+    display({MIME: {"name": "headline", "value": ordered[0], "unit": ""}}, raw=True)
+    for number, sentence in enumerate(ordered, start=1):
         display({MIME: {"name": f"finding_{number}", "value": sentence, "unit": ""}}, raw=True)
-    _html_display(findings_html(sentences, title))
+    _html_display(findings_html(ordered, title))
 
 
 # --- figures -----------------------------------------------------------------------------------
@@ -844,8 +877,9 @@ SHORT_NAMES: dict[str, str] = {
     "jp2y": "Japan 2Y", "jp10y": "Japan 10Y", "sofr_volume": "SOFR volume",
     # indicators
     "net_liquidity": "Net liquidity", "net_liquidity_daily": "Net liquidity (daily TGA)",
-    "sofr_iorb_bp": "SOFR - IORB/IOER", "sofr_p99_iorb_bp": "SOFR 99th pct - IORB/IOER", "effr_iorb_bp": "EFFR - IORB/IOER",
-    "tgcr_iorb_bp": "TGCR - IORB/IOER", "sofr_target_upper_bp": "SOFR - top of range",
+    # the rate on reserves was IOER before 2021-07-29; sentences about earlier dates say so
+    "sofr_iorb_bp": "SOFR - IORB", "sofr_p99_iorb_bp": "SOFR 99th pct - IORB", "effr_iorb_bp": "EFFR - IORB",
+    "tgcr_iorb_bp": "TGCR - IORB", "sofr_target_upper_bp": "SOFR - top of range",
     "effr_target_upper_bp": "EFFR - top of range", "sofr_p99_p1_bp": "SOFR 99th - 1st pct",
     "us2y_jp2y_bp": "US 2Y - Japan 2Y", "reserves_to_gdp": "Reserves / GDP",
     "reserves_minus_red_line": "Reserves - USD 3tn",

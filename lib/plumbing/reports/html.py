@@ -40,6 +40,7 @@ REPORT_CSS = """
 .plumbing-findings { background: #eef4fb; border-left: 4px solid #1f5fa8; padding: 6px 16px 8px; margin: 12px 0 20px; }
 .plumbing-findings h2 { margin: 6px 0; font-size: 1.25em; }
 .plumbing-findings li { margin: 4px 0; line-height: 1.45; }
+.plumbing-findings li.headline { font-weight: 600; font-size: 1.05em; }
 .plumbing-figure { margin: 12px 0 24px; }
 .plumbing-figure img { max-width: 100%; height: auto; }
 .plumbing-figure figcaption { font-size: 0.85em; color: #333; max-width: 1100px; }

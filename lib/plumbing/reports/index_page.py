@@ -3,8 +3,9 @@
 Top to bottom: how old the data are (and which series stop early); the headline strip of
 watch-list tiles from the latest liquidity-monitor render; then sections (the monitor, the
 episodes on a timeline, the claims scorecard, the methods), each report with its one-line
-answer (its first finding; where a card above already shows that very sentence, as a themed
-report and the episode page of the same episode could, its first finding no other card shows)
+answer (its headline finding, the first where none is marked; where a card above already shows
+that very sentence, as a themed report and the episode page of the same episode could, its next
+finding no other card shows)
 and a thumbnail of its first figure; parameters behind a toggle.
 It reads only the reports' state files, where the runner stored each report's summary when
 it rendered it, so the page is rebuilt in well under a second and writes nothing else.
@@ -21,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..dashboard import tiles_html
-from ..freshness import Freshness
+from ..freshness import Freshness, watch_list_sentence
 from .html import report_freshness
 
 MIME = "application/vnd.plumbing.record+json"
@@ -96,17 +97,27 @@ def report_summary(entry: dict) -> dict:
     return {"records": {}, "thumbnail": None}
 
 
+def report_findings(records: dict) -> list[str]:
+    """A report's recorded findings, its headline first: the ``headline`` record (the finding
+    its notebook marked, see :func:`plumbing.present.findings`), then ``finding_1``,
+    ``finding_2``, ... (a report rendered before headlines were recorded: ``finding_1`` first)."""
+    numbered = [str(records[k]) for k in sorted((k for k in records if re.fullmatch(r"finding_\d+", k)),
+                                                key=lambda k: int(k.split("_")[1]))]
+    head = records.get("headline")
+    if not isinstance(head, str) or not head.strip():
+        return numbered
+    return [head] + [f for f in numbered if _plain(f) != _plain(head)]
+
+
 def one_liners(entries: list[dict], summaries: dict) -> dict[str, str]:
-    """Each report's one-line answer: its first finding, or, where an earlier report in the
-    page's order already shows that very sentence (a themed report and the episode page of the
-    same episode, or two renders of one notebook), its first finding no other card shows.
-    Reports without findings get none."""
+    """Each report's one-line answer: its headline finding (the first finding where none is
+    marked), or, where an earlier report in the page's order already shows that very sentence
+    (a themed report and the episode page of the same episode, or two renders of one
+    notebook), its next finding no other card shows. Reports without findings get none."""
     used: set[str] = set()
     answers: dict[str, str] = {}
     for entry in entries:
-        records = summaries[entry["output"]]["records"]
-        findings = [str(records[k]) for k in sorted((k for k in records if re.fullmatch(r"finding_\d+", k)),
-                                                    key=lambda k: int(k.split("_")[1]))]
+        findings = report_findings(summaries[entry["output"]]["records"])
         if not findings:
             continue
         fresh = next((f for f in findings if _plain(f) not in used), findings[0])
@@ -172,11 +183,29 @@ def _episode_order(entry: dict) -> str:
     return str(records.get("t0") or entry["params"].get("t0") or entry["params"].get("spike_date") or "9999")
 
 
+def _watch_keys(monitor_entry: dict | None) -> list[str]:
+    """The catalog series the latest monitor render read (its watch list), named first among
+    the series that stop early."""
+    return [str(r["key"]) for r in (monitor_entry or {}).get("as_of") or [] if isinstance(r, dict) and r.get("key")]
+
+
+def _monitor_sentence(records: dict, generated_at: datetime) -> str:
+    """The monitor's date, its age on ``generated_at`` and the series that set it (recorded by
+    the monitor as ``as_of`` and ``as_of_set_by``)."""
+    set_by = records.get("as_of_set_by")
+    try:  # the watch list's series that stop early lead the list of stale series that follows
+        return watch_list_sentence(records["as_of"], generated_at, set_by if isinstance(set_by, list) else (),
+                                   latest=records.get("as_of_latest", True) is not False)
+    except (TypeError, ValueError, KeyError):
+        return f"The watch list stands on {records.get('as_of')}."
+
+
 def index_html(entries: list[dict], generated_at: datetime, reference_last: dict | None = None) -> str:
     """The index page for the reports described by ``entries`` (their state files)."""
     fresh = index_freshness(entries, generated_at, reference_last)
     summaries = {e["output"]: report_summary(e) for e in entries}
-    monitor = next((summaries[e["output"]] for e in entries if e["output"].startswith("00_")), None)
+    monitor_entry = next((e for e in entries if e["output"].startswith("00_")), None)
+    monitor = summaries[monitor_entry["output"]] if monitor_entry else None
     tiles = monitor["records"].get("tiles") if monitor else None
     monitor_date = monitor["records"].get("as_of") if monitor else None
     claims = next((summaries[e["output"]] for e in entries if e["output"].startswith("05_")), None)
@@ -202,11 +231,15 @@ def index_html(entries: list[dict], generated_at: datetime, reference_last: dict
                       + "</section>")
     blocks += _sweep_sections(entries, summaries, answers)
     strip = ""
+    fresh_text = html.escape(fresh.sentence(_watch_keys(monitor_entry), whose="the reports read"))
+    if monitor_date:
+        fresh_text = (f"<strong>{html.escape(_monitor_sentence(monitor['records'], generated_at))}</strong> "
+                      + fresh_text)
     if tiles:
         strip = (f'<section id="dashboard"><h2>The watch list on {html.escape(str(monitor_date))}</h2>'
                  '<p class="meta">From the latest liquidity-monitor render: value, change on the week and the month, '
                  "percentile among five years of observations and the last year weekly. Reserves are drawn against "
-                 "the articles' USD 3tn line.</p>" + tiles_html(tiles) + "</section>")
+                 "the articles' USD 3tn line.</p>" + tiles_html(tiles, today=generated_at) + "</section>")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>plumbing: US dollar liquidity reports</title>
 <style>
@@ -219,6 +252,8 @@ h1 {{ margin-bottom: 0.2em; }}
 .tile .name {{ font-weight: 600; font-size: 0.9em; }}
 .tile .value {{ font-size: 1.35em; margin: 2px 0; font-variant-numeric: tabular-nums; }}
 .tile .note {{ color: #8a4b00; }}
+.tile .badge {{ background: #f8d7a8; color: #6a3a00; border-radius: 4px; padding: 0 5px; margin-left: 6px;
+  font-size: 0.75em; font-weight: 500; white-space: nowrap; }}
 .card {{ display: flex; gap: 14px; border-bottom: 1px solid #e5e5e5; padding: 10px 0; }}
 .card .thumb {{ width: {THUMB_WIDTH // 2 + 60}px; height: auto; border: 1px solid #eee; }}
 .card h3 {{ margin: 0 0 4px; font-size: 1.05em; }}
@@ -234,7 +269,7 @@ details {{ font-size: 0.85em; }}
 <h1>plumbing: US dollar liquidity reports</h1>
 <p class="meta">US dollar liquidity episodes replayed on real data. Index rebuilt {generated_at:%Y-%m-%d %H:%M} UTC;
 {len(entries)} reports.</p>
-<p class="fresh"><strong>How old the data are.</strong> {html.escape(fresh.sentence().replace("in this report", "the reports read"))}</p>
+<p class="fresh"><strong>How old the data are.</strong> {fresh_text}</p>
 {strip}
 {"".join(blocks)}
 </body></html>
