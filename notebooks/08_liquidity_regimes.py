@@ -75,7 +75,7 @@ present.findings([
     *survives[:2],
     f"{int((result.quadrants['p_holm'] < 0.05).sum())} of the {len(result.quadrants)} quadrant means differ from zero "
     "after a Holm adjustment.",
-])
+], headline=0)
 display(Markdown(
     f"With {timing}, S&P 500 months after easing + weak-dollar regimes returned "
     f"**{bmw['estimate']:+.2f}%** a month relative to months after tight + strong-dollar regimes (95% EWC interval "
