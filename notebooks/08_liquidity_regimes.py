@@ -66,6 +66,7 @@ record("spx_easing_coefficient", eas["estimate"], label="S&P 500: lagged easing 
 record("spx_easing_p", eas["p_value"], label="Its EWC p-value")
 record("spx_weak_dollar_p", weak["p_value"], label="S&P 500: lagged weak-dollar effect, EWC p-value")
 survives = regime_what_survives(result.robustness) if len(result.robustness) else []
+differ = int((result.quadrants["p_holm"] < 0.05).sum())
 present.findings([
     f"With {timing}, S&P 500 months after easing + weak-dollar regimes returned {bmw['estimate']:+.2f}% a month "
     f"relative to months after tight + strong-dollar regimes (95% EWC interval {bmw['ci_low']:+.2f}% to "
@@ -73,7 +74,7 @@ present.findings([
     f"Lagged Fed easing: {eas['estimate']:+.2f}% a month (p = {eas['p_value']:.2f}); a lagged weak dollar: "
     f"{weak['estimate']:+.2f}% (p = {weak['p_value']:.2f}).",
     *survives[:2],
-    f"{int((result.quadrants['p_holm'] < 0.05).sum())} of the {len(result.quadrants)} quadrant means differ from zero "
+    f"{differ} of the {len(result.quadrants)} quadrant means {'differs' if differ == 1 else 'differ'} from zero "
     "after a Holm adjustment.",
 ], headline=0)
 display(Markdown(
@@ -169,7 +170,8 @@ present.table(result.equality, labels={"n": "Months"})
 # %%
 if len(result.markov):
     states = result.markov
-    display(Markdown(beside(f"monthly S&P 500 returns, n={states.attrs['n']}", "2-state Markov switching mean and "
+    display(Markdown(beside(f"monthly S&P 500 returns, {states.attrs['first']} to {states.attrs['last']}, n={states.attrs['n']} "
+                            "(the headline regression's months)", "2-state Markov switching mean and "
                             "variance; smoothed state probabilities averaged by the quadrant of the previous month",
                             "maximum likelihood; standard error of each state's mean from the Hessian")))
     present.table(states, units={"mean": "percent", "se_mean": "percent", "sd": "percent",
