@@ -80,8 +80,8 @@ KINK_COLUMNS = ["kink", "kink_ci_low", "kink_ci_high"]
 
 # %%
 record("kink", result.kink, label="Estimated kink", unit=x_units)
-record("kink_ci_low", result.kink_ci[0], label="Block-bootstrap 95% CI, low", unit=x_units)
-record("kink_ci_high", result.kink_ci[1], label="Block-bootstrap 95% CI, high", unit=x_units)
+record("kink_ci_low", result.kink_ci[0], label=f"{result.choices['bootstrap'].capitalize()}-bootstrap 95% CI, low", unit=x_units)
+record("kink_ci_high", result.kink_ci[1], label=f"{result.choices['bootstrap'].capitalize()}-bootstrap 95% CI, high", unit=x_units)
 record("kink_usd_bn", kink_row["usd_bn"], label="Estimated kink in USD bn at the stated denominator", unit="USD bn")
 record("sup_f_p", sup_p, label="sup-F test that a kink exists, bootstrap p-value")
 record("slope_below", below["estimate"], label="Slope below the kink", unit=f"bp per {per_x}")
@@ -93,7 +93,7 @@ display(Markdown(
     f"With {spread_name} (weekly {weekly} of business days) on {x_name} "
     f"({result.start.date()} to {result.end.date()}, {result.n} {'weeks' if form == 'levels' else 'weekly changes'}), "
     f"the spread starts to rise as reserves fall below **{result.kink:.2f}{'' if ratio == 'usd_bn' else '%'}** "
-    f"{'' if ratio == 'usd_bn' else 'of ' + x_name.split('/')[1]} (95% block-bootstrap interval "
+    f"{'' if ratio == 'usd_bn' else 'of ' + x_name.split('/')[1]} (95% {result.choices['bootstrap']}-bootstrap interval "
     f"{result.kink_ci[0]:.2f} to {result.kink_ci[1]:.2f}), about **USD {kink_row['usd_bn']:,.0f}bn** "
     f"({kink_row['ci_low_usd_bn']:,.0f} to {kink_row['ci_high_usd_bn']:,.0f}) at {result.benchmarks.attrs['denominator']}. "
     f"Below the kink the spread changes by {below['estimate']:.2f}bp per {per_x} "
@@ -225,7 +225,7 @@ if form == "levels":
     fig = plots.scatter_fit(result.data, x="x", y="y_net", fitted="hinge",
                             title=f"{spread_name} net of the controls against {x_name}, weekly",
                             x_unit=x_unit, y_unit="bp", x_label=x_name, y_label=f"{spread_name}, net of controls",
-                            vlines=lines, shade=result.kink_ci, shade_label="kink, block-bootstrap 95% CI",
+                            vlines=lines, shade=result.kink_ci, shade_label=f"kink, {result.choices['bootstrap']}-bootstrap 95% CI",
                             caption="Points: weekly spreads net of the estimated regime, calendar and deposit effects "
                                     "(in the latest regime, an ordinary week, today's deposits); black line: the "
                                     "fitted hinge. Dashed lines: the article's $3tn, the NY Fed's 12-13% of bank "

@@ -381,8 +381,8 @@ def reserves_red_line(result: object, robust: pd.DataFrame, *, spread_name: str,
     bench = result.benchmarks
     out: list[str] = [Headline(reserves_now(bench, below["estimate"], spread_name=spread_name, per_x=per_x,
                                             in_ratio=in_ratio))]
-    out.append(f"{spread_name} starts to rise as reserves fall below {result.kink:,.2f}{in_ratio} (95% block-bootstrap "
-               f"interval {result.kink_ci[0]:,.2f} to {result.kink_ci[1]:,.2f}), about USD {kink_row['usd_bn']:,.0f}bn at "
+    out.append(f"{spread_name} starts to rise as reserves fall below {result.kink:,.2f}{in_ratio} (95% "
+               f"{result.choices.get('bootstrap', 'block')}-bootstrap interval {result.kink_ci[0]:,.2f} to {result.kink_ci[1]:,.2f}), about USD {kink_row['usd_bn']:,.0f}bn at "
                f"{bench.attrs.get('denominator', 'the latest denominator')}; weekly, {result.start.date()} to "
                f"{result.end.date()}.")
     out.append(f"A kink exists: the sup-F test against a straight line has a bootstrap p-value of "

@@ -2,7 +2,7 @@
 
 - :mod:`plumbing.models.reserve_demand`: reserves and the "red line" (hinge regression of
   EFFR - IORB on reserves / bank assets with regime intercepts, calendar dummies and a deposits
-  shifter; block-bootstrap intervals, a sup-F kink test, a robustness table; rolling and
+  shifter; sieve-bootstrap intervals, a sup-F kink test, a robustness table; rolling and
   state-space slopes; USD 3tn and NY Fed benchmarks).
 - :mod:`plumbing.models.net_liquidity_equities`: net liquidity and equities (cumulative local
   projections with release-timed returns, Holm adjustment, QLR stability; the "fair value" gap
