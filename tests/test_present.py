@@ -427,6 +427,13 @@ def test_event_tables_cite_the_publishers_not_the_project_files():
     assert "FOMC statements" in table["source"].iloc[1]
 
 
+def test_an_event_an_article_dates_cites_the_article_by_its_title():
+    events = pd.DataFrame({"date": pd.to_datetime(["2025-10-31"]), "kind": ["article"],
+                           "label": ["SOFR 4.22% vs IORB 3.90%"], "source": ["001_dfe810cc30992348.txt"]})
+    table = present.event_set(events, "2025-10-01", "2025-11-30").table_frame()
+    assert table["source"].iloc[0].startswith("Article 001: ") and ".txt" not in table["source"].iloc[0]
+
+
 def test_episode_comparison_names_episodes_and_keeps_small_ones_readable():
     assert present.episode_short_title("2025-10-tga-shutdown") == "Oct 2025 TGA drain"
     assert present.episode_short_title("2031-05-new-thing") == "May 2031 new thing"

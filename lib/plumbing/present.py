@@ -728,6 +728,10 @@ EVENT_SOURCES: dict[str, str] = {
 def event_source(source: object) -> str:
     """An event's source as a citation: the publisher's documents, never the project's file name."""
     text = "" if _is_missing(source) else str(source)
+    if re.fullmatch(r"\d{3}_[0-9a-f]+\.txt", text):  # an article of the seeds: its title, not its file
+        from .claims import article_title
+
+        return article_title(text)
     return EVENT_SOURCES.get(text, text) or MISSING
 
 
