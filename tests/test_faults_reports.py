@@ -434,6 +434,37 @@ def test_an_impossible_date_in_episodes_names_file_line_entry_and_field(tmp_path
         load_episodes(tmp_path / "episodes.yaml", catalog)
 
 
+def test_a_series_key_given_twice_in_the_catalog_names_file_line_and_key(tmp_path):
+    # the fault found: IORB's block under a second 'sofr:' key silently replaced the first
+    line = copy_with(ROOT / "data" / "catalog.yaml", tmp_path / "catalog.yaml", "\n  iorb:\n", "\n  sofr:\n")
+    first = (ROOT / "data" / "catalog.yaml").read_text(encoding="utf-8").splitlines().index("  sofr:") + 1
+    with pytest.raises(CatalogError, match=rf"catalog.yaml line {line + 1}: entry 'sofr': key 'sofr' given twice "
+                                           rf"\(first on line {first}\)"):
+        load_catalog(tmp_path / "catalog.yaml")
+
+
+@pytest.mark.parametrize("old, new, field", [
+    ("t0: 2019-09-17", "t0: 2019-09-17\n    t0: 2019-09-18", "t0"),  # last one used to win
+    ("    before: 60\n", "    before: 60\n    idx: 1\n", "idx"),  # an unknown field used to be ignored
+], ids=["duplicate-t0", "unknown-field"])
+def test_a_duplicate_or_unknown_field_in_an_episode_names_file_line_entry_and_field(tmp_path, catalog, old, new, field):
+    line = copy_with(episodes.EPISODES_PATH, tmp_path / "episodes.yaml", old, new) + 1
+    with pytest.raises(EpisodeError, match=rf"episodes.yaml line {line}: (entry|episode) '2019-09-repo-spike' field '{field}': "
+                                           rf"{'key .t0. given twice' if field == 't0' else 'not a field of an episode'}"):
+        load_episodes(tmp_path / "episodes.yaml", catalog)
+
+
+def test_a_key_given_twice_deep_in_the_claims_names_file_line_and_key(tmp_path):
+    source = ROOT / "data" / "claims.yaml"
+    lines = source.read_text(encoding="utf-8").splitlines()
+    number = next(n for n, text in enumerate(lines, 1) if text.strip().startswith("date: 20"))
+    lines.insert(number, lines[number - 1])
+    (tmp_path / "claims.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ClaimError, match=rf"claims.yaml line {number + 1}: entry '.*' field 'date': key 'date' given "
+                                         rf"twice \(first on line {number}\)"):
+        load_claims(tmp_path / "claims.yaml")
+
+
 def test_an_impossible_date_in_the_claims_names_file_line_claim_and_field(tmp_path):
     source = ROOT / "data" / "claims.yaml"
     lines = source.read_text(encoding="utf-8").splitlines()

@@ -8,6 +8,8 @@
 - every date-shaped value (``YYYY-MM-DD``, quoted or not) must be a real calendar date:
   ``2019-09-31`` is an error naming the file, the line, the entry and the field, instead of a
   bare ``ValueError: day is out of range for month`` from deep inside the YAML library;
+- a key given twice in one mapping, at any depth, is an error naming the file, the line, the
+  entry and the key (``yaml.safe_load`` silently keeps the last one);
 - mappings come back as :class:`Located` dicts that remember the line of each key, so a
   validator can add the line to its own message (:func:`line_of`).
 
@@ -30,6 +32,7 @@ from . import config
 DATE_SHAPE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ].*)?$")
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 _ID_LINE = re.compile(r"^\s*(?:-\s+)?id:\s*['\"]?([^'\"#\s]+)")
 _KEY_LINE = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z_][\w.-]*)\s*:")
 
@@ -123,7 +126,8 @@ def _date_problem(text: str) -> str | None:
 
 
 def _check_dates(node: Node, trail: Trail, where: str) -> None:
-    """Raise :class:`ConfigFileError` at the first date-shaped scalar that is not a real date."""
+    """Raise :class:`ConfigFileError` at the first date-shaped scalar that is not a real date, or the
+    first key given twice in one mapping."""
     if isinstance(node, ScalarNode):
         if node.tag in (_TIMESTAMP_TAG, _STR_TAG):
             problem = _date_problem(node.value)
@@ -133,7 +137,17 @@ def _check_dates(node: Node, trail: Trail, where: str) -> None:
                 raise ConfigFileError(f"{where} line {node.start_mark.line + 1}: {about}: {node.value!r} is not a "
                                       f"calendar date ({problem}); use YYYY-MM-DD")
     elif isinstance(node, MappingNode):
+        seen: dict[tuple[str, str], int] = {}
         for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.tag != _MERGE_TAG:  # '<<' merges may be overridden
+                line, first = key_node.start_mark.line + 1, seen.get((key_node.tag, key_node.value))
+                if first is not None:
+                    entry, field = _entry_and_field(trail + ((node, key_node.value),))
+                    about = " ".join(([f"entry {entry!r}"] if entry else []) +
+                                     ([f"field {field!r}"] if field != "(top level)" else []))
+                    raise ConfigFileError(f"{where} line {line}: {about + ': ' if about else ''}key {key_node.value!r} given "
+                                          f"twice (first on line {first}); each key may appear once")
+                seen[(key_node.tag, key_node.value)] = line
             _check_dates(value_node, trail + ((node, _scalar(key_node)),), where)
     elif isinstance(node, SequenceNode):
         for index, item in enumerate(node.value):

@@ -90,6 +90,8 @@ QUESTION_KINDS: dict[str, dict[str, str]] = {
     # what the data cannot answer, said once
     "not_in_data": {"what": "text"},
 }
+#: the fields an episode entry may have; any other is an error naming it
+EPISODE_FIELDS = ("id", "title", "t0", "before", "after", "start", "end", "summary", "series", "events", "questions")
 ANCHOR = re.compile(r"start|t0|end|t0[+-]\d{1,4}|(?:low|high):[a-z0-9_]+|\d{4}-\d{2}-\d{2}")
 MAX_QUESTIONS = 5  # with the claims sentence, at most six findings
 
@@ -163,6 +165,9 @@ def _parse_episode(raw: dict, position: int, names: set[str], path: Path) -> Epi
 
     if not isinstance(raw, dict):
         raise EpisodeError(f"{where}: expected a mapping")
+    for name in raw:
+        if name not in EPISODE_FIELDS:
+            raise EpisodeError(f"{at(str(name))}: not a field of an episode; its fields: {', '.join(EPISODE_FIELDS)}")
     for name in ("id", "title", "t0", "summary", "series"):
         if raw.get(name) in (None, ""):
             raise EpisodeError(f"{where}: field {name!r} is missing")
@@ -197,6 +202,10 @@ def _parse_episode(raw: dict, position: int, names: set[str], path: Path) -> Epi
                f"field 'events' item {number + 1}"
         if not isinstance(event, dict) or "date" not in event or "label" not in event:
             raise EpisodeError(f"{item}: needs date and label")
+        for name in event:
+            if name not in ("date", "label", "source"):
+                raise EpisodeError(f"{_locate(event, path, name)}: {entry} field 'events' item {number + 1} field "
+                                   f"{name!r}: not a field of an event; its fields: date, label, source")
         events.append(Event(_date(event["date"], item), str(event["label"]), str(event.get("source", ""))))
     episode = Episode(id=str(raw["id"]), title=str(raw["title"]), t0=t0, before=before, after=after,
                       summary=str(raw["summary"]).strip(), series=tuple(series), events=tuple(events))
