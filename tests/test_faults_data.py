@@ -513,6 +513,20 @@ def test_a_bad_snapshot_date_names_the_file_and_line_and_keeps_the_cache(cli_env
     assert cached_rows(cli_env, "sofr") == before
 
 
+@pytest.mark.parametrize("bad_date", ["9999-12-31", "1500-06-15", "1799-12-31", "2201-01-01"])
+def test_a_snapshot_date_outside_the_sane_range_names_the_file_and_line_and_keeps_the_cache(cli_env, snap, capsys,
+                                                                                          bad_date):
+    # outside pandas' nanosecond range such a date wrapped silently on the fast path and was cached for good
+    before = cached_rows(cli_env, "sofr")
+    replace_line(snap, FILES["sofr"], 7, f"{bad_date},1.5")
+    code, out, err = sync_cli(capsys, "sofr")
+    assert code == 1
+    assert (f"FAILED sofr: snapshot file fred/SOFR.csv line 7: date {bad_date!r} is outside 1800-01-01..2200-12-31"
+            in err)
+    assert cached_rows(cli_env, "sofr") == before
+    assert all(pd.Timestamp("2000-01-01") < day < pd.Timestamp("2100-01-01") for day in cached_rows(cli_env, "sofr"))
+
+
 def test_a_date_listed_twice_with_different_values_names_both_lines_and_is_no_revision(cli_env, snap, capsys):
     before = cached_rows(cli_env, "sofr")
     old = replace_line(snap, FILES["sofr"], 3, "2018-04-03,9.99")  # line 2 is 2018-04-03 too
@@ -556,9 +570,11 @@ class FakeLive:
 @pytest.mark.parametrize("values, message", [
     (["4.10", "4.30"], "SOFR: 2025-01-02 is listed more than once with different values (4.1 and 4.3)"),
     (["4.10", "abc"], "SOFR: the value on 2025-01-03 is 'abc', not a number"),
+    (["4.10", "4.30"], "SOFR: 2201-01-03 is outside 1800-01-01..2200-12-31"),
 ])
 def test_bad_downloaded_data_are_refused_by_name_and_the_cache_kept(filled, snap, catalog, values, message):
-    days = ["2025-01-02", "2025-01-02"] if "listed" in message else ["2025-01-02", "2025-01-03"]
+    days = (["2025-01-02", "2025-01-02"] if "listed" in message else
+            ["2025-01-02", "2201-01-03"] if "outside" in message else ["2025-01-02", "2025-01-03"])
     before = cached_rows(filled, "sofr")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -19,6 +19,8 @@ import pandas as pd
 
 #: cells that mean "no observation" ("." at FRED, "-" at MOF, empty anywhere); dropped, never errors
 MISSING_MARKERS = frozenset({"", ".", "-", "NA", "N/A", "NaN", "nan", "null"})
+#: the dates an observation may carry (YYYY-MM-DD, inclusive); outside is a typo, never data
+DATE_RANGE = ("1800-01-01", "2200-12-31")
 
 
 class SourceError(RuntimeError):
@@ -62,6 +64,9 @@ def tidy_series(values: pd.Series, name: str) -> pd.Series:
     if dates.isna().any():
         bad = values.index[np.flatnonzero(dates.isna())[0]]
         raise InvalidData(f"{name}: {bad!r} is not a date")
+    outside = (dates < pd.Timestamp(DATE_RANGE[0])) | (dates > pd.Timestamp(DATE_RANGE[1]))
+    if outside.any():
+        raise InvalidData(f"{name}: {dates[outside][0].date()} is outside {DATE_RANGE[0]}..{DATE_RANGE[1]}")
     numbers = pd.Series(pd.to_numeric(values.to_numpy(), errors="coerce"), index=dates, dtype="float64")
     if not pd.api.types.is_numeric_dtype(values.dtype):
         text = values.astype(str).str.strip().to_numpy()
@@ -96,7 +101,8 @@ def parse_observations(dates: Sequence[str], values: Sequence[str], origin: str,
     """Validated observations (native unit) from the text cells of a CSV's date and value columns.
 
     Row ``i`` is line ``first_line + i`` of ``origin`` (a file name). Dates are ``YYYY-MM-DD``;
-    :data:`MISSING_MARKERS` cells and blank lines are dropped. A bad date, a cell that is not a
+    :data:`MISSING_MARKERS` cells and blank lines are dropped. A bad date (or one outside
+    :data:`DATE_RANGE`), a cell that is not a
     finite number, or a date listed twice with different values raises :class:`InvalidData`
     naming ``origin``, the line and the cell; a date listed twice with one value is kept once.
     """
@@ -104,6 +110,9 @@ def parse_observations(dates: Sequence[str], values: Sequence[str], origin: str,
     value_text = pd.Series(values, dtype="object").fillna("").astype(str).str.strip()
     missing = value_text.isin(MISSING_MARKERS).to_numpy()
     blank = (date_text == "").to_numpy() & missing
+    dated = date_text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").to_numpy()
+    _raise_first(dated & ((date_text < DATE_RANGE[0]) | (date_text > DATE_RANGE[1])).to_numpy(), date_text, origin,
+                 first_line, f"date {{cell!r}} is outside {DATE_RANGE[0]}..{DATE_RANGE[1]}")
     parsed = pd.to_datetime(date_text, format="%Y-%m-%d", errors="coerce")
     _raise_first(parsed.isna().to_numpy() & ~blank, date_text, origin, first_line,
                  "date {cell!r} is not a YYYY-MM-DD date")

@@ -11,16 +11,18 @@ rows exist only for published observations. The snapshot is read-only: nothing h
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .. import config
-from .base import InvalidData, MISSING_MARKERS, SourceEmpty, SourceError, parse_observations
+from .base import DATE_RANGE, InvalidData, MISSING_MARKERS, SourceEmpty, SourceError, parse_observations
 
 MANIFEST_FILES = ("MANIFEST.csv", "MARKET_MANIFEST.csv")
 
@@ -121,7 +123,7 @@ def _read_typed(path: Path, date_column: str, value_column: str) -> pd.Series | 
     """The fast path: both columns parsed by pyarrow as dates and floats, missing cells dropped.
 
     Returns None when anything needs a closer look (a cell that does not parse, a row without
-    a date, a non-finite value, a repeated date); :func:`parse_observations` then names the line.
+    a date, a date outside :data:`DATE_RANGE`, a non-finite value, a repeated date); :func:`parse_observations` then names the line.
     """
     try:
         table = pacsv.read_csv(
@@ -138,6 +140,10 @@ def _read_typed(path: Path, date_column: str, value_column: str) -> pd.Series | 
     dates, values = table.column(date_column), table.column(value_column)
     if dates.null_count:
         return None
+    bounds = pc.min_max(dates)
+    low, high = (dt.date.fromisoformat(day) for day in DATE_RANGE)
+    if len(dates) and not low <= bounds["min"].as_py() <= bounds["max"].as_py() <= high:
+        return None  # outside the nanosecond range a date would wrap silently; the slow path names the line
     numbers = values.to_numpy(zero_copy_only=False).astype("float64")
     if np.isinf(numbers).any():
         return None
