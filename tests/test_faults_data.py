@@ -773,6 +773,39 @@ def test_an_unreadable_cache_file_makes_status_exit_1_naming_it_and_never_hangs(
     assert (filled / "vix.parquet").read_bytes() == vix and not list(filled.glob("sofr.corrupt-*"))
 
 
+def write_format_2(folder: Path, key: str, rows: dict[pd.Timestamp, float], meta_key: str | None = None) -> None:
+    """``key`` as cache format 2 wrote it: a parquet file without embedded provenance, then
+    ``<key>.meta.json`` (unless a named pipe already stands there); ``meta_key`` names its series."""
+    frame = pd.DataFrame({"value": list(rows.values())}, index=pd.DatetimeIndex(list(rows), name="date"))
+    (folder / f"{key}.parquet").unlink(missing_ok=True)
+    frame.to_parquet(folder / f"{key}.parquet")
+    meta = folder / f"{key}.meta.json"
+    if not meta.is_fifo():
+        meta.write_text(json.dumps({
+            "key": meta_key or key, "source": "snapshot", "source_id": "x", "retrieved_at": "2026-01-01T00:00:00+00:00",
+            "first": None, "last": None, "rows": len(rows), "checksum": "0" * 64, "origin_checksum": None,
+            "added_last_refresh": 0, "revised_last_refresh": 0, "history": [], "format": 2}))
+
+
+def test_a_named_pipe_for_a_format_2_meta_json_is_corrupt_named_and_never_waited_on(filled, snap):
+    # the fault found: `data status` opened the pipe to read and waited for a writer forever
+    meta = filled / "sofr.meta.json"
+    os.mkfifo(meta)
+    write_format_2(filled, "sofr", csv_rows(snap / FILES["sofr"]))
+    done = run_cli(["data", "status"], env_for(filled, snap), timeout=60)
+    assert done.returncode == 1 and no_traceback(done.stderr)
+    rows = {line.split()[0]: line.split() for line in done.stdout.splitlines()[2:] if line.split()}
+    assert rows["sofr"][1] == "corrupted" and rows["vix"][1] == "snapshot"
+    assert (f"warning sofr: cache file {filled / 'sofr.parquet'} is corrupted: its metadata file {meta} is not a "
+            "regular file (a named pipe)") in done.stderr
+    assert meta.is_fifo()  # a reader changes nothing
+    synced = run_cli(["data", "sync", "--offline", "--no-progress", "--only", "sofr"], env_for(filled, snap), timeout=60)
+    assert synced.returncode == 1 and no_traceback(synced.stderr)
+    assert "REPAIRED sofr:" in synced.stderr and "moved aside to" in synced.stderr
+    assert [p.is_fifo() for p in filled.glob("sofr.corrupt-*.meta.json")] == [True] and not meta.exists()
+    assert cached_rows(filled, "sofr") == csv_rows(snap / FILES["sofr"])
+
+
 def _with_value(good: bytes, value: float) -> bytes:
     """The same file with its first value replaced by ``value`` and the checksum in its
     provenance rewritten to match, so that only the value itself is wrong."""

@@ -654,6 +654,37 @@ def test_a_disk_that_fills_up_mid_run_fails_that_report_alone_and_the_others_car
     assert_nothing_left(marker, temp)
 
 
+@pytest.mark.parametrize("fifo", [".package-fingerprint.json", "_state/zz.json", "_state/90_small.html.json"],
+                         ids=["the-fingerprint-memo", "a-stray-state-file", "the-reports-own-state-file"])
+def test_a_named_pipe_in_the_reports_folder_is_never_waited_on(render_env, tmp_path, fifo):
+    # the fault found: reading any of these blocked forever, and SIGINT/SIGTERM did not stop it
+    reports, temp, env, marker = render_env
+    notebooks = tiny_notebooks(tmp_path / "notebooks", {"90_small": SMALL_AND_BIG["90_small"]})
+    (reports / "_state").mkdir()
+    os.mkfifo(reports / fifo)
+    process = subprocess.Popen([sys.executable, "-c", WITH_NOTEBOOKS, str(notebooks), "reports", "90", "--no-progress",
+                                "--jobs", "1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail(f"plumbing reports waited on the named pipe {reports / fifo}")
+    assert process.returncode == 0, err
+    assert no_traceback(out + err)
+    assert f"rendered   {reports / '90_small.html'}" in out
+    if fifo.startswith("_state/"):  # named and stale; the memo is simply absent
+        assert f"warning    {reports / fifo} cannot be read ({reports / fifo} is not a regular file (a named pipe)); " \
+               "treated as stale" in err
+    if fifo == "_state/zz.json":
+        assert (reports / fifo).is_fifo()  # named, left as it is
+    else:  # the run wrote a good file in its place
+        assert json.loads((reports / fifo).read_text())
+    assert 'href="90_small.html"' in (reports / "index.html").read_text()
+    assert_nothing_left(marker, temp)
+
+
 def _signal_when(env: dict[str, str], marker: str, reports: Path, started: str,
                  delay: float) -> tuple[subprocess.Popen, str, str, dict]:
     """Start a render and send SIGINT to its whole group (like Ctrl-C) ``delay`` seconds after

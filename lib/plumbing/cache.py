@@ -35,7 +35,6 @@ import hashlib
 import json
 import logging
 import os
-import stat
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,7 +49,7 @@ import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
 from . import config
-from .files import atomic_write_bytes, remove_files, stale_temp_files
+from .files import NotRegularFile, atomic_write_bytes, open_regular, read_regular_text, remove_files, stale_temp_files
 
 log = logging.getLogger(__name__)
 
@@ -218,14 +217,6 @@ def _reason(err: OSError) -> str:
     return err.strerror or str(err)
 
 
-def _file_kind(mode: int) -> str:
-    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
-        if test(mode):
-            return name
-    return "an unusual kind of file"
-
-
 #: verified reads of this process: path -> (file signature, legacy .meta.json signature, entry)
 _MEMO: dict[Path, tuple[tuple, tuple | None, CachedSeries]] = {}
 
@@ -274,17 +265,15 @@ class SeriesCache:
         """
         path = self.data_path(key)
         try:  # never blocks: a FIFO (or a device) in a file's place is refused, not waited on
-            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            handle, status = open_regular(path)
         except FileNotFoundError:
             return None
+        except NotRegularFile as err:
+            raise CacheError(f"cannot read cache file {path}: it is not a regular file "
+                             f"({err.kind}){self._root_hint()}") from None
         except OSError as err:
             raise CacheError(f"cannot read cache file {path}: {_reason(err)}{self._root_hint()}") from None
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            os.close(descriptor)
-            raise CacheError(f"cannot read cache file {path}: it is not a regular file "
-                             f"({_file_kind(status.st_mode)}){self._root_hint()}")
-        with os.fdopen(descriptor, "rb") as handle:
+        with handle:
             signature = _signature(status)
             known = _MEMO.get(path)
             if known and known[0] == signature and (not known[2].legacy or known[1] == self._legacy_signature(key)):
@@ -380,11 +369,13 @@ class SeriesCache:
         unknown = SeriesMetadata(key=key, source="unknown", source_id="", retrieved_at="", first=None, last=None,
                                  rows=0, checksum=hashlib.sha256(payload).hexdigest(), format=LEGACY_FORMAT)
         try:
-            raw = json.loads(meta_path.read_text(encoding="utf-8"))
+            raw = json.loads(read_regular_text(meta_path))
             meta = _metadata_from_dict(raw)
         except FileNotFoundError:
             log.warning("cache file %s has no provenance (no %s); its data are kept", path, meta_path.name)
             return unknown
+        except NotRegularFile as err:  # never waited on: a reader names it, a sync moves the pair aside
+            raise CacheCorrupt(path, f"its metadata file {err}") from None
         except (OSError, ValueError, TypeError) as err:
             log.warning("the metadata file %s is unreadable (%s); the data of %s are kept", meta_path, err, path.name)
             return unknown

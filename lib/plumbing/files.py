@@ -1,19 +1,77 @@
-"""Atomic file writes: nothing already written is lost because a later step failed.
+"""Atomic file writes, and reads that never block.
+
+Writes: nothing already written is lost because a later step failed.
 
 A write goes to a temp file beside its target (``.<name>.<random>.tmp``), is flushed and
 fsynced, then renamed over the target with ``os.replace`` (atomic on POSIX), and the folder
 is fsynced so the rename itself survives a power cut. A process killed mid-write leaves only
 a temp file; :func:`stale_temp_files` finds those so the owner of the target can remove them.
+
+Reads: :func:`open_regular` (and :func:`read_regular_bytes`, :func:`read_regular_text`) open
+without blocking and refuse anything that is not a regular file (a named pipe, a folder, a
+device) with :class:`NotRegularFile` naming it, so a FIFO left in the reports or cache folder
+is never waited on. Every read of a file in those folders goes through them.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 TEMP_SUFFIX = ".tmp"
+
+
+class NotRegularFile(OSError):
+    """A path holds a named pipe, a folder or a device where a regular file was expected."""
+
+    def __init__(self, path: Path | str, kind: str) -> None:
+        super().__init__(f"{path} is not a regular file ({kind})")
+        self.path, self.kind = path, kind
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, for messages (``a named pipe``)."""
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "an unusual kind of file"
+
+
+def open_regular(path: Path | str) -> tuple[BinaryIO, os.stat_result]:
+    """``path`` opened for reading, with its status, without ever blocking.
+
+    Opened with ``O_NONBLOCK`` (a named pipe without a writer opens at once instead of waiting)
+    and checked with ``fstat`` on the open descriptor: anything but a regular file raises
+    :class:`NotRegularFile` naming the path and what it is, and is left as it is. Other errors
+    (``FileNotFoundError``, permissions, a symbolic-link loop) are raised as ``open`` raises them.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise NotRegularFile(path, file_kind(status.st_mode))
+        os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb"), status
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def read_regular_bytes(path: Path | str) -> bytes:
+    """The bytes of a regular file; :class:`NotRegularFile` (never a wait) for anything else."""
+    handle, _ = open_regular(path)
+    with handle:
+        return handle.read()
+
+
+def read_regular_text(path: Path | str) -> str:
+    """The UTF-8 text of a regular file; :class:`NotRegularFile` (never a wait) for anything else."""
+    return read_regular_bytes(path).decode("utf-8")
 
 
 def _temp_prefix(target: Path) -> str:

@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..dashboard import tiles_html
+from ..files import read_regular_text
 from ..freshness import Freshness, watch_list_sentence
 from .html import report_freshness
 
@@ -48,7 +49,7 @@ def index_freshness(entries: list[dict], generated_at: datetime, reference_last:
 
 def _outputs(executed: Path) -> list[dict]:
     try:
-        notebook = json.loads(executed.read_text(encoding="utf-8"))
+        notebook = json.loads(read_regular_text(executed))
     except (OSError, ValueError):
         return []
     return [o for cell in notebook.get("cells", []) for o in cell.get("outputs", [])]

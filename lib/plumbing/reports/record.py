@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..files import read_regular_text
+
 MIME = "application/vnd.plumbing.record+json"
 
 
@@ -44,7 +46,7 @@ def read_records(executed_notebook: Path | str) -> dict[str, object]:
     """Every recorded value in an executed notebook, by name."""
     import nbformat  # imported here: it is slow to import and only readers of results need it
 
-    nb = nbformat.read(executed_notebook, as_version=4)
+    nb = nbformat.reads(read_regular_text(executed_notebook), as_version=4)  # never waits on a named pipe
     records = {}
     for cell in nb.cells:
         for output in cell.get("outputs", []):

@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING
 
 from .. import config
 from ..catalog import unknown_key_message
-from ..files import atomic_write_bytes
+from ..files import atomic_write_bytes, read_regular_text
 from .params import ParameterError, check_parameters, data_window, parameter_defaults, schema_for
 
 if TYPE_CHECKING:
@@ -378,10 +378,10 @@ def package_fingerprint(gate: WriteGate | None = None) -> str:
     sources = _fingerprint_sources()
     signature = _stat_signature(sources, str(config.snapshot_dir()))
     try:
-        memo = json.loads(output_path(FINGERPRINT_MEMO).read_text(encoding="utf-8"))
+        memo = json.loads(read_regular_text(output_path(FINGERPRINT_MEMO)))  # a named pipe: no memo
         if memo["sources"] == signature and memo["events_signature"] == _stat_signature([Path(p) for p in memo["events"]]):
             return str(memo["fingerprint"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError):  # UnicodeDecodeError is a ValueError
         pass  # none yet, or unreadable: computed again
     fingerprint, events = _compute_fingerprint(sources)
     if gate is not None:
@@ -417,7 +417,7 @@ def _read_state_file(path: Path) -> tuple[dict | None, str | None]:
     """(state, None), (None, None) when there is none, or (None, why it is unusable): unreadable,
     not JSON, or JSON of the wrong shape (:func:`state_problem`)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_text(path)  # never waits on a named pipe in the file's place
     except FileNotFoundError:
         return None, None
     except (OSError, UnicodeDecodeError) as err:
@@ -655,7 +655,7 @@ def longest_first(todo: list[tuple[ReportJob, str]]) -> list[tuple[ReportJob, st
     def last_seconds(item: tuple[ReportJob, str]) -> float:
         # only a hint for the order: read from any state that records it (a bad one is named elsewhere)
         try:
-            state = json.loads(_state_path(item[0].output).read_text(encoding="utf-8"))
+            state = json.loads(read_regular_text(_state_path(item[0].output)))
         except (OSError, ValueError, RecursionError):
             return float("inf")
         seconds = state.get("render_seconds") if isinstance(state, dict) else None
