@@ -806,6 +806,22 @@ def test_a_named_pipe_for_a_format_2_meta_json_is_corrupt_named_and_never_waited
     assert cached_rows(filled, "sofr") == csv_rows(snap / FILES["sofr"])
 
 
+def test_a_format_2_pair_copied_from_another_series_is_corrupt_named_and_repaired(filled, snap):
+    # the fault found: IORB's parquet and .meta.json copied over sofr's were served as SOFR
+    write_format_2(filled, "sofr", csv_rows(snap / FILES["iorb"]), meta_key="iorb")
+    reason = "its sofr.meta.json says it holds the series 'iorb', not 'sofr'"
+    done = run_cli(["data", "status"], env_for(filled, snap), timeout=60)
+    assert done.returncode == 1 and no_traceback(done.stderr)
+    rows = {line.split()[0]: line.split() for line in done.stdout.splitlines()[2:] if line.split()}
+    assert rows["sofr"][1] == "corrupted"
+    assert f"warning sofr: cache file {filled / 'sofr.parquet'} is corrupted: {reason}" in done.stderr
+    synced = run_cli(["data", "sync", "--offline", "--no-progress", "--only", "sofr"], env_for(filled, snap), timeout=60)
+    assert synced.returncode == 1 and no_traceback(synced.stderr)
+    assert "REPAIRED sofr:" in synced.stderr and reason in synced.stderr and "moved aside to" in synced.stderr
+    assert cached_rows(filled, "sofr") == csv_rows(snap / FILES["sofr"])  # SOFR again, IORB's rows gone
+    assert len(list(filled.glob("sofr.corrupt-*.meta.json"))) == 1 and not (filled / "sofr.meta.json").exists()
+
+
 def _with_value(good: bytes, value: float) -> bytes:
     """The same file with its first value replaced by ``value`` and the checksum in its
     provenance rewritten to match, so that only the value itself is wrong."""

@@ -382,6 +382,8 @@ class SeriesCache:
         if meta.format != LEGACY_FORMAT:
             raise CacheCorrupt(path, f"it was written in cache format {meta.format} (its {meta_path.name}); "
                                      f"this version reads formats {LEGACY_FORMAT} and {CACHE_FORMAT}")
+        if meta.key != key:  # a pair copied from another series is not this series' data
+            raise CacheCorrupt(path, f"its {meta_path.name} says it holds the series {meta.key!r}, not {key!r}")
         if meta.checksum != unknown.checksum:
             log.warning("the metadata file %s does not match %s (an interrupted write?); the data are kept",
                         meta_path, path.name)
