@@ -515,6 +515,25 @@ def test_claims_for_an_article_that_does_not_exist_are_refused(capsys):
     assert "001_" in err and no_traceback(err)
 
 
+@pytest.mark.parametrize("where, message", [
+    ("a folder", "is a folder; give a file path such as"),
+    ("a missing folder", "the folder {parent} does not exist (it is not created)"),
+])
+def test_a_claims_csv_path_that_cannot_be_a_file_is_one_line_and_creates_nothing(tmp_path, where, message):
+    # the faults found: a folder gave an IsADirectoryError traceback; a missing folder was created
+    target = tmp_path / "out" if where == "a folder" else tmp_path / "nowhere" / "deeper" / "x.csv"
+    if where == "a folder":
+        target.mkdir()
+    before = sorted(tmp_path.rglob("*"))
+    done = subprocess.run([PLUMBING, "claims", "--csv", str(target)], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PLUMBING_OFFLINE": "1"})
+    assert done.returncode == 2 and no_traceback(done.stderr)
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"plumbing claims: error: --csv {target}: "
+                                                   + message.format(parent=target.parent)), lines
+    assert sorted(tmp_path.rglob("*")) == before  # nothing created, nothing written
+
+
 @pytest.mark.parametrize("jobs", ["0", "-2", "two"])
 def test_a_number_of_parallel_notebooks_below_one_is_refused(capsys, jobs):
     with pytest.raises(SystemExit) as caught:

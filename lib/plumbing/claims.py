@@ -1783,6 +1783,17 @@ def export_csv(table: pd.DataFrame, path: Path | str) -> Path:
     return target
 
 
+def csv_target(text: str) -> Path:
+    """The ``--csv`` path, checked before any verdict is computed: a folder, or a file in a
+    folder that does not exist (never created), is a :class:`ValueError` naming the path."""
+    target = Path(text)
+    if target.is_dir():
+        raise ValueError(f"--csv {text}: is a folder; give a file path such as {target / 'claims.csv'}")
+    if not target.parent.is_dir():
+        raise ValueError(f"--csv {text}: the folder {target.parent} does not exist (it is not created); create it first")
+    return target
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m plumbing.claims`` / ``plumbing claims``: print the verdict table."""
     parser = argparse.ArgumentParser(prog="plumbing claims", description="Check the articles' claims against data.")
@@ -1790,6 +1801,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--verdict", choices=VERDICTS, help="only claims with this verdict")
     parser.add_argument("--csv", metavar="PATH", help="also write the verdict table (quote, claim, verdict, rule, data) to PATH")
     args = parser.parse_args(argv)
+    target = csv_target(args.csv) if args.csv else None
     table = check_claims()
     if args.article:
         table = table[table["article"].str.startswith(args.article)]
@@ -1800,8 +1812,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for article, group in table.groupby("article", sort=True):
             print(f"\n== {article} ==")
             print(group[["id", "verdict", "verdict_asof", "claimed", "unit", "computed", "detail"]].to_string(index=False))
-    if args.csv:
-        print(f"\nwrote {export_csv(table, args.csv)} ({len(table)} claims)")
+    if target is not None:
+        print(f"\nwrote {export_csv(table, target)} ({len(table)} claims)")
     return 0
 
 

@@ -182,7 +182,7 @@ def cmd_claims(argv: list[str]) -> int:
         if wanted.article is not None and (problem := Article().problem(wanted.article)):
             raise ValueError(f"--article {wanted.article!r} {problem}")
         return claims_main(argv)
-    except ValueError as err:
+    except (ValueError, OSError) as err:  # a bad --csv path or claims file; a write refused by the disk
         return _user_error("claims", err, verbose=False)
 
 
