@@ -534,12 +534,24 @@ def test_a_claims_csv_path_that_cannot_be_a_file_is_one_line_and_creates_nothing
     assert sorted(tmp_path.rglob("*")) == before  # nothing created, nothing written
 
 
-@pytest.mark.parametrize("jobs", ["0", "-2", "two"])
+@pytest.mark.parametrize("jobs", ["0", "-2", "-1", "two"])
 def test_a_number_of_parallel_notebooks_below_one_is_refused(capsys, jobs):
     with pytest.raises(SystemExit) as caught:
         cli.main(["reports", "00", "--jobs", jobs])
     assert caught.value.code == 2
-    assert "argument --jobs" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "argument --jobs" in err
+    assert "business days" not in err  # the fault found: --jobs -1 said "give 0 or more business days"
+    if jobs != "two":
+        assert f"argument --jobs: {jobs} is not a number of parallel notebooks; give 1 or more" in err
+
+
+def test_a_sweep_value_given_twice_is_rendered_once_in_order():
+    # the fault found: the same output rendered twice (with --jobs 2, two kernels writing the same files)
+    jobs = plan_jobs(["06"], sweeps=[("spread", ["effr_iorb_bp", "sofr_iorb_bp", "effr_iorb_bp"])])
+    once = plan_jobs(["06"], sweeps=[("spread", ["effr_iorb_bp", "sofr_iorb_bp"])])
+    assert [job.output for job in jobs] == [job.output for job in once] and len({job.output for job in jobs}) == 2
+    assert [job.params["spread"] for job in jobs] == ["effr_iorb_bp", "sofr_iorb_bp"]
 
 
 # --- found by an independent fault-injection review ---------------------------------------------------

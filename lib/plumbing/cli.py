@@ -111,10 +111,13 @@ def _user_error(command: str, err: Exception, verbose: bool) -> int:
 
 
 def _positive_int(text: str) -> int:
-    """argparse type: an integer >= 1 (``--jobs 0`` is refused)."""
-    value = _non_negative_int(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("0 is not a number of parallel notebooks; give 1 or more")
+    """argparse type: a number of parallel notebooks >= 1 (``--jobs 0`` and ``--jobs -1`` are refused)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a number of parallel notebooks; give 1 or more")
     return value
 
 

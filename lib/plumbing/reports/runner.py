@@ -249,13 +249,15 @@ def _job(notebook: Path, params: dict, changed: dict, output: str, title: str, s
 
 
 def sweep_grid(sweeps: list[tuple[str, list]]) -> list[dict]:
-    """Every combination of the swept values, in the order given (``[]`` for no sweep)."""
+    """Every combination of the swept values, in the order given (``[]`` for no sweep); a value
+    given twice counts once (two jobs would render, and write, the same files)."""
     if not sweeps:
         return []
     names = [name for name, _ in sweeps]
     if len(set(names)) != len(names):
         raise ParameterError(f"--sweep names a parameter twice: {', '.join(names)}")
-    return [dict(zip(names, values)) for values in itertools.product(*(values for _, values in sweeps))]
+    distinct = [[v for n, v in enumerate(values) if v not in values[:n]] for _, values in sweeps]  # order kept
+    return [dict(zip(names, values)) for values in itertools.product(*distinct)]
 
 
 def plan_jobs(names: list[str] | None = None, given: dict | None = None, episodes: list[str] | None = None,
