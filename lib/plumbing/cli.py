@@ -91,34 +91,25 @@ def cmd_data_status(args: argparse.Namespace) -> int:
     return 1 if problems["source"].isin(["corrupted", "unreadable"]).any() else 0
 
 
-def _non_negative_int(text: str) -> int:
-    """argparse type: an integer >= 0 (``--gap-days -3`` is refused)."""
+def _whole_number(text: str, minimum: int, refusal: str) -> int:
+    """``text`` as an integer >= ``minimum``; else an argparse error ending in ``refusal``."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative; give 0 or more business days")
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"{value} {refusal}")
     return value
 
 
-def _user_error(command: str, err: Exception, verbose: bool) -> int:
-    """One line for an error the user can fix (the stack trace only with -v); exit code 2."""
-    if verbose:
-        traceback.print_exception(err)
-    print(f"plumbing {command}: error: {err}", file=sys.stderr)
-    return 2
+def _non_negative_int(text: str) -> int:
+    """argparse type: an integer >= 0 (``--gap-days -3`` is refused)."""
+    return _whole_number(text, 0, "is negative; give 0 or more business days")
 
 
 def _positive_int(text: str) -> int:
     """argparse type: a number of parallel notebooks >= 1 (``--jobs 0`` and ``--jobs -1`` are refused)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not a number of parallel notebooks; give 1 or more")
-    return value
+    return _whole_number(text, 1, "is not a number of parallel notebooks; give 1 or more")
 
 
 def cmd_reports(args: argparse.Namespace) -> int:
