@@ -518,6 +518,7 @@ def test_the_cli_exports_the_verdict_table_to_csv(tmp_path, warm_cache, monkeypa
 
     monkeypatch.setenv("PLUMBING_CACHE", str(warm_cache.root))
     target = tmp_path / "out" / "claims.csv"
+    target.parent.mkdir()  # an output folder must exist (a missing one is refused, see test_faults_reports)
     assert cli_main(["claims", "--csv", str(target)]) == 0
     rows = raw_rows(target)
     assert len(rows) == len(load_claims())

@@ -102,6 +102,14 @@ def _whole_number(text: str, minimum: int, refusal: str) -> int:
     return value
 
 
+def _user_error(command: str, err: Exception, verbose: bool) -> int:
+    """One line for an error the user can fix (the stack trace only with -v); exit code 2."""
+    if verbose:
+        traceback.print_exception(err)
+    print(f"plumbing {command}: error: {err}", file=sys.stderr)
+    return 2
+
+
 def _non_negative_int(text: str) -> int:
     """argparse type: an integer >= 0 (``--gap-days -3`` is refused)."""
     return _whole_number(text, 0, "is negative; give 0 or more business days")
