@@ -151,10 +151,8 @@ record("repo_take_up_on_t0", after["repo_take_up"].get(pd.Timestamp(t0)), label=
 key_days = views.values_on(["sofr", "ioer", "effr", "fed_target_upper", "sofr_iorb_bp", "effr_iorb_bp", "repo_take_up"],
                            ["2019-09-13", "2019-09-16", "2019-09-17", "2019-09-18", "2019-09-20"],
                            zero_when_absent=["repo_take_up"])
-present.table(key_days.pivot(index="quantity", columns="date", values="value")
-              .rename(index=lambda n: f"{views.title_of(n)} ({present.UNIT_HEADERS.get(quantity_unit(n), '')})"),
-              index_label="", caption="Each series on the days around the spike (the last observation on or before each "
-                                      "day; repo take-up is 0 on days without an operation)")
+present.values_table(key_days, caption="Each series on the days around the spike (the last observation on or before "
+                                        "each day; repo take-up is 0 on days without an operation)")
 
 # %% [markdown]
 # ## Events on this page

@@ -105,10 +105,11 @@ record("sofr_on_spike", at["sofr"], label="SOFR", unit="percent", show=False)
 record("iorb_on_spike", at["iorb"], label="IORB", unit="percent", show=False)
 record("sofr_iorb_on_spike", at["sofr_iorb_bp"], label="SOFR - IORB", unit="bp", show=False)
 record("repo_take_up_on_spike", at["repo_take_up"], label="Repo facility take-up", unit="USD bn", show=False)
-present.table(spike.assign(quantity=[views.title_of(n) for n in spike["quantity"]],
+present.table(spike.assign(quantity=[present.short_name(n) for n in spike["quantity"]], _unit=spike["unit"],
                            unit=[present.UNIT_HEADERS.get(u, u) for u in spike["unit"]])
-              .set_index("quantity")[["value", "unit", "observed_on"]],
-              labels={"observed_on": "observed on"}, index_label="", caption=f"The plumbing on {spike_date}")
+              .set_index("quantity")[["value", "unit", "observed_on", "_unit"]],
+              row_units=("_unit", ["value"]), labels={"observed_on": "observed on"}, index_label="",
+              caption=f"The plumbing on {spike_date}")
 
 # %%
 zoom = (pd.Timestamp(spike_date) - pd.DateOffset(days=45), pd.Timestamp(spike_date) + pd.DateOffset(days=30))

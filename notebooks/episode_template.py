@@ -82,26 +82,25 @@ present.table(events.table_frame(), index_label="#")
 
 # %%
 days = [episode.t0 - pd.offsets.BDay(5), episode.t0, episode.t0 + pd.offsets.BDay(5)]
-values = views.values_on(names, days, zero_when_absent=[n for n in names if n == "repo_take_up"])
+by_theme = [n for members in present.themed(names).values() for n in members]  # grouped as in the panels
+values = views.values_on(by_theme, days, zero_when_absent=[n for n in names if n == "repo_take_up"])
 record("series_with_value_at_t0", int(values[values["date"] == episode.t0.date()]["value"].notna().sum()),
        label="Series with a value at t0", show=False)
-wide = values.pivot(index="quantity", columns="date", values="value")
-present.table(wide.set_axis([str(c) for c in wide.columns], axis=1)
-              .assign(_unit=[quantity_unit(n) for n in wide.index])
-              .rename(index=lambda n: f"{views.title_of(n)} ({present.UNIT_HEADERS.get(quantity_unit(n), '')})"),
-              row_units=("_unit", [str(c) for c in wide.columns]), index_label="",
-              caption="Each series 5 business days before t0, on t0 and 5 after (last observation on or before each day; "
+present.values_table(values, caption="Each series 5 business days before t0, on t0 and 5 after (last observation on or before each day; "
                       "repo take-up is 0 on days without an operation)")
 
 # %% [markdown]
 # ## Change since t0 in event time
 
 # %%
-tidy = event_time(names, episode.id, "change")
+tidy = event_time(by_theme, episode.id, "change")
 window = views.event_window_summary(tidy, (-episode.before, episode.after))
-present.table(window.assign(quantity=[f"{present.short_name(n)} ({present.UNIT_HEADERS.get(quantity_unit(n), '')})"
-                                      .replace(" ()", "") for n in window["quantity"]],
-                            _unit=[quantity_unit(n) for n in window["quantity"]]).set_index("quantity")
+in_bp = window["quantity"].map(quantity_unit) == "percent"  # a change in a rate reads in bp
+window.loc[in_bp, ["max", "min"]] *= 100
+units_of_change = ["bp" if flag else quantity_unit(n) for n, flag in zip(window["quantity"], in_bp)]
+present.table(window.assign(quantity=[f"{present.short_name(n)} ({present.UNIT_HEADERS.get(u, '')})".replace(" ()", "")
+                                      for n, u in zip(window["quantity"], units_of_change)],
+                            _unit=units_of_change).set_index("quantity")
               .drop(columns=["episode", "at_t0"]),
               row_units=("_unit", ["max", "min"]), index_label="series (unit)",
               labels={"max": "highest, relative to t0", "max_day": "on day", "min": "lowest, relative to t0",

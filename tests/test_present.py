@@ -457,3 +457,14 @@ def test_no_themed_panel_holds_more_than_six_lines():
     corridor = present.themed(["sofr", "sofr_p99", "sofr_p1", "effr", "tgcr", "bgcr", "iorb", "fed_target_upper",
                                "fed_target_lower"])
     assert list(corridor) == ["Price of overnight cash (percent)"]  # the corridor stays one panel
+
+
+def test_a_values_table_formats_each_row_in_its_unit_under_short_names():
+    values = pd.DataFrame({"quantity": ["fed_target_upper", "fed_target_upper", "repo_take_up", "repo_take_up"],
+                           "unit": ["percent", "percent", "usd_bn", "usd_bn"],
+                           "date": ["2019-09-18", "2019-09-20"] * 2, "value": [2.25, 2.0, 53.15, 75.0]})
+    frame = present.values_frame(values)
+    page = present.table_html(frame, row_units=("_unit", ["2019-09-18", "2019-09-20"]))
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", page)
+    assert cells == ["2.25", "2.00", "53.1", "75.0"] or cells == ["2.25", "2.00", "53.2", "75.0"]
+    assert list(frame.index) == ["Fed funds range, top (%)", "Repo facility take-up (USD bn)"] and "_unit" not in page

@@ -506,6 +506,26 @@ class ClaimsView:
         return len(self.table)
 
 
+def values_frame(values: pd.DataFrame) -> pd.DataFrame:
+    """The long frame of :func:`plumbing.views.values_on` (quantity, unit, date, value) as one
+    row per quantity (in the order given, named by its short name and unit) and one column
+    per date, with a hidden ``_unit`` column so each row is formatted in its own unit (2.00%
+    beside 2.25%, USD 75.0bn beside 53.2bn)."""
+    order = list(dict.fromkeys(values["quantity"]))
+    units = values.drop_duplicates("quantity").set_index("quantity")["unit"]
+    wide = values.pivot(index="quantity", columns="date", values="value").reindex(order)
+    wide.columns = [str(c) for c in wide.columns]
+    labels = [f"{short_name(n)} ({UNIT_HEADERS.get(units[n], units[n])})".replace(" ()", "") for n in order]
+    return wide.assign(_unit=[units[n] for n in order]).set_axis(labels, axis=0)
+
+
+def values_table(values: pd.DataFrame, *, caption: str | None = None) -> None:
+    """Display :func:`values_frame` as a table (see there)."""
+    frame = values_frame(values)
+    table(frame, row_units=("_unit", [c for c in frame.columns if c != "_unit"]), index_label="series (unit)",
+          caption=caption)
+
+
 def note(text: str) -> None:
     """Display one plain sentence (e.g. "No claims of the brief selected.") as a paragraph."""
     _html_display(f"<p>{html.escape(text)}</p>")
@@ -873,7 +893,7 @@ SHORT_NAMES: dict[str, str] = {
     "fed_assets": "Fed assets", "reserves": "Reserves", "treasuries_held": "Fed Treasuries", "tga_daily": "TGA",
     "tga_weekly": "TGA (week avg)", "tga_wednesday": "TGA (Wed)", "on_rrp": "ON RRP", "sofr": "SOFR",
     "sofr_p99": "SOFR 99th pct", "sofr_p1": "SOFR 1st pct", "effr": "EFFR", "tgcr": "TGCR", "bgcr": "BGCR",
-    "ioer": "IOER", "iorb": "IORB", "fed_target_upper": "Range top", "fed_target_lower": "Range bottom",
+    "ioer": "IOER", "iorb": "IORB", "fed_target_upper": "Fed funds range, top", "fed_target_lower": "Fed funds range, bottom",
     "repo_take_up": "Repo facility take-up", "repo_treasury": "of which Treasury collateral", "move": "MOVE", "vix": "VIX", "hy_oas": "HY OAS", "ig_oas": "IG OAS",
     "us2y": "US 2Y", "us10y": "US 10Y", "tbill_3m": "3M bill", "spx": "S&P 500", "nasdaq": "Nasdaq", "dow": "Dow",
     "gold": "Gold", "silver": "Silver", "btc": "Bitcoin", "eth": "Ether", "nikkei": "Nikkei", "kospi": "KOSPI",
