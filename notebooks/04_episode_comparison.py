@@ -16,10 +16,10 @@
 # %% [markdown]
 # # Episodes compared in event time
 #
-# All episodes overlaid, each indexed by business days from its anchor date t0 (day 0). Choose
-# the episodes and the indicators in the parameters. `mode="auto"` compares prices and
-# indexes in percent and everything else in its own unit, both measured from `baseline_day`
-# (business days before t0, so the event itself shows); `level` and `change` are the other choices.
+# All episodes overlaid, each indexed by business days from its anchor date t0 (day 0). Prices
+# and indexes are compared in percent and everything else in its own unit, both measured from a
+# baseline day before t0 (each chart's title says which), so the event itself shows. (To rerun with other episodes,
+# indicators, a start day or levels instead of changes, see the parameters in the appendix.)
 
 # %% tags=["parameters"]
 episodes = ["2019-09-repo-spike", "2020-03-dash-for-cash", "2023-03-svb", "2025-04-tariff-shock",
@@ -78,9 +78,9 @@ for number, n in enumerate(indicators):
 # ## Around t0, episode by episode
 #
 # Each indicator as in the charts above: prices and indexes in percent, everything else in its
-# own unit, all measured from `baseline_day` business days before t0. The first table is the
-# reading on t0; the next two the highest and lowest reading within `summary_days` of t0 (the
-# charts show on which day).
+# own unit, all measured from the same day before t0. The first table is the reading on t0;
+# the next two the highest and lowest reading within the days around t0 named in their
+# captions (the charts show on which day).
 
 # %%
 short = {e: f"{registry[e].t0:%b %Y}" for e in episodes}

@@ -50,8 +50,8 @@ result = run_regimes(liquidity=liquidity, months=months, liquidity_threshold_bn=
                      dollar_threshold_pct=dollar_threshold_pct, lag=lag, path_start=path_start, robustness=robustness,
                      markov=markov)
 spx = result.table.loc["spx"]
-timing = ("the same month as the quadrant (lag 0): co-movement, not prediction" if lag == 0
-          else f"the quadrant known {lag} month(s) before the return")
+timing = ("the same month as the quadrant: co-movement, not prediction" if lag == 0
+          else f"the quadrant known {lag} month{'s' if lag != 1 else ''} before the return")
 PCT = {"estimate": "percent", "ci_low": "percent", "ci_high": "percent", "mean": "percent"}  # % per month
 
 # %% [markdown]

@@ -362,7 +362,7 @@ def run_regimes(loader: Loader | None = None, *, liquidity: str = REGIME_HEADLIN
     """Article 004's quadrants and monthly returns on the real data; the headline is the lagged regression.
 
     **Headline** (:data:`REGIME_HEADLINE`): :func:`regime_regression` of each asset's monthly
-    return on the liquidity and dollar states ``lag`` (1) month(s) earlier and their
+    return on the liquidity and dollar states ``lag`` months earlier (1 by default) and their
     interaction, EWC intervals (``method``). Beside it: mean returns by quadrant (the same lag)
     with EWC errors and intervals and Holm/BH-adjusted p-values across the 28 means
     (:func:`returns_by_regime`); ``robustness`` (names of :data:`REGIME_ROBUSTNESS_MENU` or
