@@ -181,5 +181,21 @@ def test_tiles_show_compact_units_their_own_date_and_an_age_badge(loader, snapsh
     assert "USD " not in page and "USD/" not in page and re.search(r'<div class="value">[\d,]+\.\dbn</div>', page)
     age = (pd.Timestamp("2026-12-02") - pd.Timestamp(repo)).days
     gap = (pd.Timestamp(yen) - pd.Timestamp(repo)).days
-    assert f"last {repo}, {age} days old <span class=\"badge\">{gap} days before the monitor date</span>" in page
+    shown = html.unescape(page)  # dates and "N days" are kept unbroken with non-breaking characters
+    repo_shown = repo.replace("-", "\u2011")
+    assert f"last {repo_shown}, {age}\u00a0days old <span class=\"badge\">{gap} days before the monitor date</span>" in shown
     assert page.count('class="badge"') == 1
+
+
+def test_tile_dates_and_ages_never_break_inside_a_date_or_a_count_of_days():
+    from plumbing.dashboard import _unbroken
+
+    text = _unbroken("31st percentile since 2022-04-18; last 2026-08-14, 110 days old")
+    assert "2022-04-18" not in text and "2022&#8209;04&#8209;18" in text and "110&nbsp;days" in text
+    assert html_unescape(text) == "31st percentile since 2022\u201104\u201118; last 2026\u201108\u201114, 110\u00a0days old"
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)

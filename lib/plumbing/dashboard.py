@@ -16,6 +16,7 @@ TGA, as in the monitor's headline number).
 from __future__ import annotations
 
 import html
+import re
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -66,6 +67,14 @@ def standing(series: pd.Series, as_of: object, years: int = 5) -> dict:
     short = history.index[0] > start + pd.Timedelta(days=7)
     return {"pctile": round((below + equal / 2) * 100, 1), "since": str(window.index[0].date()) if short else None,
             "tie_share": round(equal * 100, 1) if equal >= TIE_SHARE else None, "n": int(len(window))}
+
+
+def _unbroken(text: str) -> str:
+    """``text`` escaped, with its dates and "N days" kept on one line (a narrow tile wraps only
+    between phrases, never inside "2022-04-18" or "110 days")."""
+    escaped = html.escape(text)
+    escaped = re.sub(r"(\d{4})-(\d{2})-(\d{2})", "\\1&#8209;\\2&#8209;\\3", escaped)  # non-breaking hyphens
+    return re.sub(r"(\d) (days?|years?|weeks?)", "\\1&nbsp;\\2", escaped)
 
 
 def percentile_words(pctile: float | None, years: int = 5, since: str | None = None,
@@ -242,8 +251,8 @@ def tiles_html(tiles: Iterable[dict], today: object = None) -> str:
             body = (f'<div class="value">{html.escape(tile_value(t["value"], unit))}</div>'
                     f'<div class="meta">1w {html.escape(tile_value(t["chg_1w"], change_unit, signed=True))} · '
                     f'1m {html.escape(tile_value(t["chg_1m"], change_unit, signed=True))}</div>'
-                    f'<div class="meta">{html.escape(pct)}</div>'
-                    f'<div class="meta">last {html.escape(str(t["date"]))}{html.escape(age)}{badge}</div>'
+                    f'<div class="meta">{_unbroken(pct)}</div>'
+                    f'<div class="meta">last {_unbroken(str(t["date"]))}{_unbroken(age)}{badge}</div>'
                     + (f'<div class="meta note">{html.escape(t["note"])}</div>' if t.get("note") else "")
                     + sparkline_svg(t.get("spark") or [], reference=3000.0 if t["name"] == "reserves" else None))
         cells.append(f'<div class="tile"><div class="name">{html.escape(t["title"])}</div>{body}</div>')
