@@ -124,13 +124,16 @@ display(Markdown(
 # %%
 recent_stress = stress.loc[start:]
 components = [c for c in recent_stress.columns if c not in ("composite", "n_components")]
+recent_stress = recent_stress.loc[recent_stress[components + ["composite"]].first_valid_index():]  # the axis starts with the data
 labels = {"net_liquidity_change": "Net liquidity drain", "sofr_iorb_bp": "SOFR - IORB", "move": "MOVE",
           "us2y_jp2y_change": "US-Japan 2Y narrowing", "hy_oas": "HY OAS", "composite": "Composite"}
 fig = plots.line_chart(recent_stress[components + ["composite"]], title="Liquidity stress composite and its components",
-                       unit="z", events=events.chart_for(start, as_of), hline=0, labels=labels, direct_labels=True,
-                       spans=spans)
-present.figure(fig, alt="Line chart of the stress composite and its five component z-scores over the last two years.",
-               caption="Above zero = more stress than the trailing year's average.",
+                       unit="z", events=events.chart_for(recent_stress.index[0], as_of), hline=0, labels=labels,
+                       direct_labels=True, spans=spans, emphasis="composite")
+present.figure(fig, alt="Line chart of the stress composite (thick dark line) and its five component z-scores (thin grey "
+                        "lines) over the last two years.",
+               caption="The thick line is the composite, the thin grey lines its components. Above zero = more stress "
+                       "than the trailing year's average.",
                source=present.source_line(["net_liquidity_daily", "sofr_iorb_bp", "move", "us2y_jp2y_bp", "hy_oas"]),
                data=recent_stress)
 latest = recent_stress.dropna(subset=["composite"]).iloc[-1]

@@ -77,7 +77,7 @@ record("reserves_low_2019_bn", long_view["reserves"].loc["2019-01-01":t0].min(),
 
 # %%
 tga = load(["tga_weekly", "tga_wednesday"], start, end)
-fig = plots.line_chart(tga, title="Treasury General Account, weekly", unit="usd_bn", events=events.chart_for(start, end),
+fig = plots.line_chart(tga, title="Treasury General Account, weekly", unit="usd_bn", events=events.chart_for(start, end, anchor=t0),
                        labels={"tga_weekly": "Week average", "tga_wednesday": "Wednesday level"}, direct_labels=True)
 present.figure(fig, alt="Line chart of the Treasury's cash at the Fed, weekly, July to December 2019, with a jump in "
                         "the week of 2019-09-18.",
@@ -95,7 +95,7 @@ record("tga_change_week_of_spike_bn", tga_change.loc["tga_wednesday", "change"],
 # %%
 rates = load(["sofr", "sofr_p1", "sofr_p99", "ioer", "effr", "fed_target_upper", "fed_target_lower"], *zoom)
 fig = plots.rate_corridor_chart(rates, reserve_rate="ioer", title=f"Overnight rates, {zoom[0]:%b %d} to {zoom[1]:%b %d %Y}",
-                                events=events.chart_for(*zoom))
+                                events=events.chart_for(*zoom, anchor=t0))
 present.figure(fig, alt="Chart of SOFR with its 1st-99th percentile band, EFFR, IOER and the fed funds target range "
                         "around the spike: on 2019-09-17 SOFR and its 99th percentile jump far above IOER and the "
                         "top of the range.",
@@ -114,7 +114,7 @@ record("sofr_ioer_peak_bp", spread.max(), label="SOFR - IOER peak", unit="bp")
 # %%
 effr_gap = quantity("effr_target_upper_bp", *zoom)
 fig = plots.line_chart(effr_gap.rename("EFFR minus the top of the range"), title="EFFR minus the top of the target range",
-                       unit="bp", events=events.chart_for(*zoom), hline=0, hline_label="top of the range")
+                       unit="bp", events=events.chart_for(*zoom, anchor=t0), hline=0, hline_label="top of the range")
 present.figure(fig, alt="Line chart of the effective fed funds rate minus the top of the target range around the "
                         "spike; it rises above zero around 2019-09-17.",
                caption="Above zero = the effective fed funds rate printed above the range.",
@@ -133,7 +133,7 @@ units = after.attrs["units"]
 after = after.reindex(pd.bdate_range(start, end, name="date")).assign(
     repo_take_up=indicators.zero_where_no_operation(after["repo_take_up"], start, end))
 fig = plots.small_multiples(after, units=units, titles={n: present.short_name(n) for n in after.columns},
-                            title="Repo operations, reserves, Fed assets and SOFR - IOER", events=events.chart_for(start, end),
+                            title="Repo operations, reserves, Fed assets and SOFR - IOER", events=events.chart_for(start, end, anchor=t0),
                             ncols=2, t0=t0)
 present.figure(fig, alt="Four panels, July to December 2019: Fed repo take-up jumps from zero on 2019-09-17, reserves "
                         "and Fed assets rise afterwards, and SOFR minus IOER falls back from its spike.",

@@ -59,7 +59,8 @@ present.findings(findings.crash_2026(t0, moves, (on_t0.index[-1], on_t0.iloc[-1]
 # %%
 tga = quantity("tga_daily", start, end)
 fig = plots.line_chart(tga.rename("TGA"), title="Treasury General Account, daily closing balance", unit="usd_bn",
-                       events=events.chart_for(start, end), spans=spans, t0=t0)
+                       events=events.chart_for(start, end, anchor=t0, prefer=("refunding", "fiscal", "debt_ceiling")),
+                       spans=spans, t0=t0)
 present.figure(fig, alt=f"Line chart of the Treasury's daily cash balance from {start} to {end}.",
                caption="Article 000 says the TGA was about 893.2bn in early February, planned 850bn at end-March and "
                        "about 1.025tn at the end-April peak; the claims table below sets those beside the data.",
@@ -103,7 +104,7 @@ present.table(recent_plans.assign(announced=recent_plans["announced"].dt.date.as
 frame = quantity_frame(["net_liquidity", "reserves", "on_rrp", "treasuries_held"], start, end)
 fig = plots.small_multiples(frame, units=frame.attrs["units"], titles={n: present.short_name(n) for n in frame.columns},
                             title="Net liquidity, reserves, ON RRP and the Fed's Treasury holdings",
-                            events=events.chart_for(start, end), spans=spans, ncols=2, t0=t0)
+                            events=events.chart_for(start, end, anchor=t0), spans=spans, ncols=2, t0=t0)
 present.figure(fig, alt="Four panels from November 2025 to March 2026: net liquidity, reserves, ON RRP and the Fed's "
                         "Treasury holdings, which rise from mid-December.",
                caption="Treasury holdings rising from mid-December is the footprint of reserve management purchases "
@@ -120,7 +121,7 @@ record("treasuries_held_change_since_rmp_bn", rmp.loc["treasuries_held", "change
 carry = quantity_frame(["us2y_jp2y_bp", "usdjpy"], start, end)
 fig = plots.dual_axis_chart(carry["us2y_jp2y_bp"], carry["usdjpy"], title="US 2Y - Japan 2Y and USDJPY",
                             left_unit="bp", right_unit="jpy_per_usd", left_label="US2Y - JP2Y", right_label="USDJPY",
-                            events=events.chart_for(start, end), t0=t0)
+                            events=events.chart_for(start, end, anchor=t0), t0=t0)
 present.figure(fig, alt="Two lines: the US minus Japan 2-year yield spread (left axis) and USDJPY (right axis), "
                         f"{start} to {end}.",
                caption="A falling spread with a strengthening yen (USDJPY down) is the pattern of a carry unwind; the "
@@ -140,7 +141,7 @@ present.table(carry_move.rename(index=views.title_of)[["unit", "from_date", "fro
 # %%
 stress = quantity_frame(["move", "hy_oas"], start, end)
 fig = plots.small_multiples(stress, units=stress.attrs["units"], titles={n: present.short_name(n) for n in stress.columns},
-                            title="MOVE and high-yield OAS", events=events.chart_for(start, end), ncols=2, t0=t0)
+                            title="MOVE and high-yield OAS", events=events.chart_for(start, end, anchor=t0), ncols=2, t0=t0)
 present.figure(fig, alt=f"Two panels, {start} to {end}: the MOVE index of Treasury volatility and the high-yield "
                         "option-adjusted spread.",
                caption="If liquidity stress spread to rates and credit, MOVE and HY spreads rise with the crash.",
@@ -159,7 +160,7 @@ prices = load(metals, start, end)
 for metal in metals:
     metal_events = present.event_set(margin_events[margin_events["label"].str.contains(metal)], start, end)
     fig = plots.line_chart(prices[metal].rename(metal), title=f"{metal.title()} futures (front month) and CME margin changes",
-                           unit="usd", events=metal_events.chart_for(start, end), t0=t0)
+                           unit="usd", events=metal_events.chart_for(start, end, anchor=t0), t0=t0)
     present.figure(fig, alt=f"Line chart of {metal} front-month futures from {start} to {end} with CME margin changes "
                             "marked; the price falls sharply at the end of January after a run of raises.",
                    caption="Each numbered line is a margin change effective that day.",

@@ -62,11 +62,12 @@ frame = quantity_frame(names, episode.start, episode.end)
 themes = present.themed(names)
 fig = plots.theme_grid(frame, themes, titles={n: present.short_name(n) for n in names},
                        title=f"{episode.title}: the plumbing by theme", events=events.chart_for(episode.start, episode.end, anchor=episode.t0),
-                       spans=spans, rebase=[n for n in names if n in present.REBASED], t0=episode.t0)
+                       spans=spans, rebase=[n for n in names if n in present.REBASED], t0=episode.t0,
+                       window=(episode.start, episode.end))
 present.figure(fig, alt=f"{len(themes)} themed panels of the series of interest from {episode.start.date()} to "
                         f"{episode.end.date()}, t0 {episode.t0.date()}.",
-               caption="Each panel groups series that share a unit; an empty panel means its series have no data in the "
-                       "window.", source=present.source_line(names), data=frame)
+               caption=f"Each panel groups series that share a unit. {present.quiet_note(frame, names)}".strip(),
+               source=present.source_line(names), data=frame)
 missing = [n for n in names if frame[n].dropna().empty]
 record("series_without_data", ", ".join(missing) or "none", label="Series without data in the window")
 record("series_left_out", ", ".join(left_out) or "none", label=f"Series beyond max_series={max_series}, not shown")

@@ -98,14 +98,38 @@ def test_events_are_numbered_once_and_at_most_five_are_labelled():
     assert list(events.table["number"]) == list(range(1, 9))  # numbering starts at 1, by date
     chart = events.chart
     assert len(chart) == 5
-    # the shutdown and the end of QT outrank FOMC holds and the year-end note
-    assert {"Shutdown begins", "Shutdown ends", "QT end announced"} <= set(chart["label"])
-    assert "FOMC hold" not in set(chart["label"]) and "Year end" not in set(chart["label"])
+    # anchored at the window's end: the latest events and the shutdown's end and QT's end are
+    # labelled; the oldest FOMC move and the FOMC hold are not
+    assert {"Year end", "Shutdown ends", "QT end announced"} <= set(chart["label"])
+    assert "FOMC hold" not in set(chart["label"]) and "2025-09-17" not in set(chart["date"].dt.date.astype(str))
     # the chart's numbers are the table's numbers
     merged = chart.merge(events.table, on=["date", "label"], suffixes=("_chart", "_table"))
     assert (merged["number_chart"] == merged["number_table"]).all()
     october = events.chart_for("2025-10-01", "2025-10-31")
     assert set(october["number"]) == {2, 3, 4}
+
+
+def test_labels_favour_the_anchor_and_the_charts_kinds_over_older_events():
+    events = pd.DataFrame({
+        "date": pd.to_datetime(["2025-11-05", "2025-11-12", "2025-12-01", "2025-12-10", "2025-12-10", "2025-12-12",
+                                "2026-01-28", "2026-01-30", "2026-02-02", "2026-02-04", "2026-03-18"]),
+        "kind": ["refunding", "shutdown_end", "qt_end", "fomc_decision", "rmp_start", "rmp_start", "fomc_decision",
+                 "fed_leadership", "refunding", "refunding", "fomc_decision"],
+        "label": ["November refunding", "Shutdown ends", "QT ends", "FOMC -25bp", "RMP announced", "RMP begin",
+                  "FOMC hold", "Warsh nominated", "Borrowing estimate", "February refunding", "FOMC hold"],
+    })
+    page = present.event_set(events, "2025-11-01", "2026-03-31")
+    tga = page.chart_for("2025-11-01", "2026-03-31", anchor="2026-01-30", prefer=("refunding", "fiscal"))
+    labels = set(tga["label"])
+    # the event on t0 and the refunding around it win over the shutdown's end, QT's end and the December FOMC
+    assert {"Warsh nominated", "Borrowing estimate", "February refunding"} <= labels
+    assert not {"Shutdown ends", "QT ends", "FOMC -25bp"} & labels
+    # without preferred kinds the anchor still wins; the numbers are the page's
+    near = page.chart_for("2025-11-01", "2026-03-31", anchor="2026-01-30")
+    assert {"Warsh nominated", "Borrowing estimate", "February refunding"} <= set(near["label"])
+    assert list(tga["number"]) == [int(page.table.loc[page.table["label"] == l, "number"].iloc[0]) for l in tga["label"]]
+    # a monitor (no anchor) looks at the end of its window: 2026's events, not late 2025's
+    assert (page.chart["date"] >= "2026-01-01").sum() >= 4
 
 
 def test_policy_spans_pair_effective_starts_and_ends(repo_events):
@@ -287,7 +311,7 @@ def test_event_labels_take_at_most_two_rows_else_numbers_and_a_key():
     tags = [a.get_text() for a in first.texts if a.get_text()[:1].isdigit()]
     assert all(re.fullmatch(r"\d+(,\d+)*", t) for t in tags) and len(tags) >= 1
     caption = " ".join(t.get_text() for t in fig.texts)
-    assert "Events: 1 = FOMC -25bp (2025-09-17); 2 = Shutdown begins (2025-10-01)" in caption
+    assert "Events: 2 = Shutdown begins (2025-10-01); 4 = QT end announced (2025-10-29)" in caption
     wide = plots.line_chart(frame[["s0"]], title="t", unit="usd_bn", events=events.head(2))
     assert all("  " in a.get_text() for a in wide.axes[0].texts if a.get_text()[:1].isdigit())  # room: full labels
 
@@ -468,3 +492,66 @@ def test_a_values_table_formats_each_row_in_its_unit_under_short_names():
     cells = re.findall(r"<td[^>]*>(.*?)</td>", page)
     assert cells == ["2.25", "2.00", "53.1", "75.0"] or cells == ["2.25", "2.00", "53.2", "75.0"]
     assert list(frame.index) == ["Fed funds range, top (%)", "Repo facility take-up (USD bn)"] and "_unit" not in page
+
+
+# --- figures review: label choice, reference label, quiet panels, composite, IOER (issue 12) -------
+
+def test_the_reference_line_label_has_no_box_and_sits_where_no_data_are():
+    from plumbing import plots
+
+    days = pd.bdate_range("2023-01-02", "2023-04-28")
+    # reserves cross USD 3tn in late January and stay above: the label must not sit on the crossing
+    values = [2900.0 + 10 * i if i < 30 else 3200.0 for i in range(len(days))]
+    fig = plots.line_chart(pd.Series(values, index=days, name="reserves").to_frame(), title="t", unit="usd_bn")
+    ax = fig.axes[0]
+    label = next(a for a in ax.texts if "red line" in a.get_text())
+    assert label.get_bbox_patch() is None  # nothing white hides the data
+    fig.canvas.draw()
+    box = label.get_window_extent().transformed(ax.transData.inverted())
+    xs = matplotlib.dates.date2num(days.to_pydatetime())
+    covered = [y for x, y in zip(xs, values) if box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1]
+    assert covered == []
+    plt.close(fig)
+
+
+def test_a_theme_grid_leaves_out_all_zero_panels_and_ends_at_the_window():
+    from plumbing import plots
+
+    days = pd.bdate_range("2025-09-01", "2026-01-23")
+    frame = pd.DataFrame({"reserves": 3000.0, "repo_take_up": 0.0, "tga": 900.0}, index=days)
+    themes = {"Reserves": ["reserves"], "Fed repo operations (USD bn)": ["repo_take_up"], "TGA": ["tga"]}
+    fig = plots.theme_grid(frame, themes, titles={n: n for n in frame}, title="t", window=(days[0], days[-1]))
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in shown] == ["Reserves", "TGA"]
+    for ax in shown:
+        assert [pd.Timestamp(matplotlib.dates.num2date(x)).date() for x in ax.get_xlim()] == [days[0].date(), days[-1].date()]
+    assert present.quiet_note(frame, list(frame)) == "No repo facility take-up in the window, so it has no panel."
+    assert present.quiet_note(frame, ["reserves"]) == ""
+    tests = frame.assign(repo_take_up=[0.004 if i % 5 == 0 else 0.0 for i in range(len(days))])  # test operations
+    assert present.quiet_note(tests, ["repo_take_up"]) == ("No repo facility take-up in the window beyond small-value "
+                                                          "test operations (at most USD 4mn), so it has no panel.")
+    plt.close(fig)
+
+
+def test_a_composite_is_thick_and_dark_its_components_thin_and_grey():
+    from plumbing import plots
+
+    days = pd.bdate_range("2025-01-01", "2025-06-30")
+    frame = pd.DataFrame({"a": 1.0, "b": -1.0, "composite": 0.0}, index=days)
+    fig = plots.line_chart(frame, title="t", unit="z", direct_labels=True, emphasis="composite")
+    widths = {line.get_label(): line.get_linewidth() for line in fig.axes[0].get_lines()[:3]}
+    assert widths["composite"] > 2 * max(widths["a"], widths["b"])
+    assert matplotlib.colors.to_hex(fig.axes[0].get_lines()[0].get_color()) == matplotlib.colors.to_hex("0.62")
+    plt.close(fig)
+
+
+def test_the_rate_on_reserves_is_ioer_before_2021_07_29():
+    from plumbing import plots
+
+    days = pd.bdate_range("2019-07-01", "2019-12-31")
+    frame = pd.DataFrame({"sofr_iorb_bp": 1.0}, index=days)
+    fig = plots.small_multiples(frame, units={"sofr_iorb_bp": "bp"}, titles={"sofr_iorb_bp": present.short_name("sofr_iorb_bp")},
+                                title="t")
+    assert fig.axes[0].get_title() == "SOFR - IOER"
+    assert plots.reserve_rate_era("SOFR - IORB", "2025-01-02") == "SOFR - IORB"
+    plt.close(fig)

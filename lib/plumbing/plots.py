@@ -115,10 +115,54 @@ def reference_lines(ax: plt.Axes, names: Iterable[str], values: Iterable[float] 
                             xytext=(0, 2), textcoords="offset points", ha="right", va="bottom", fontsize=7,
                             color="firebrick")  # above the plot area, never over the data
                 continue
+        series = [line for line in ax.get_lines() if line.get_transform() is ax.transData and len(line.get_xdata()) > 1]
         ax.axhline(level, color="firebrick", linewidth=1, linestyle=":", zorder=2)
-        ax.annotate(label, xy=(0.01, level), xycoords=("axes fraction", "data"), xytext=(0, 2),
-                    textcoords="offset points", va="bottom", ha="left", fontsize=7, color="firebrick",
-                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+        spot = _reference_label_spot(ax, series, level, label)
+        if spot is None:  # the data crowd the line everywhere: a short label in the margin right of the panel
+            ax.annotate(label.split(":")[0], xy=(1.0, level), xycoords=("axes fraction", "data"), xytext=(3, 0),
+                        textcoords="offset points", va="center", ha="left", fontsize=7, color="firebrick",
+                        annotation_clip=False)
+            continue
+        x, above = spot  # no box: the label sits where no data are, just above or below the line
+        ax.annotate(label, xy=(x, level), xycoords="data", xytext=(0, 2 if above else -2), textcoords="offset points",
+                    va="bottom" if above else "top", ha="left", fontsize=7, color="firebrick")
+
+
+def _reference_label_spot(ax: plt.Axes, lines: list, level: float, label: str) -> tuple[float, bool] | None:
+    """Where the label of a reference line at ``level`` covers no data: the left x (in data
+    units) and whether it goes above the line, at the place with the most room between the
+    label and the drawn ``lines``; None when there is no such place."""
+    xs, ys = [], []
+    for line in lines:
+        xy = line.get_xydata()  # in axis units (dates as day numbers)
+        xs += [float(v) for v in xy[:, 0]]
+        ys += [float(v) for v in xy[:, 1]]
+    points = [(x, y) for x, y in zip(xs, ys) if pd.notna(x) and pd.notna(y)]
+    if not points:
+        return None
+    lo_x, hi_x = min(x for x, _ in points), max(x for x, _ in points)
+    lo_y, hi_y = ax.get_ylim()
+    lo_y, hi_y = min(lo_y, level), max(hi_y, level)
+    box = ax.get_window_extent()
+    width_pt = box.width * 72 / ax.figure.dpi or 300.0
+    height_pt = box.height * 72 / ax.figure.dpi or 200.0
+    share = min(0.95, (len(label) * 7 * 0.55 + 6) / width_pt)  # the label's width as a share of the panel
+    tall = (hi_y - lo_y) * 14 / height_pt  # the label's height and a gap, in data units
+    span = max(hi_x - lo_x, 1e-9)
+    best: tuple[float, float, bool] | None = None
+    for step in range(21):
+        start = lo_x + span * (1 - share) * step / 20
+        inside = [y for x, y in points if start - span * 0.01 <= x <= start + span * (share + 0.01)]
+        for above in (True, False):
+            if (above and level + tall > hi_y) or (not above and level - tall < lo_y):
+                continue
+            low, high = (level - tall * 0.15, level + tall) if above else (level - tall, level + tall * 0.15)
+            if any(low <= y <= high for y in inside) or (any(y < low for y in inside) and any(y > high for y in inside)):
+                continue  # a point in the label's place, or a line crossing it
+            room = min([abs(y - level) for y in inside if (y > level) == above] or [hi_y - lo_y])
+            if best is None or room > best[0]:
+                best = (room, start, above)
+    return None if best is None else (best[1], best[2])
 
 
 def minimum_range(ax: plt.Axes, names: Iterable[str]) -> None:
@@ -337,7 +381,7 @@ def line_chart(frame: pd.DataFrame | pd.Series, *, title: str, unit: str, captio
                labels: Mapping[str, str] | None = None, ax: plt.Axes | None = None, x_label: str = "",
                vlines: Mapping[float, str] | None = None,
                spans: Iterable[tuple[pd.Timestamp, pd.Timestamp, str]] | None = None,
-               direct_labels: bool = False, t0: object = None) -> plt.Figure:
+               direct_labels: bool = False, t0: object = None, emphasis: str | None = None) -> plt.Figure:
     """Lines (one per column) over time or any numeric x, with the unit on the y axis.
 
     Columns named in :data:`REFERENCE_LINES` (reserves) get their labelled reference line
@@ -347,12 +391,18 @@ def line_chart(frame: pd.DataFrame | pd.Series, *, title: str, unit: str, captio
     ``spans`` shaded (see :func:`shade_spans`); with another index (e.g. event days)
     ``x_label`` names the axis and ``vlines`` ({x: label}) marks positions such as day 0.
     ``direct_labels`` writes each line's name at its last point instead of a legend.
+    ``emphasis`` names the column that is the chart's subject (a composite): it is drawn thick
+    and dark over the others, which are thin and grey.
     """
     frame = frame.to_frame() if isinstance(frame, pd.Series) else frame
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots()
     for column in frame.columns:
         data = frame[column].dropna()
-        ax.plot(data.index, data.to_numpy(), label=(labels or {}).get(column, column), linewidth=1.4)
+        style = {"linewidth": 1.4}
+        if emphasis is not None:
+            style = ({"linewidth": 2.6, "color": "#1f2a44", "zorder": 4} if column == emphasis
+                     else {"linewidth": 0.9, "color": "0.62", "zorder": 2})
+        ax.plot(data.index, data.to_numpy(), label=(labels or {}).get(column, column), **style)
     if hline is not None:
         ax.axhline(hline, color="firebrick", linewidth=1, linestyle=":", label=hline_label)
     if unit == "usd_bn":
@@ -388,8 +438,11 @@ def line_chart(frame: pd.DataFrame | pd.Series, *, title: str, unit: str, captio
     return fig
 
 
-def label_line_ends(ax: plt.Axes, frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> None:
-    """Each line's name at its last point, in the line's colour, nudged apart so none overprint."""
+def label_line_ends(ax: plt.Axes, frame: pd.DataFrame, labels: Mapping[str, str] | None = None, *,
+                    outside: bool = False) -> None:
+    """Each line's name at its last point, in the line's colour, nudged apart so none overprint.
+    ``outside``: the names go in the margin right of the panel, level with each line's last
+    value, so the x axis can end where the data (the window) end."""
     lines = ax.get_lines()[: frame.shape[1]]
     ends = []
     for line, column in zip(lines, frame.columns):
@@ -406,10 +459,20 @@ def label_line_ends(ax: plt.Axes, frame: pd.DataFrame, labels: Mapping[str, str]
         y = value if not placed or value - placed[-1] >= gap else placed[-1] + gap
         placed.append(y)
         previous_lines = lines
+        if outside:
+            ax.annotate(text, xy=(1.0, y), xycoords=("axes fraction", "data"), xytext=(4, 0), textcoords="offset points",
+                        fontsize=8, color=colour, va="center", ha="left", annotation_clip=False)
+            continue
         ax.annotate(text, xy=(when, value), xytext=(when, y), textcoords="data", xycoords="data",
                     fontsize=8, color=colour, va="center", ha="left",
                     bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
-    ax.margins(x=0.12)
+    if outside:
+        return
+    shown = frame.dropna(how="all").index
+    if isinstance(shown, pd.DatetimeIndex) and len(shown) > 1:  # the axis starts with the data; room right for names
+        ax.set_xlim(shown.min(), shown.max() + (shown.max() - shown.min()) * 0.2)
+    else:
+        ax.margins(x=0.12)
 
 
 def draw_corridor(ax: plt.Axes, rates: pd.DataFrame, reserve_rate: str | None = None) -> list[str]:
@@ -420,7 +483,8 @@ def draw_corridor(ax: plt.Axes, rates: pd.DataFrame, reserve_rate: str | None = 
     if {"fed_target_lower", "fed_target_upper"} <= set(rates.columns):
         corridor = rates[["fed_target_lower", "fed_target_upper"]].dropna()
         ax.fill_between(corridor.index, corridor["fed_target_lower"], corridor["fed_target_upper"], step="post",
-                        color="0.85", alpha=0.6, linewidth=0, label="fed funds target range")
+                        facecolor="#c8c0b2", edgecolor="#7d7568", alpha=0.6, linewidth=0.8,
+                        label="fed funds target range", zorder=0)  # a visible band with its edges drawn
         drawn += ["fed_target_lower", "fed_target_upper"]
     if {"sofr_p1", "sofr_p99"} <= set(rates.columns) or "sofr_p99" in rates.columns:
         low = rates["sofr_p1"] if "sofr_p1" in rates.columns else rates.get("sofr")
@@ -477,6 +541,15 @@ def panel_title(column: str, titles: Mapping[str, str] | None = None) -> str:
     return given or column
 
 
+#: the Fed paid IOER on reserves until 2021-07-28 and IORB from 2021-07-29
+IORB_FROM = pd.Timestamp("2021-07-29")
+
+
+def reserve_rate_era(text: str, last: object) -> str:
+    """``text`` with IORB read as IOER when the window ends (``last``) before IORB existed."""
+    return str(text).replace("IORB", "IOER") if last is not None and pd.Timestamp(last) < IORB_FROM else str(text)
+
+
 def _window_marks(ax: plt.Axes, position: int, chart_events: pd.DataFrame, lo: pd.Timestamp, hi: pd.Timestamp,
                   t0: object) -> pd.DataFrame:
     """Events and t0 on one panel of a grid: the first panel labels the events (numbers and a
@@ -525,7 +598,7 @@ def small_multiples(frame: pd.DataFrame, *, units: Mapping[str, str], titles: Ma
         if units.get(column) == "usd_bn":
             reference_lines(ax, [column], data.to_numpy())
             minimum_range(ax, [column])
-        ax.set_title(textwrap.fill(panel_title(column, titles), 44), fontsize=9)
+        ax.set_title(textwrap.fill(reserve_rate_era(panel_title(column, titles), frame.index.max()), 44), fontsize=9)
         ax.set_ylabel(unit_label(units.get(column, "")), fontsize=8)
         ax.set_xlim(frame.index.min(), frame.index.max())
         date_axis(ax, max_ticks=5)
@@ -547,9 +620,26 @@ def small_multiples(frame: pd.DataFrame, *, units: Mapping[str, str], titles: Ma
 LINE_LABEL_CHARS = 16
 
 
+#: below this a series reads as zero on its panel (USD bn): the New York Fed's small-value
+#: test operations (a few USD mn) on a repo panel of at least 0-10bn
+QUIET_BELOW: dict[str, float] = {"repo_take_up": 0.5, "repo_treasury": 0.5}
+
+
+def quiet_series(frame: pd.DataFrame, names: Iterable[str]) -> list[str]:
+    """The ``names`` with no value in ``frame``, or only zeros (repo take-up in a calm window;
+    test operations below :data:`QUIET_BELOW` count as zero)."""
+    quiet = []
+    for name in names:
+        data = frame[name].dropna() if name in frame.columns else pd.Series(dtype=float)
+        if data.empty or bool((data.abs() < QUIET_BELOW.get(name, 1e-12)).all()):
+            quiet.append(name)
+    return quiet
+
+
 def theme_grid(frame: pd.DataFrame, themes: Mapping[str, list[str]], *, titles: Mapping[str, str], title: str,
                events: pd.DataFrame | None = None, spans: Iterable[tuple[pd.Timestamp, pd.Timestamp, str]] | None = None,
-               rebase: Iterable[str] = (), ncols: int = 2, t0: object = None) -> plt.Figure:
+               rebase: Iterable[str] = (), ncols: int = 2, t0: object = None,
+               window: tuple[object, object] | None = None) -> plt.Figure:
     """One panel per theme, its series as labelled lines (at their last point) on a shared unit.
 
     Series named in ``rebase`` are drawn as 100 x value / first value in the window. Each
@@ -557,16 +647,21 @@ def theme_grid(frame: pd.DataFrame, themes: Mapping[str, list[str]], *, titles: 
     drawn as plain lines on the others; ``spans`` are shaded on all; ``t0`` is a labelled line
     on all. Reserves get the USD 3tn line, repo take-up a range of at least 0-10bn; the rate
     corridor is labelled at the line ends (no legend over the data) and says what its shading
-    is in the panel title.
+    is in the panel title. A theme whose series are all empty or all zero in the window gets
+    no panel (:func:`quiet_series`: the caller says so in the caption). Every panel's x axis
+    is the window (``window``, else the frame's dates); line names sit right of the panels.
     """
     rebased = set(rebase)
     keyed = pd.DataFrame()
-    keys = list(themes)
+    last = window[1] if window else frame.index.max()
+    titles = {name: reserve_rate_era(text, last) for name, text in titles.items()}
+    quiet = set(quiet_series(frame, [n for members in themes.values() for n in members]))
+    keys = [theme for theme, members in themes.items() if not set(members) <= quiet] or list(themes)[:1]
     nrows = -(-len(keys) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(6.4 * ncols, 3.3 * nrows), squeeze=False)
     chart_events = events if events is not None else pd.DataFrame(columns=["date", "label", "number"])
-    lo, hi = frame.index.min(), frame.index.max()
-    longest = 0
+    lo, hi = (pd.Timestamp(window[0]), pd.Timestamp(window[1])) if window else (frame.index.min(), frame.index.max())
+    frame = frame.loc[(frame.index >= lo) & (frame.index <= hi)]
     for ax, theme in zip(axes.flat, keys):
         panel = {}
         for name in themes[theme]:
@@ -578,14 +673,12 @@ def theme_grid(frame: pd.DataFrame, themes: Mapping[str, list[str]], *, titles: 
             ax.axvspan(start, end, color="#dfe7f2" if label.startswith("QT") else "#f4c7c3", alpha=0.6, zorder=0,
                        linewidth=0)
         panel_heading = theme
-        labelled: list[str] = []
         if "sofr" in panel and {"fed_target_upper", "fed_target_lower"} <= set(panel):
             rates = pd.DataFrame(panel)
             shown = draw_corridor(ax, rates)
             lines = [c for c in ("sofr", "effr", "ioer", "iorb") if c in shown]
             ends = pd.DataFrame({titles.get(c, c): rates[c] for c in lines})
-            label_line_ends(ax, ends, {c: textwrap.fill(c, LINE_LABEL_CHARS) for c in ends.columns})
-            labelled = list(ends.columns)
+            label_line_ends(ax, ends, {c: textwrap.fill(c, LINE_LABEL_CHARS) for c in ends.columns}, outside=True)
             panel_heading = f"{theme}\ngrey: fed funds target range; blue band: SOFR 1st-99th percentile"
             others = [n for n in panel if n not in shown and len(panel[n])]
             if others:  # repo rates that track SOFR closely: named, not drawn over it
@@ -597,20 +690,17 @@ def theme_grid(frame: pd.DataFrame, themes: Mapping[str, list[str]], *, titles: 
                 series = drawn[column].dropna()
                 ax.plot(series.index, series.to_numpy(), linewidth=1.3)
             if drawn.shape[1]:
-                label_line_ends(ax, drawn, {c: textwrap.fill(c, LINE_LABEL_CHARS) for c in drawn.columns})
-                labelled = list(drawn.columns)
+                label_line_ends(ax, drawn, {c: textwrap.fill(c, LINE_LABEL_CHARS) for c in drawn.columns},
+                                outside=True)
             else:
                 ax.text(0.5, 0.5, "no data in window", transform=ax.transAxes, ha="center", color="firebrick")
             values = [v for n, s in panel.items() if n not in rebased for v in s.to_numpy()]
             reference_lines(ax, [n for n in panel if n not in rebased], values)
             minimum_range(ax, list(panel))
         ax.set_title(panel_heading, fontsize=10)
-        longest = max([longest] + [len(line) for text in labelled
-                                   for line in textwrap.fill(text, LINE_LABEL_CHARS).split("\n")])
-    # the same dates on every panel, with room on the right for the labels at the line ends
-    share = min(0.3, longest * 8 * 0.6 / (6.4 * 72 * 0.8) + 0.02) if longest else 0.0
+    # the same dates on every panel: the window, no more (the line names sit right of the panels)
     for position, ax in enumerate(list(axes.flat)[:len(keys)]):
-        ax.set_xlim(lo, hi + (hi - lo) * share / (1 - share))
+        ax.set_xlim(lo, hi)
         date_axis(ax, max_ticks=5)
         ax.tick_params(labelsize=8)
         found = _window_marks(ax, position, chart_events, lo, hi, t0)

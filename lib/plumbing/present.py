@@ -45,7 +45,7 @@ UNIT_HEADERS: dict[str, str] = {
 }
 #: event kinds in the order they deserve a label on a chart (others come after, by date)
 EVENT_PRIORITY: tuple[str, ...] = (
-    "shutdown_start", "shutdown_end", "qt_end", "rmp_start", "qt_start", "emergency", "bank_failure",
+    "shutdown_start", "shutdown_end", "qt_end", "rmp_start", "fed_leadership", "qt_start", "emergency", "bank_failure",
     "repo_operations", "facility", "fomc_move", "qt_taper", "refunding", "tariff", "debt_ceiling", "fiscal",
 )
 #: table-cell formats by unit (the unit itself goes in the column header)
@@ -719,13 +719,14 @@ class EventSet:
     chart: pd.DataFrame
 
     def chart_for(self, start: object, end: object, *, max_labels: int = MAX_CHART_LABELS,
-                  anchor: object = None) -> pd.DataFrame:
-        """The events to label on a chart of [start, end]: at most ``max_labels``, chosen by
-        :data:`EVENT_PRIORITY` among those inside (ties: nearest ``anchor`` first, e.g. an
-        episode's t0, else earliest), keeping the page's numbers."""
+                  anchor: object = None, prefer: Iterable[str] = ()) -> pd.DataFrame:
+        """The events to label on a chart of [start, end]: at most ``max_labels`` among those
+        inside, chosen by :func:`_pick` (near ``anchor`` first, e.g. an episode's t0, else the end
+        of the window; kinds in ``prefer`` favoured, e.g. ``("refunding", "fiscal")`` on a TGA
+        chart; :data:`EVENT_PRIORITY` breaks near-ties), keeping the page's numbers."""
         lo, hi = pd.Timestamp(start), pd.Timestamp(end)
         inside = self.table[(self.table["date"] >= lo) & (self.table["date"] <= hi)]
-        return _pick(inside, max_labels, anchor)
+        return _pick(inside, max_labels, hi if anchor is None else anchor, prefer, (lo, hi))
 
     def table_frame(self) -> pd.DataFrame:
         """The numbered table for :func:`table`: number, date, event and its source."""
@@ -761,12 +762,14 @@ def _priority(kind: str, label: str) -> int:
     return EVENT_PRIORITY.index(kind) if kind in EVENT_PRIORITY else len(EVENT_PRIORITY)
 
 
-def event_set(events: pd.DataFrame | None, start: object, end: object, *, max_labels: int = MAX_CHART_LABELS) -> EventSet:
+def event_set(events: pd.DataFrame | None, start: object, end: object, *, max_labels: int = MAX_CHART_LABELS,
+              anchor: object = None, prefer: Iterable[str] = ()) -> EventSet:
     """Number the events between ``start`` and ``end`` by date and pick the ones to label.
 
-    Chart labels go to the most telling kinds first (:data:`EVENT_PRIORITY`: the shutdown,
-    the end of QT, reserve management purchases, ..., FOMC moves before holds), then to the
-    earliest; ties keep date order.
+    Chart labels go to the events nearest the chart's anchor (``anchor``, e.g. an episode's t0;
+    else the end of the window, where a monitor's reader looks), kinds in ``prefer`` first, with
+    the most telling kinds (:data:`EVENT_PRIORITY`: the shutdown, the end of QT, reserve
+    management purchases, ..., FOMC moves before holds) winning near-ties (see :func:`_pick`).
     """
     columns = ["date", "kind", "label", "number"]
     if events is None or len(events) == 0:
@@ -775,20 +778,37 @@ def event_set(events: pd.DataFrame | None, start: object, end: object, *, max_la
     lo, hi = pd.Timestamp(start), pd.Timestamp(end)
     inside = events[(events["date"] >= lo) & (events["date"] <= hi)].sort_values("date", kind="stable")
     inside = inside.reset_index(drop=True).assign(number=lambda f: range(1, len(f) + 1))
-    return EventSet(table=inside, chart=_pick(inside, max_labels))
+    return EventSet(table=inside, chart=_pick(inside, max_labels, hi if anchor is None else anchor, prefer, (lo, hi)))
 
 
-def _pick(events: pd.DataFrame, max_labels: int, anchor: object = None) -> pd.DataFrame:
-    """The ``max_labels`` most telling events (by :data:`EVENT_PRIORITY`, then nearest
-    ``anchor`` or earliest), in date order."""
+#: how much a preferred kind (``prefer``) and one step of :data:`EVENT_PRIORITY` weigh in
+#: :func:`_pick`, in fractions of the chart's window: a preferred kind counts as half a window
+#: nearer the anchor; the whole priority list spans 0.4 of a window (a tie-breaker among events
+#: about as near)
+PREFER_WEIGHT = 0.5
+PRIORITY_WEIGHT = 0.4
+
+
+def _pick(events: pd.DataFrame, max_labels: int, anchor: object = None, prefer: Iterable[str] = (),
+          window: tuple[object, object] | None = None) -> pd.DataFrame:
+    """The ``max_labels`` events to label, in date order: the lowest score wins, where the
+    score is the distance to ``anchor`` (default: the latest event) as a fraction of the
+    window, minus :data:`PREFER_WEIGHT` for a kind in ``prefer``, plus the kind's rank in
+    :data:`EVENT_PRIORITY` scaled to :data:`PRIORITY_WEIGHT`; exact ties go to the latest."""
     if events.empty:
         return events
-    kinds = events["kind"] if "kind" in events.columns else pd.Series("", index=events.index)
-    rank = [_priority(k, l) for k, l in zip(kinds, events["label"])]
-    distance = (events["date"] - pd.Timestamp(anchor)).abs() if anchor is not None else events["date"] - events["date"].min()
-    chosen = (events.assign(_rank=rank, _distance=distance).sort_values(["_rank", "_distance"], kind="stable")
-              .head(max_labels))
-    return chosen.drop(columns=["_rank", "_distance"]).sort_values("date")
+    kinds = events["kind"].astype(str) if "kind" in events.columns else pd.Series("", index=events.index)
+    preferred = set(prefer)
+    rank = [_priority(k, l) / len(EVENT_PRIORITY) for k, l in zip(kinds, events["label"])]
+    target = pd.Timestamp(anchor) if anchor is not None else events["date"].max()
+    lo, hi = (pd.Timestamp(window[0]), pd.Timestamp(window[1])) if window else (events["date"].min(), events["date"].max())
+    span = max((hi - lo).days, 1)
+    distance = (events["date"] - target).abs().dt.days / span
+    score = (distance + PRIORITY_WEIGHT * pd.Series(rank, index=events.index)
+             - PREFER_WEIGHT * kinds.isin(preferred).astype(float))
+    chosen = (events.assign(_score=score.round(9), _date=-events["date"].astype("int64"))
+              .sort_values(["_score", "_date"], kind="stable").head(max_labels))
+    return chosen.drop(columns=["_score", "_date"]).sort_values("date", kind="stable")
 
 
 def policy_spans(events: pd.DataFrame, start: object = None, end: object = None) -> list[tuple[pd.Timestamp, pd.Timestamp, str]]:
@@ -847,6 +867,36 @@ THEMES: dict[str, tuple[str, ...]] = {
 REBASED: tuple[str, ...] = tuple(n for t, members in THEMES.items() if "rebased" in t for n in members)
 #: at most this many lines in one themed panel (a larger group is split)
 MAX_PANEL_LINES = 6
+
+
+#: what a caption says of a series left out of a grid because it is zero throughout the window
+QUIET_SENTENCES: dict[str, str] = {
+    "repo_take_up": "no repo facility take-up in the window",
+    "repo_treasury": "no repo facility take-up against Treasury collateral in the window",
+}
+
+
+def quiet_note(frame: pd.DataFrame, names: Iterable[str]) -> str:
+    """The caption's sentence for the series a theme grid leaves out (all zero or no data in
+    the window, see :func:`plumbing.plots.quiet_series`), e.g. "No repo facility take-up in
+    the window." ("" when every series has a panel)."""
+    from .plots import quiet_series
+
+    parts = []
+    for name in quiet_series(frame, names):
+        data = frame[name].dropna() if name in frame.columns else pd.Series(dtype=float)
+        if name in QUIET_SENTENCES and len(data):
+            largest = float(data.abs().max())
+            parts.append(QUIET_SENTENCES[name] + (f" beyond small-value test operations (at most USD {largest * 1000:,.0f}mn)"
+                                                  if largest > 0 else ""))
+        else:
+            parts.append(f"{short_name(name)}: {'zero throughout' if len(data) else 'no data in'} the window")
+    if any(p.startswith(QUIET_SENTENCES["repo_take_up"]) for p in parts):  # no take-up at all says it
+        parts = [p for p in parts if not p.startswith(QUIET_SENTENCES["repo_treasury"])]
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return f"{text[0].upper()}{text[1:]}, so it has no panel."
 
 
 def themed(names: Iterable[str]) -> dict[str, list[str]]:
