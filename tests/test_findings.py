@@ -521,3 +521,10 @@ def test_percentiles_are_mid_rank_and_say_when_the_history_is_short(loader, snap
     tga = findings.quantity("tga_daily", loader=loader)
     assert dashboard.standing(tga, "2026-08-14", 5)["since"] == first_tga
     assert dashboard.standing(tga, "2026-08-14", 1)["since"] is None
+
+
+def test_the_crash_day_sentence_names_the_largest_fall_then_the_others_with_their_sd(loader):
+    moves = pd.DataFrame({"move": [-11.4, -31.3, -0.5], "z": [-8.4, -11.2, float("nan")]}, index=["gold", "silver", "btc"])
+    sentence = findings.crash_2026("2026-01-30", moves, (pd.Timestamp("2026-01-30"), 220.0), "proxy", loader=loader)[0]
+    assert sentence.startswith("On 2026-01-30 Silver fell most: -31.3% (-11.2 sd); then Gold -11.4% (-8.4 sd), "
+                               "Bitcoin -0.5% (sd:")

@@ -244,14 +244,15 @@ def crash_2026(t0: object, moves: pd.DataFrame, buffett_value: tuple[pd.Timestam
     out = []
     falls = moves.dropna(subset=["move"])
     if len(falls):
-        def named(name: str, row: pd.Series) -> str:
-            sd = f", {row['z']:+.1f} sd" if pd.notna(row.get("z")) else ""
-            return f"{short_name(name)} {row['move']:+.1f}%{sd}"
+        def move(row: pd.Series) -> str:
+            sd = f" ({row['z']:+.1f} sd)" if pd.notna(row.get("z")) else ""
+            return f"{row['move']:+.1f}%{sd}"
 
         worst = falls["move"].idxmin()
-        out.append(f"On {_day(t0)} the largest fall was {named(worst, falls.loc[worst])}; "
-                   + ", ".join(named(n, r) for n, r in falls.drop(worst).iterrows())
-                   + " (sd: standard deviations of the asset's own daily moves over the previous year).")
+        others = falls.drop(worst)
+        out.append(f"On {_day(t0)} {short_name(worst)} fell most: {move(falls.loc[worst])}"
+                   + (f"; then {', '.join(f'{short_name(n)} {move(r)}' for n, r in others.iterrows())}" if len(others) else "")
+                   + " (sd: standard deviations of each asset's own daily moves over the previous year).")
     tga = _on_or_before(_series("tga_daily", pd.Timestamp(t0) - pd.DateOffset(days=10), t0, loader), t0)
     if tga:
         out.append(f"The TGA held {fmt_with_unit(tga[1], 'usd_bn')} on {_day(tga[0])} "
