@@ -83,7 +83,7 @@ for number, n in enumerate(indicators):
 # captions (the charts show on which day).
 
 # %%
-short = {e: f"{registry[e].t0:%b %Y}" for e in episodes}
+short = {e: present.episode_short_title(e) for e in episodes}
 measured_unit = {n: "%" if unit_for[n] == "pct_change" else present.UNIT_HEADERS.get(unit_for[n], "") for n in indicators}
 row_label = {n: f"{present.short_name(n)}, {measured[mode_of[n]].removeprefix('% ')}" + (f" ({measured_unit[n]})" if measured_unit[n] else "")
              for n in indicators}

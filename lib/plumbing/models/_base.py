@@ -221,12 +221,9 @@ def month_count(n: int) -> str:
 
 def p_text(p: float) -> str:
     """A p-value as the report tables print it: ``"<0.001"`` or two significant figures."""
-    if not np.isfinite(p):
-        return "—"
-    if p < 0.001:
-        return "<0.001"
-    decimals = max(0, 1 - int(np.floor(np.log10(p))))
-    return f"{p:.{decimals}f}".rstrip("0").rstrip(".")
+    from ..present import fmt  # one rule for p-values, in tables and in sentences
+
+    return fmt(p, "pvalue")
 
 
 def survival_sentence(claim: str, holds_in_headline: bool, holds: pd.Series) -> str:

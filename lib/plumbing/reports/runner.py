@@ -935,9 +935,7 @@ def snapshot_problem(candidates: list[ReportJob], cache: SeriesCache) -> tuple[s
 
 def reads_event_tables(job: ReportJob) -> bool:
     """Whether the job's notebook declares (in its parameter schema) that it reads the
-    snapshot's event tables; episode pages always do."""
-    if Path(job.notebook).name == EPISODE_TEMPLATE:
-        return True
+    snapshot's event tables (the episode template does)."""
     schema = schema_for(Path(job.notebook))
     return bool(schema and schema.reads_event_tables)
 
