@@ -49,7 +49,7 @@ import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
 from . import config
-from .files import NotRegularFile, atomic_write_bytes, open_regular, read_regular_text, remove_files, stale_temp_files
+from .files import NotRegularFile, atomic_write_bytes, open_regular, os_reason, read_regular_text, remove_files, stale_temp_files
 
 log = logging.getLogger(__name__)
 
@@ -213,10 +213,6 @@ def _now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
-def _reason(err: OSError) -> str:
-    return err.strerror or str(err)
-
-
 #: verified reads of this process: path -> (file signature, legacy .meta.json signature, entry)
 _MEMO: dict[Path, tuple[tuple, tuple | None, CachedSeries]] = {}
 
@@ -272,7 +268,7 @@ class SeriesCache:
             raise CacheError(f"cannot read cache file {path}: it is not a regular file "
                              f"({err.kind}){self._root_hint()}") from None
         except OSError as err:
-            raise CacheError(f"cannot read cache file {path}: {_reason(err)}{self._root_hint()}") from None
+            raise CacheError(f"cannot read cache file {path}: {os_reason(err)}{self._root_hint()}") from None
         with handle:
             signature = _signature(status)
             known = _MEMO.get(path)
@@ -403,7 +399,7 @@ class SeriesCache:
             raise CacheWriteError(f"another process has held the write lock {path} for over {LOCK_TIMEOUT_S:.0f} s "
                                   "(is another sync running?)") from None
         except OSError as err:
-            raise CacheWriteError(f"cannot create the write lock {path}: {_reason(err)}") from None
+            raise CacheWriteError(f"cannot create the write lock {path}: {os_reason(err)}") from None
         try:
             yield
         finally:
@@ -417,7 +413,7 @@ class SeriesCache:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise CacheWriteError(f"cannot create the cache folder {self.root}: {_reason(err)}") from None
+            raise CacheWriteError(f"cannot create the cache folder {self.root}: {os_reason(err)}") from None
 
     def remove_stale_temps(self, older_than_s: float = STALE_TEMP_AGE_S) -> int:
         """Remove temp files of writes killed more than ``older_than_s`` seconds ago; returns how many."""
@@ -442,7 +438,7 @@ class SeriesCache:
             if self.legacy_meta_path(key).exists():
                 os.replace(self.legacy_meta_path(key), target.with_name(target.name + ".meta.json"))
         except OSError as err:
-            raise CacheWriteError(f"cannot move the corrupted {self.data_path(key)} aside: {_reason(err)}") from None
+            raise CacheWriteError(f"cannot move the corrupted {self.data_path(key)} aside: {os_reason(err)}") from None
         _MEMO.pop(self.data_path(key), None)
         return target
 
@@ -522,7 +518,7 @@ class SeriesCache:
         try:
             atomic_write_bytes(path, encode(series, meta))
         except OSError as err:
-            raise CacheWriteError(f"cannot write {path}: {_reason(err)}; the previous file is kept") from None
+            raise CacheWriteError(f"cannot write {path}: {os_reason(err)}; the previous file is kept") from None
         self.legacy_meta_path(key).unlink(missing_ok=True)  # the data file now carries its provenance
         try:
             signature = _signature(os.stat(path))

@@ -25,6 +25,11 @@ from typing import BinaryIO
 TEMP_SUFFIX = ".tmp"
 
 
+def os_reason(err: OSError) -> str:
+    """The operating system's words for ``err`` ("No space left on device"), for one-line messages."""
+    return err.strerror or str(err)
+
+
 class NotRegularFile(OSError):
     """A path holds a named pipe, a folder or a device where a regular file was expected."""
 

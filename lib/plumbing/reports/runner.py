@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING
 
 from .. import config
 from ..catalog import unknown_key_message
-from ..files import atomic_write_bytes, read_regular_text
+from ..files import atomic_write_bytes, os_reason, read_regular_text
 from .params import ParameterError, check_parameters, data_window, parameter_defaults, schema_for
 
 if TYPE_CHECKING:
@@ -100,10 +100,6 @@ class SnapshotProblem(RuntimeError):
 PROBE_BYTES = 64 * 1024
 
 
-def _reason(err: OSError) -> str:
-    return err.strerror or str(err)
-
-
 def reports_folder_problem(probe: bool = True) -> str | None:
     """Why the reports folder cannot take the run's files, or None (the folder is created if
     missing). With ``probe`` a small file is written, fsynced and removed, so a read-only or
@@ -115,7 +111,7 @@ def reports_folder_problem(probe: bool = True) -> str | None:
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        return f"cannot create the reports folder {root}: {_reason(err)}{hint}"
+        return f"cannot create the reports folder {root}: {os_reason(err)}{hint}"
     for sub in ("_state", "_build"):
         if (root / sub).exists() and not (root / sub).is_dir():
             return f"{root / sub} is a file, not a folder; the reports folder {root} needs it for the reports' {sub[1:]} files"
@@ -131,7 +127,7 @@ def reports_folder_problem(probe: bool = True) -> str | None:
         finally:
             os.unlink(probe_path)
     except OSError as err:
-        return f"cannot write in the reports folder {root}: {_reason(err)}{hint}; nothing was rendered"
+        return f"cannot write in the reports folder {root}: {os_reason(err)}{hint}; nothing was rendered"
     return None
 
 
@@ -166,7 +162,7 @@ class WriteGate:
             try:
                 atomic_write_bytes(target, payload)
             except OSError as err:  # the previous file, if any, is whole (atomic_write_bytes)
-                raise ReportWriteError(f"cannot write {target}: {_reason(err)}") from err
+                raise ReportWriteError(f"cannot write {target}: {os_reason(err)}") from err
         return target
 
     def cancel(self) -> None:
