@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .episodes import Episode, Question
+from .indicators import IORB_START
 from .panel import Loader
 from .present import fmt, fmt_with_unit, ordinal, short_name
 from .quantities import quantity, quantity_frequency, quantity_unit, title_of
@@ -558,7 +559,7 @@ def comparison(episode_ids: Sequence[str], indicators: Sequence[str], days: Sequ
             spread_top = max(peaks, key=lambda e: peaks[e][0])
             value, day = peaks[spread_top]
             label = _label(spread)
-            if spread.endswith("_iorb_bp") and any(ep.t0 < pd.Timestamp("2021-07-29") for ep in chosen):
+            if spread.endswith("_iorb_bp") and any(ep.t0 < IORB_START for ep in chosen):
                 label += " (IOER before 2021-07-29)"
             text = (f"{_cap(label)} spiked most in {names[spread_top]}: {fmt_with_unit(value, 'bp')} on {_day(day)} "
                     f"({_from_t0(day, registry[spread_top].t0)})")
@@ -788,7 +789,7 @@ def _cap(text: str) -> str:
 def _label(name: str, day: object = None, loader: Loader | None = None) -> str:
     """A series' plain name inside a sentence; spreads to the reserve rate say IOER before 2021-07-29."""
     text = _NAMES.get(name) or short_name(name)
-    if name.endswith("_iorb_bp") and day is not None and pd.Timestamp(day) < pd.Timestamp("2021-07-29"):
+    if name.endswith("_iorb_bp") and day is not None and pd.Timestamp(day) < IORB_START:
         text = text.replace("IORB", "IOER")
     return text
 
@@ -1139,7 +1140,7 @@ def _answer_facility_use(question: Question, ep: Episode, loader: Loader | None)
     series = (zero_where_no_operation(raw, lo, hi) if name == "repo_take_up" else raw.loc[lo:hi]).dropna()
     if series.empty:
         raise _NoData(name, lo, hi)
-    label = ("Take-up at the Fed's repo operations" if lo < pd.Timestamp("2021-07-29") else
+    label = ("Take-up at the Fed's repo operations" if lo < IORB_START else
              "Standing Repo Facility take-up") if name == "repo_take_up" else _cap(_label(name, lo))
     on_days, said = [], set()
 

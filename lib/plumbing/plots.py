@@ -18,6 +18,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from .indicators import IORB_START
+
 UNIT_LABELS: dict[str, str] = {
     "usd_bn": "USD bn",
     "usd_bn_saar": "USD bn (SAAR)",
@@ -541,13 +543,10 @@ def panel_title(column: str, titles: Mapping[str, str] | None = None) -> str:
     return given or column
 
 
-#: the Fed paid IOER on reserves until 2021-07-28 and IORB from 2021-07-29
-IORB_FROM = pd.Timestamp("2021-07-29")
-
-
 def reserve_rate_era(text: str, last: object) -> str:
-    """``text`` with IORB read as IOER when the window ends (``last``) before IORB existed."""
-    return str(text).replace("IORB", "IOER") if last is not None and pd.Timestamp(last) < IORB_FROM else str(text)
+    """``text`` with IORB read as IOER when the window ends (``last``) before IORB existed
+    (:data:`plumbing.indicators.IORB_START`: the Fed paid IOER on reserves until 2021-07-28)."""
+    return str(text).replace("IORB", "IOER") if last is not None and pd.Timestamp(last) < IORB_START else str(text)
 
 
 def _window_marks(ax: plt.Axes, position: int, chart_events: pd.DataFrame, lo: pd.Timestamp, hi: pd.Timestamp,
